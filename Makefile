@@ -1,0 +1,38 @@
+# Set-up is part of `make run` and `make test`: a fresh machine needs nothing else.
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTHON ?= python3
+
+.PHONY: run test setup browser eval bench tune clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# the CPU build of torch first, so that nothing pulls the CUDA one
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+browser:
+	./scripts/install-browser.sh
+
+run: $(STAMP)
+	$(BIN)/qa serve
+
+test: $(STAMP) browser
+	$(BIN)/pytest
+
+eval: $(STAMP)
+	$(BIN)/qa eval --report eval/report
+
+bench: $(STAMP)
+	$(BIN)/python eval/bench.py
+
+tune: $(STAMP)
+	$(BIN)/python eval/tune.py
+
+clean:
+	rm -rf $(VENV) index/builds index/CURRENT

@@ -1,0 +1,105 @@
+"""How each retrieval choice was decided: chunk size, heading path in the embedded text,
+fusion method and weights, measured on the question set.
+
+    .venv/bin/python eval/tune.py            # writes eval/tuning.json and eval/tuning.md
+
+Index-time choices (chunk size x embedded prefix) are measured with RRF fusion; the
+query-time choices (fusion method and weights) on the index the first grid selects.
+Each configuration builds its own index in a temporary folder; embeddings are cached
+across configurations (and across runs, under index/cache).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from qa.config import ChunkSettings, RetrievalSettings, load_settings
+from qa.engine import Engine
+from qa.evaluation.evaluate import evaluate
+
+ROOT = Path(__file__).resolve().parent
+SIZES = (128, 256, 384, 512)
+PREFIXES = ("none", "path", "bureau_path")
+RRF_KS = (10, 30, 60, 100)
+WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def _key(r: dict, name: str = "hybrid") -> float:
+    o = r["retrievers"][name]["overall"]
+    return o["R@5"] + o["MRR@10"]
+
+
+def _row(label: str, r: dict) -> dict:
+    return {"config": label, **{name: {k: v for k, v in x["overall"].items() if k != "n"}
+                                for name, x in r["retrievers"].items()},
+            "chunks": r["counts"]["chunks"]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--questions", type=Path, default=ROOT / "questions.jsonl")
+    ap.add_argument("--out", type=Path, default=ROOT / "tuning")
+    args = ap.parse_args()
+    base = load_settings()
+    shared_cache = base.index_dir / "cache"
+    shared_cache.mkdir(parents=True, exist_ok=True)
+    index_rows, best, best_score = [], None, -1.0
+    with tempfile.TemporaryDirectory(prefix="qa-tune-") as tmp:
+        for size in SIZES:
+            for prefix in PREFIXES:
+                idx = Path(tmp) / f"{size}-{prefix}"
+                idx.mkdir()
+                (idx / "cache").symlink_to(shared_cache.resolve())
+                settings = base.model_copy(update={"index_dir": idx, "chunk": ChunkSettings(max_tokens=size, embed_prefix=prefix),
+                                                   "retrieval": RetrievalSettings()})
+                t = time.time()
+                engine = Engine.open(settings, progress=False, log=lambda s: None)
+                r = evaluate(engine, args.questions, baseline=False, answers=False)
+                row = _row(f"max_tokens={size}, prefix={prefix}", r)
+                row["seconds"] = round(time.time() - t, 1)
+                index_rows.append(row)
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+                if _key(r) > best_score:
+                    best, best_score = (size, prefix, engine), _key(r)
+        size, prefix, engine = best
+        fusion_rows = []
+        for k in RRF_KS:
+            engine.retriever.settings = RetrievalSettings(fusion="rrf", rrf_k=k)
+            engine.retriever._allowed.cache_clear()
+            r = evaluate(engine, args.questions, retrievers=("hybrid",), baseline=False, answers=False)
+            fusion_rows.append(_row(f"rrf k={k}", r))
+            print(json.dumps(fusion_rows[-1], ensure_ascii=False), flush=True)
+        for w in WEIGHTS:
+            engine.retriever.settings = RetrievalSettings(fusion="convex", dense_weight=w)
+            r = evaluate(engine, args.questions, retrievers=("hybrid",), baseline=False, answers=False)
+            fusion_rows.append(_row(f"convex dense_weight={w}", r))
+            print(json.dumps(fusion_rows[-1], ensure_ascii=False), flush=True)
+    out = {"questions": str(args.questions), "index_grid": index_rows, "fusion_grid": fusion_rows,
+           "selected_index": {"max_tokens": size, "embed_prefix": prefix}}
+    args.out.with_suffix(".json").write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    args.out.with_suffix(".md").write_text(to_markdown(out), encoding="utf-8")
+    print(to_markdown(out))
+
+
+def to_markdown(out: dict) -> str:
+    def table(rows: list[dict], names: tuple[str, ...]) -> list[str]:
+        head = "| configuration | " + " | ".join(f"{n} R@5 | {n} MRR@10" for n in names) + " |"
+        lines = [head, "|" + "---|" * (1 + 2 * len(names))]
+        for row in rows:
+            cells = " | ".join(f"{row[n]['R@5']:.3f} | {row[n]['MRR@10']:.3f}" for n in names)
+            lines.append(f"| {row['config']} | {cells} |")
+        return lines
+
+    lines = ["### Chunk size and embedded heading path (RRF, k=60)", ""]
+    lines += table(out["index_grid"], ("bm25", "dense", "hybrid"))
+    lines += ["", "### Fusion (on the selected chunking: "
+              f"max_tokens={out['selected_index']['max_tokens']}, prefix={out['selected_index']['embed_prefix']})", ""]
+    lines += table(out["fusion_grid"], ("hybrid",))
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,356 @@
+"""Command line: ``qa index | search | ask | precedents | eval | notices | serve``.
+
+Errors the user can fix (empty question, unknown bureau, missing index, bad file) are
+printed as one clear message on stderr with a non-zero exit code, never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="巡察整改通报问答助手：检索、问答、整改措施查找与评测。")
+
+CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="通报目录（默认 data/notices）")]
+IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="索引目录（默认 index/）")]
+BureauOpt = Annotated[Optional[list[str]], typer.Option("--bureau", "-b", help="只看这些单位（可写简称，如 港口分局；可重复）")]
+KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", help="只看这类章节：overall/problem/long_term/next_steps/preamble/closing")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+
+
+class UserError(Exception):
+    """Printed as a message, exit code 2."""
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    print(f"错误：{msg}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def _settings(corpus: Path | None, index: Path | None):
+    from qa.config import load_settings
+
+    overrides = {}
+    if corpus is not None:
+        overrides["corpus_dir"] = corpus
+    if index is not None:
+        overrides["index_dir"] = index
+    try:
+        return load_settings(**overrides)
+    except Exception as exc:  # invalid qa.toml or QA_* variables
+        _fail(f"配置无效：{exc}")
+
+
+def _engine(corpus: Path | None, index: Path | None, quiet: bool = False):
+    from qa.build import BuildBusy
+    from qa.embedding import EmbedderError
+    from qa.engine import Engine
+    from qa.reading import NoticeError
+    from qa.store import IndexError_
+
+    settings = _settings(corpus, index)
+    try:
+        return Engine.open(settings, progress=not quiet and sys.stderr.isatty(),
+                           log=(lambda s: None) if quiet else (lambda s: print(s, file=sys.stderr)))
+    except (IndexError_, NoticeError, EmbedderError) as exc:
+        _fail(str(exc), 1)
+    except BuildBusy as exc:
+        _fail(str(exc), 3)
+
+
+def _read_batch(path: Path) -> list[tuple[int, dict | None, str | None]]:
+    """(line number, object or None, error or None) per non-blank line of a JSONL file."""
+    try:
+        raw = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        _fail(f"文件不存在：{path}")
+    except IsADirectoryError:
+        _fail(f"{path} 是目录，不是文件")
+    except UnicodeDecodeError:
+        _fail(f"{path} 不是 UTF-8 文本")
+    out = []
+    for i, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            out.append((i, None, f"第 {i} 行不是有效的 JSON：{exc.msg}"))
+            continue
+        if not isinstance(obj, dict) or "question" not in obj:
+            out.append((i, None, f"第 {i} 行缺少 question 字段"))
+            continue
+        out.append((i, obj, None))
+    return out
+
+
+def _run_batch(path: Path, fn) -> None:
+    """One JSON line per input line; a line that fails gets {"id", "error"}; exit 1 if any failed."""
+    from qa.retrieval import QueryError
+
+    failed = 0
+    for lineno, obj, err in _read_batch(path):
+        qid = (obj or {}).get("id", f"line-{lineno}")
+        if err is None:
+            try:
+                result = fn(str(obj["question"]) if obj["question"] is not None else "")
+                print(json.dumps({"id": qid, **result}, ensure_ascii=False), flush=True)
+                continue
+            except QueryError as exc:
+                err = str(exc)
+        failed += 1
+        print(json.dumps({"id": qid, "error": err}, ensure_ascii=False), flush=True)
+    if failed:
+        print(f"{failed} 个问题未能处理（见输出中的 error 字段）", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+@app.command("index")
+def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="丢弃现有索引，全部重建")] = False,
+              wait: Annotated[float, typer.Option(help="另一构建进行中时最多等待的秒数")] = 0,
+              corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """建立或更新索引（只处理新增或改动的通报）。
+
+    例：qa index；qa index --rebuild
+    """
+    from qa.build import BuildBusy, build_index
+    from qa.embedding import EmbedderError, get_embedder
+    from qa.reading import NoticeError
+
+    settings = _settings(corpus, index)
+    try:
+        embedder = get_embedder(settings.embedder)
+        report = build_index(settings, embedder, rebuild=rebuild, progress=True, lock_timeout=wait)
+    except BuildBusy as exc:
+        _fail(str(exc), 3)
+    except (NoticeError, EmbedderError) as exc:
+        _fail(str(exc), 1)
+    print(report.summary())
+    if report.timings:
+        t = report.timings
+        print("用时：" + "，".join(f"{k} {v:.1f}s" for k, v in t.items()))
+
+
+@app.command()
+def search(query: Annotated[Optional[str], typer.Argument(help="问题或关键词")] = None,
+           k: Annotated[int, typer.Option("--k", min=1, max=200, help="返回条数")] = 10,
+           mode: Annotated[str, typer.Option("--mode", "--retriever", help="hybrid / dense / bm25")] = "hybrid",
+           bureau: BureauOpt = None, kind: KindOpt = None, as_json: JsonOpt = False,
+           batch: Annotated[Optional[Path], typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
+           corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """检索相关段落（混合检索：向量 + BM25）。
+
+    例：qa search "涉案财物管理不规范" --k 5 --bureau 港口分局 --json
+    """
+    from qa.retrieval import QueryError, check_query
+
+    if batch is None:
+        try:
+            check_query(query or "")
+        except QueryError as exc:
+            _fail(str(exc))
+    engine = _engine(corpus, index, quiet=as_json or batch is not None)
+
+    def run(q: str) -> dict:
+        hits = engine.retriever.search(q, k=k, mode=mode, bureaus=bureau, kinds=kind)
+        return {"hits": [h.to_dict() for h in hits]}
+
+    if batch is not None:
+        _run_batch(batch, run)
+        return
+    try:
+        hits = engine.retriever.search(query, k=k, mode=mode, bureaus=bureau, kinds=kind)
+    except QueryError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
+        return
+    if not hits:
+        print("没有找到匹配的段落。")
+    for h in hits:
+        notice = engine.index.notices[h.chunk.doc]
+        print(f"{h.rank}. [{h.score:.4f}] {h.chunk.bureau} › {' › '.join(h.chunk.section)}")
+        print(f"   {h.chunk.doc} 第 {notice.line_of(h.chunk.start)} 行，字符 {h.chunk.start}–{h.chunk.end}")
+        snippet = h.chunk.text.replace("\n", " ")
+        print(f"   {snippet[:160]}{'…' if len(snippet) > 160 else ''}")
+
+
+@app.command()
+def ask(question: Annotated[Optional[str], typer.Argument(help="问题")] = None,
+        bureau: BureauOpt = None, kind: KindOpt = None, as_json: JsonOpt = False,
+        batch: Annotated[Optional[Path], typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
+        llm: Annotated[bool, typer.Option("--llm", help="用已配置的 OpenAI 兼容接口在引文上方加一段概述")] = False,
+        corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """回答问题：引用通报原文（逐字核对），注明单位、章节和位置。
+
+    例：qa ask "港口分局怎样整改饭堂食材采购问题？"；qa ask "..." --json
+    """
+    from qa.retrieval import QueryError, check_query
+    from qa.service import Service
+
+    if batch is None:
+        try:
+            check_query(question or "")
+        except QueryError as exc:
+            _fail(str(exc))
+    service = Service(_engine(corpus, index, quiet=as_json or batch is not None))
+
+    def run(q: str) -> dict:
+        return service.ask(q, bureaus=bureau, kinds=kind, llm=llm).to_dict()
+
+    if batch is not None:
+        _run_batch(batch, run)
+        return
+    try:
+        answer = service.ask(question, bureaus=bureau, kinds=kind, llm=llm)
+    except QueryError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(answer.render(markdown=False))
+
+
+@app.command()
+def precedents(problem: Annotated[Optional[str], typer.Argument(help="用自己的话描述问题")] = None,
+               k_bureaus: Annotated[int, typer.Option("--k-bureaus", min=1, max=50, help="最多列出的单位数")] = 5,
+               per_bureau: Annotated[int, typer.Option("--per-bureau", min=1, max=10, help="每个单位最多列出的问题数")] = 2,
+               as_json: JsonOpt = False,
+               fmt: Annotated[str, typer.Option("--format", help="markdown 或 csv")] = "markdown",
+               batch: Annotated[Optional[Path], typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
+               corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """查找其他单位对类似问题的整改措施（按单位分组，逐项引用并注明出处）。
+
+    例：qa precedents "民警下班后的行为管不住" --k-bureaus 5 --format csv
+    """
+    from qa.retrieval import QueryError, check_query
+    from qa.service import Service
+
+    if fmt not in ("markdown", "csv"):
+        _fail("--format 只能是 markdown 或 csv")
+    if batch is None:
+        try:
+            check_query(problem or "")
+        except QueryError as exc:
+            _fail(str(exc))
+    service = Service(_engine(corpus, index, quiet=as_json or batch is not None))
+
+    def run(q: str) -> dict:
+        return service.precedents(q, k_bureaus=k_bureaus, per_bureau=per_bureau).to_dict()
+
+    if batch is not None:
+        _run_batch(batch, run)
+        return
+    try:
+        result = service.precedents(problem, k_bureaus=k_bureaus, per_bureau=per_bureau)
+    except QueryError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        sys.stdout.write(result.to_csv())
+    else:
+        print(result.to_markdown(markdown=False))
+
+
+@app.command()
+def notices(as_json: JsonOpt = False, corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """列出已索引的通报及其元数据（单位、巡察组、日期、章节数）。"""
+    from qa.service import Service
+
+    service = Service(_engine(corpus, index, quiet=as_json))
+    rows = service.notice_list()
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        print(f"{r['doc']}  {r['bureau']}  {r['inspection_group'] or '—'}  巡察 {r['inspection_period'] or '—'}  "
+              f"反馈 {r['feedback_date'] or '—'}  发布 {r['publication_date'] or '—'}  {r['sections']} 节")
+    for doc, why in service.rejected():
+        print(f"未索引 {doc}：{why}")
+
+
+@app.command("eval")
+def eval_cmd(questions: Annotated[Optional[Path], typer.Option(help="问题集（默认 eval/questions.jsonl）")] = None,
+             retriever: Annotated[str, typer.Option(help="bm25 / dense / hybrid / all")] = "all",
+             k: Annotated[int, typer.Option("--k", min=1, max=100)] = 10,
+             as_json: JsonOpt = False,
+             report: Annotated[Optional[Path], typer.Option(help="把 Markdown 报告和 PNG 图写到这个目录")] = None,
+             check: Annotated[Optional[Path], typer.Option(help="只校验问题集文件")] = None,
+             compare: Annotated[Optional[tuple[Path, Path]], typer.Option(help="比较两次 --json 输出：A.json B.json")] = None,
+             no_baseline: Annotated[bool, typer.Option("--no-baseline", help="不跑朴素基线")] = False,
+             corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """评测检索与回答：Recall@1/5/10、MRR@10、nDCG@10（总体、按类型、按单位），与朴素基线对照。
+
+    例：qa eval --report eval/report；qa eval --check eval/questions.jsonl；qa eval --compare a.json b.json
+    """
+    from qa.config import PROJECT_ROOT
+
+    if compare is not None:
+        from qa.evaluation.compare import compare_runs, load_run
+
+        try:
+            a, b = load_run(compare[0]), load_run(compare[1])
+        except ValueError as exc:
+            _fail(str(exc))
+        print(compare_runs(a, b))
+        return
+    if retriever not in ("bm25", "dense", "hybrid", "all"):
+        _fail("--retriever 只能是 bm25、dense、hybrid 或 all")
+    if check is not None:
+        from qa.evaluation.questions import check_questions
+
+        engine = _engine(corpus, index, quiet=True)
+        problems = check_questions(check, {d: n.text for d, n in engine.index.notices.items()})
+        if problems:
+            for p in problems:
+                print(p, file=sys.stderr)
+            _fail(f"{check} 有 {len(problems)} 处问题", 1)
+        n = sum(1 for line in check.read_text(encoding="utf-8-sig").splitlines() if line.strip())
+        print(f"{check}：{n} 个问题，格式与引文全部有效。")
+        return
+    from qa.evaluation.evaluate import evaluate
+    from qa.evaluation.report import to_markdown, write_report
+
+    engine = _engine(corpus, index, quiet=as_json)
+    qpath = questions or PROJECT_ROOT / "eval" / "questions.jsonl"
+    modes = ("bm25", "dense", "hybrid") if retriever == "all" else (retriever,)
+    try:
+        result = evaluate(engine, qpath, retrievers=modes, k=k, baseline=not no_baseline)
+    except ValueError as exc:
+        _fail(str(exc), 1)
+    if report is not None:
+        write_report(result, report)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(to_markdown(result))
+        if report is not None:
+            print(f"报告已写入 {report}")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="端口", min=1, max=65535)] = 7860,
+          corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """启动网页界面（问答、整改措施查找、检索测试、通报浏览）。"""
+    from ui.app import launch
+
+    engine = _engine(corpus, index)
+    launch(engine, host=host, port=port)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

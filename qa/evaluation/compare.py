@@ -1,0 +1,50 @@
+"""``qa eval --compare A.json B.json``: the questions that got better or worse."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def load_run(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"文件不存在：{path}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} 不是 qa eval --json 的输出：{exc}") from None
+    if not isinstance(data, dict) or "per_question" not in data:
+        raise ValueError(f"{path} 不是 qa eval --json 的输出（缺少 per_question）")
+    return data
+
+
+def _score(row: dict, name: str) -> tuple[float, float] | None:
+    r = row.get("retrievers", {}).get(name)
+    return (r["R@5"], r["MRR@10"]) if r else None
+
+
+def compare_runs(a: dict, b: dict) -> str:
+    """Per retriever present in both runs: overall change, then each question whose
+    Recall@5 or MRR@10 changed (B relative to A)."""
+    rows_a = {r["id"]: r for r in a["per_question"]}
+    rows_b = {r["id"]: r for r in b["per_question"]}
+    names = [n for n in b.get("retrievers", {}) if n in a.get("retrievers", {})]
+    out = []
+    for name in names:
+        oa, ob = a["retrievers"][name]["overall"], b["retrievers"][name]["overall"]
+        out.append(f"## {name}: R@5 {oa['R@5']:.3f} → {ob['R@5']:.3f}，MRR@10 {oa['MRR@10']:.3f} → {ob['MRR@10']:.3f}")
+        better, worse = [], []
+        for qid in sorted(set(rows_a) & set(rows_b)):
+            sa, sb = _score(rows_a[qid], name), _score(rows_b[qid], name)
+            if sa is None or sb is None or sa == sb:
+                continue
+            line = (f"  {qid} [{rows_b[qid]['kind']}] R@5 {sa[0]:.2f}→{sb[0]:.2f} MRR {sa[1]:.2f}→{sb[1]:.2f}  "
+                    f"{rows_b[qid]['question'][:40]}")
+            (better if (sb[0] - sa[0]) + (sb[1] - sa[1]) > 0 else worse).append(line)
+        out.append(f"变好 {len(better)} 题：")
+        out += better or ["  （无）"]
+        out.append(f"变差 {len(worse)} 题：")
+        out += worse or ["  （无）"]
+        only = sorted(set(rows_a) ^ set(rows_b))
+        if only:
+            out.append(f"只在一次运行中出现的问题：{', '.join(only)}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,198 @@
+"""Hybrid retrieval: dense (FAISS) and BM25 (jieba tokens) fused, with filters by
+bureau and by section kind."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from qa import dense, lexical
+from qa.chunking import Chunk
+from qa.config import RetrievalSettings
+from qa.embedding import Embedder
+from qa.store import LoadedIndex
+from qa.structure import KIND_LABELS, KINDS
+from qa.tokens import clean_query, normalize, tokenize
+
+MAX_QUERY_CHARS = 2000
+MODES = ("hybrid", "dense", "bm25")
+
+
+class QueryError(ValueError):
+    """Bad user input; the message is meant for the user (Chinese)."""
+
+
+@dataclass
+class Hit:
+    rank: int
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+
+    def to_dict(self) -> dict:
+        c = self.chunk
+        return {"rank": self.rank, "score": round(float(self.score), 6), "chunk_id": c.id, "doc": c.doc,
+                "bureau": c.bureau, "section": list(c.section), "kind": c.kind, "start": c.start, "end": c.end,
+                "text": c.text,
+                "dense_score": None if self.dense_score is None else round(float(self.dense_score), 6),
+                "bm25_score": None if self.bm25_score is None else round(float(self.bm25_score), 6)}
+
+
+def check_query(query: str) -> str:
+    if not isinstance(query, str):
+        raise QueryError("问题必须是文字")
+    q = clean_query(query)
+    if not q:
+        raise QueryError("问题不能为空，请输入要查询的内容")
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"问题过长（{len(q)} 字），请精简到 {MAX_QUERY_CHARS} 字以内")
+    return q
+
+
+def resolve_bureaus(index: LoadedIndex, wanted: list[str] | None) -> list[str] | None:
+    """Map user-given bureau names to indexed ones: exact, or a unique part of the name
+    (港口分局 -> 中山市公安局港口分局). Unknown or ambiguous names raise QueryError."""
+    if not wanted:
+        return None
+    known = index.bureaus
+    out = []
+    for w in wanted:
+        w = (w or "").strip()
+        if not w:
+            continue
+        if w in known:
+            out.append(w)
+            continue
+        nw = normalize(w)
+        matches = [b for b in known if nw in normalize(b)]
+        if len(matches) == 1:
+            out.append(matches[0])
+        elif not matches:
+            raise QueryError(f"未找到单位“{w}”。已收录的单位：{'、'.join(known)}")
+        else:
+            raise QueryError(f"单位“{w}”不明确，可能是：{'、'.join(matches)}")
+    return out or None
+
+
+def resolve_kinds(kinds: list[str] | None) -> list[str] | None:
+    if not kinds:
+        return None
+    by_label = {v: k for k, v in KIND_LABELS.items()}
+    out = []
+    for k in kinds:
+        k = (k or "").strip()
+        if not k:
+            continue
+        if k in KINDS:
+            out.append(k)
+        elif k in by_label:
+            out.append(by_label[k])
+        else:
+            choices = "、".join(f"{k2}（{v}）" for k2, v in KIND_LABELS.items())
+            raise QueryError(f"未知的章节类型“{k}”。可选：{choices}")
+    return out or None
+
+
+class Retriever:
+    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: RetrievalSettings):
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self._bureau_rows: dict[str, np.ndarray] = {}
+        self._kind_rows: dict[str, np.ndarray] = {}
+        bureau_of = np.array([c.bureau for c in index.chunks], dtype=object)
+        kind_of = np.array([c.kind for c in index.chunks], dtype=object)
+        for b in set(bureau_of):
+            self._bureau_rows[b] = np.flatnonzero(bureau_of == b)
+        for k in set(kind_of):
+            self._kind_rows[k] = np.flatnonzero(kind_of == k)
+
+    @lru_cache(maxsize=64)
+    def _allowed(self, bureaus: tuple[str, ...] | None, kinds: tuple[str, ...] | None) -> np.ndarray | None:
+        if not bureaus and not kinds:
+            return None
+        n = len(self.index.chunks)
+        ok = np.ones(n, dtype=bool)
+        if bureaus:
+            m = np.zeros(n, dtype=bool)
+            for b in bureaus:
+                m[self._bureau_rows.get(b, [])] = True
+            ok &= m
+        if kinds:
+            m = np.zeros(n, dtype=bool)
+            for k in kinds:
+                m[self._kind_rows.get(k, [])] = True
+            ok &= m
+        return np.flatnonzero(ok)
+
+    def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
+        if allowed is None:
+            return None
+        m = np.zeros(len(self.index.chunks), dtype=np.float32)
+        m[allowed] = 1.0
+        return m
+
+    def dense_search(self, query: str, k: int, allowed=None, qvec: np.ndarray | None = None):
+        if qvec is None:
+            qvec = self.embedder.embed_query(query)
+        return dense.search(self.index.faiss_index, qvec, k, allowed)
+
+    def bm25_search(self, query: str, k: int, allowed=None):
+        return lexical.search(self.index.bm25, tokenize(query), k, self._mask(allowed))
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid", bureaus: list[str] | None = None,
+               kinds: list[str] | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
+        query = check_query(query)
+        if mode not in MODES:
+            raise QueryError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
+        if k < 1:
+            raise QueryError("k 至少为 1")
+        bureaus = resolve_bureaus(self.index, bureaus)
+        kinds = resolve_kinds(kinds)
+        allowed = self._allowed(tuple(bureaus) if bureaus else None, tuple(kinds) if kinds else None)
+        if allowed is not None and len(allowed) == 0:
+            return []
+        n_cand = max(k, self.settings.candidates)
+        d_ids = d_sc = b_ids = b_sc = np.zeros(0)
+        if mode in ("hybrid", "dense"):
+            d_ids, d_sc = self.dense_search(query, n_cand if mode == "hybrid" else k, allowed, qvec)
+        if mode in ("hybrid", "bm25"):
+            b_ids, b_sc = self.bm25_search(query, n_cand if mode == "hybrid" else k, allowed)
+        if mode == "dense":
+            fused = [(int(i), float(s)) for i, s in zip(d_ids, d_sc)]
+        elif mode == "bm25":
+            fused = [(int(i), float(s)) for i, s in zip(b_ids, b_sc)]
+        else:
+            fused = fuse(d_ids, d_sc, b_ids, b_sc, self.settings)
+        d_rank = {int(i): (r + 1, float(s)) for r, (i, s) in enumerate(zip(d_ids, d_sc))}
+        b_rank = {int(i): (r + 1, float(s)) for r, (i, s) in enumerate(zip(b_ids, b_sc))}
+        hits = []
+        for r, (i, score) in enumerate(fused[:k]):
+            dr, ds = d_rank.get(i, (None, None))
+            br, bs = b_rank.get(i, (None, None))
+            hits.append(Hit(r + 1, self.index.chunks[i], score, ds, bs, dr, br))
+        return hits
+
+
+def fuse(d_ids, d_sc, b_ids, b_sc, settings: RetrievalSettings) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion, or a convex combination of min-max normalised scores."""
+    scores: dict[int, float] = {}
+    if settings.fusion == "rrf":
+        for ids in (d_ids, b_ids):
+            for r, i in enumerate(ids):
+                scores[int(i)] = scores.get(int(i), 0.0) + 1.0 / (settings.rrf_k + r + 1)
+    else:
+        w = settings.dense_weight
+        for ids, sc, weight in ((d_ids, d_sc, w), (b_ids, b_sc, 1.0 - w)):
+            if len(ids) == 0:
+                continue
+            lo, hi = float(np.min(sc)), float(np.max(sc))
+            span = hi - lo if hi > lo else 1.0
+            for i, s in zip(ids, sc):
+                norm = (float(s) - lo) / span if hi > lo else 1.0
+                scores[int(i)] = scores.get(int(i), 0.0) + weight * norm
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
