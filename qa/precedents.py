@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from qa.answer import escape_markdown
 from qa.problems import Problem, Span
-from qa.retrieval import Retriever, check_query
+from qa.relevance import Scorer
+from qa.retrieval import Retriever
 from qa.store import LoadedIndex
 from qa.verify import QuoteError, check_quote
 
 CANDIDATES = 40
-# A problem is listed when its fused score is at least this share of the best one.
-MIN_RELATIVE_SCORE = 0.5
+# A problem is listed when its relevance is within MARGIN of the best problem's.
+MARGIN = 0.08
 
 
 @dataclass
@@ -93,23 +94,27 @@ class PrecedentFinder:
     def __init__(self, index: LoadedIndex, retriever: Retriever):
         self.index = index
         self.retriever = retriever
+        self.scorer = Scorer(index)
         self._problem_of: dict[tuple[str, int], Problem] = {(p.doc, p.section): p for p in index.problems}
 
     def find(self, query: str, k_bureaus: int = 5, per_bureau: int = 2) -> PrecedentResult:
-        query = check_query(query)
-        hits = self.retriever.search(query, k=CANDIDATES, kinds=["problem", "long_term"])
-        best: dict[tuple[str, int], float] = {}
-        for h in hits:
-            key = (h.chunk.doc, h.chunk.section_idx)
-            if key in self._problem_of and key not in best:
-                best[key] = h.score
-        if not best:
-            return PrecedentResult(query, [])
-        top = max(best.values())
+        prepared = self.retriever.prepare(query)
+        qvec = self.retriever.embed(prepared)
+        hits = self.retriever.search(prepared, k=CANDIDATES, kinds=["problem", "long_term"], qvec=qvec, focus=False)
+        hits = [h for h in hits if (h.chunk.doc, h.chunk.section_idx) in self._problem_of]
+        # a problem's relevance: its best sentence (similarity plus the question's words)
+        relevance: dict[tuple[str, int], float] = {}
+        rows = {h.rank: (h.chunk.doc, h.chunk.section_idx) for h in hits}
+        for cand in self.scorer.sentences(prepared, qvec, hits):
+            key = rows[cand.hit_rank]
+            relevance[key] = max(relevance.get(key, -1.0), cand.score)
+        if not relevance:
+            return PrecedentResult(prepared.text, [])
+        top = max(relevance.values())
         by_bureau: dict[str, list[tuple[float, Problem]]] = {}
-        for key, score in sorted(best.items(), key=lambda kv: -kv[1]):
-            if score < MIN_RELATIVE_SCORE * top:
-                continue
+        for key, score in sorted(relevance.items(), key=lambda kv: -kv[1]):
+            if score < top - MARGIN:
+                break
             bureau = self.index.notices[key[0]].meta.bureau_label
             lst = by_bureau.setdefault(bureau, [])
             if len(lst) < per_bureau:
@@ -121,7 +126,7 @@ class PrecedentFinder:
             checked = [x for x in (self._item(p, s, notes) for s, p in items) if x is not None]
             if checked:
                 out.append(BureauPrecedents(bureau, checked))
-        return PrecedentResult(query, out, notes)
+        return PrecedentResult(prepared.text, out, notes)
 
     def _item(self, p: Problem, score: float, notes: list[str]) -> PrecedentItem | None:
         """Every quoted span (problem and measures) passes the verbatim check."""

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from qa import dense, lexical
 from qa.chunking import Chunk
+from qa.bureaus import mentions
 from qa.config import RetrievalSettings
 from qa.embedding import Embedder
+from qa.crosslingual import translate
+from qa.expansion import expand, load_glossary
 from qa.store import LoadedIndex
 from qa.structure import KIND_LABELS, KINDS
-from qa.tokens import clean_query, normalize, tokenize
+from qa.tokens import clean_query, is_chinese, normalize, tokenize
 
 MAX_QUERY_CHARS = 2000
 MODES = ("hybrid", "dense", "bm25")
@@ -21,6 +25,38 @@ MODES = ("hybrid", "dense", "bm25")
 
 class QueryError(ValueError):
     """Bad user input; the message is meant for the user (Chinese)."""
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    text: str  # the question, cleaned
+    lang: str  # zh / en
+    terms: tuple[str, ...] = ()  # Chinese terms added: official terms (glossary) or translations
+    keys: tuple[str, ...] = ()  # the plain words the glossary terms stand for
+    dense_terms: bool = True  # whether the embedded text includes the terms
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # English: (word, its translations)
+    bureaus: tuple[str, ...] = ()  # indexed bureaus the question names
+    unknown_bureaus: tuple[str, ...] = ()  # bureau names in the question the corpus lacks
+
+    @property
+    def search_text(self) -> str:
+        """What BM25 tokenises: the question plus the added terms."""
+        return self.text if not self.terms else f"{self.text} {' '.join(self.terms)}"
+
+    @property
+    def dense_text(self) -> str:
+        return self.search_text if self.dense_terms else self.text
+
+    @property
+    def coverage_text(self) -> str:
+        """The words a passage should contain: plain words replaced by the official terms
+        (for an English question, its translation)."""
+        if self.lang == "en":
+            return " ".join(self.terms)
+        q = normalize(self.text)
+        for k in self.keys:
+            q = q.replace(k, " ")
+        return f"{q} {' '.join(self.terms)}"
 
 
 @dataclass
@@ -98,10 +134,12 @@ def resolve_kinds(kinds: list[str] | None) -> list[str] | None:
 
 
 class Retriever:
-    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: RetrievalSettings):
+    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: RetrievalSettings,
+                 glossary: Path | None = None):
         self.index = index
         self.embedder = embedder
         self.settings = settings
+        self.glossary = glossary
         self._bureau_rows: dict[str, np.ndarray] = {}
         self._kind_rows: dict[str, np.ndarray] = {}
         bureau_of = np.array([c.bureau for c in index.chunks], dtype=object)
@@ -136,22 +174,45 @@ class Retriever:
         m[allowed] = 1.0
         return m
 
-    def dense_search(self, query: str, k: int, allowed=None, qvec: np.ndarray | None = None):
+    def prepare(self, query: str) -> PreparedQuery:
+        q = check_query(query)
+        lang = "zh" if is_chinese(q) else "en"
+        terms: list[str] = []
+        keys: list[str] = []
+        groups: tuple = ()
+        if lang == "en" and self.settings.translate:
+            groups = tuple(translate(q, self.index.crosslingual))
+            terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
+        elif lang == "zh" and self.settings.expand:
+            terms, keys = expand(q, load_glossary(self.glossary))
+        named, unknown = mentions(q if lang == "zh" else " ".join(terms), self.index.bureau_aliases)
+        dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
+        return PreparedQuery(q, lang, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
+                             tuple(unknown) if lang == "zh" else ())
+
+    def embed(self, prepared: PreparedQuery) -> np.ndarray:
+        return self.embedder.embed_query(prepared.dense_text)
+
+    def dense_search(self, prepared: PreparedQuery, k: int, allowed=None, qvec: np.ndarray | None = None):
         if qvec is None:
-            qvec = self.embedder.embed_query(query)
+            qvec = self.embed(prepared)
         return dense.search(self.index.faiss_index, qvec, k, allowed)
 
-    def bm25_search(self, query: str, k: int, allowed=None):
-        return lexical.search(self.index.bm25, tokenize(query), k, self._mask(allowed))
+    def bm25_search(self, prepared: PreparedQuery, k: int, allowed=None):
+        return lexical.search(self.index.bm25, tokenize(prepared.search_text), k, self._mask(allowed))
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", bureaus: list[str] | None = None,
-               kinds: list[str] | None = None, qvec: np.ndarray | None = None) -> list[Hit]:
-        query = check_query(query)
+    def search(self, query: str | PreparedQuery, k: int = 10, mode: str = "hybrid", bureaus: list[str] | None = None,
+               kinds: list[str] | None = None, qvec: np.ndarray | None = None, focus: bool = True) -> list[Hit]:
+        """Ranked chunks. Without an explicit ``bureaus`` filter, a question that names
+        indexed bureaus is searched in their notices (``focus``)."""
+        prepared = query if isinstance(query, PreparedQuery) else self.prepare(query)
         if mode not in MODES:
             raise QueryError(f"未知的检索方式“{mode}”，可选：{'、'.join(MODES)}")
         if k < 1:
             raise QueryError("k 至少为 1")
         bureaus = resolve_bureaus(self.index, bureaus)
+        if bureaus is None and focus and self.settings.focus_bureaus and prepared.bureaus:
+            bureaus = list(prepared.bureaus)  # the question names them: answer from their notices
         kinds = resolve_kinds(kinds)
         allowed = self._allowed(tuple(bureaus) if bureaus else None, tuple(kinds) if kinds else None)
         if allowed is not None and len(allowed) == 0:
@@ -159,9 +220,9 @@ class Retriever:
         n_cand = max(k, self.settings.candidates)
         d_ids = d_sc = b_ids = b_sc = np.zeros(0)
         if mode in ("hybrid", "dense"):
-            d_ids, d_sc = self.dense_search(query, n_cand if mode == "hybrid" else k, allowed, qvec)
+            d_ids, d_sc = self.dense_search(prepared, n_cand if mode == "hybrid" else k, allowed, qvec)
         if mode in ("hybrid", "bm25"):
-            b_ids, b_sc = self.bm25_search(query, n_cand if mode == "hybrid" else k, allowed)
+            b_ids, b_sc = self.bm25_search(prepared, n_cand if mode == "hybrid" else k, allowed)
         if mode == "dense":
             fused = [(int(i), float(s)) for i, s in zip(d_ids, d_sc)]
         elif mode == "bm25":

@@ -13,7 +13,8 @@ class Service:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.index = engine.index
-        self.answerer = Answerer(engine.index, engine.retriever, engine.settings.retrieval.abstain_threshold)
+        self.answerer = Answerer(engine.index, engine.retriever, engine.settings.retrieval.abstain_min_dense,
+                        engine.settings.retrieval.abstain_min_coverage)
         self.finder = PrecedentFinder(engine.index, engine.retriever)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", bureaus: list[str] | None = None,

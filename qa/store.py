@@ -19,6 +19,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,7 @@ from qa.chunking import Chunk
 from qa.notices import Notice, doc_name, file_digest, scan_corpus
 from qa.problems import Problem
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 REBUILD_HINT = "请运行 `qa index --rebuild` 重建索引"
 
 
@@ -166,6 +167,20 @@ class LoadedIndex:
     sentence_offsets: np.ndarray  # chunk row i has sentences[offsets[i]:offsets[i+1]]
     sentence_vectors: np.ndarray  # float16 (memory-mapped)
     idf: dict[str, float]
+
+    @cached_property
+    def crosslingual(self) -> dict:
+        """English -> Chinese lookup table (loaded on the first English question)."""
+        try:
+            return json.loads((self.path / "crosslingual.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return {"en": {}, "pinyin": {}}
+
+    @cached_property
+    def bureau_aliases(self) -> dict:
+        from qa.bureaus import alias_table
+
+        return alias_table(self.notices)
 
     def chunk_sentences(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """(spans, vectors) of the sentences of chunk ``row``."""

@@ -46,9 +46,10 @@ def evaluate(engine: Engine, questions_path: Path, retrievers: tuple[str, ...] =
         result["retrievers"][BASELINE] = score_run(questions, run, bureau_of, k)
         result["baseline_chunks"] = len(base.passages)
     if answers:
-        from qa.evaluation.answers import score_answers
+        from qa.evaluation.answers import score_answers, score_precedents
 
         result["answers"] = score_answers(engine, questions)
+        result["precedents"] = score_precedents(engine, questions)
     result["per_question"] = _per_question(questions, result)
     return result
 
@@ -63,9 +64,11 @@ def _per_question(questions: list[Question], result: dict) -> list[dict]:
                 row["retrievers"][name] = r["per_question"][q.id]
         if "answers" in result:
             row["answer"] = result["answers"]["per_question"].get(q.id)
+            row["precedents"] = result["precedents"]["per_question"].get(q.id)
         rows.append(row)
     for r in result["retrievers"].values():
         r.pop("per_question", None)
     if "answers" in result:
         result["answers"].pop("per_question", None)
+        result["precedents"].pop("per_question", None)
     return rows

@@ -47,14 +47,18 @@ def to_markdown(result: dict) -> str:
                   f"- quotes verbatim: {'yes, all' if a['quotes_verbatim'] else 'NO'} ({a['quotes_total']} quotes)",
                   f"- answerable questions whose gold passage is among the quoted ones: {a['gold_quoted_share']:.3f}"
                   f" (gold items quoted: {a['gold_items_quoted_share']:.3f})",
-                  f"- abstention on the {ab['unanswerable']} unanswerable questions (threshold {ab['threshold']}): "
-                  f"precision {ab['precision']:.3f}, recall {ab['recall']:.3f}; "
-                  f"missed abstentions {ab['missed_abstentions']}, false abstentions {ab['false_abstentions']}",
+                  f"- abstention on the {ab['unanswerable']} unanswerable questions (min dense {ab['min_dense']}, "
+                  f"min coverage {ab['min_coverage']}): precision {ab['precision']:.3f}, recall {ab['recall']:.3f}; "
+                  f"missed abstentions {ab['missed_abstentions']}, false abstentions {ab['false_abstentions']}"
+                  f" (calibration on this set selects min dense {ab['calibration']['selected']['min_dense']}, "
+                  f"min coverage {ab['calibration']['selected']['min_coverage']})",
+                  f"- quotes per answer: {a['quotes_per_answer']}",
                   f"- median `ask` latency: {a['latency_ms']['median']:.1f} ms"]
     if "precedents" in result:
         p = result["precedents"]
         lines += [f"- precedent recall (gold passages found by `qa precedents`, {p['questions']} questions): "
-                  f"{p['recall']:.3f}; bureaus found: {p['bureau_recall']:.3f}"]
+                  f"{p['recall']:.3f}; precision of the listed problems: {p['precision']:.3f} "
+                  f"({p['items_per_question']} problems listed per question); bureaus found: {p['bureau_recall']:.3f}"]
     return "\n".join(lines) + "\n"
 
 

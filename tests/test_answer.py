@@ -1,0 +1,158 @@
+"""`qa ask`: verbatim, cited quotes; abstention when the notices are silent."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qa.answer import NOT_FOUND_EN, NOT_FOUND_ZH, Answerer, escape_markdown, finalize, question_type
+from qa.evaluation.evaluate import corpus_texts
+from qa.evaluation.questions import load_questions
+from tests.conftest import QUESTIONS
+from tests.test_search import qa_cli
+
+
+@pytest.fixture(scope="module")
+def eval_answers(service, engine):
+    questions = load_questions(QUESTIONS, corpus_texts(engine))
+    return [(q, service.ask(q.question)) for q in questions]
+
+
+def test_every_quote_of_every_eval_question_is_verbatim(eval_answers, bundled_settings):
+    sources = {p.name: p.read_text(encoding="utf-8") for p in bundled_settings.corpus_dir.glob("*.txt")}
+    checked = 0
+    for q, ans in eval_answers:
+        for c in ans.citations:
+            assert sources[c.doc][c.start:c.end] == c.quote, (q.id, c.n)
+            assert c.line == sources[c.doc].count("\n", 0, c.start) + 1
+            assert c.section_start <= c.start < c.end <= c.section_end
+            checked += 1
+    assert checked > 300
+
+
+def test_answers_lead_with_a_sentence_in_the_question_language(eval_answers):
+    for q, ans in eval_answers:
+        if ans.abstained:
+            assert ans.lead == (NOT_FOUND_EN if q.lang == "en" else NOT_FOUND_ZH)
+        elif q.lang == "en":
+            assert ans.lead.startswith("Found ")
+        else:
+            assert "找到" in ans.lead and ans.lead.endswith("。")
+
+
+def test_markers_and_sources_in_the_rendered_answer(service):
+    ans = service.ask("港口分局饭堂食材采购存在廉政风险，采取了哪些整改措施？")
+    assert not ans.abstained and ans.evidence()
+    md = ans.render(markdown=True)
+    for c in ans.citations:
+        assert f"[{c.n}]" in md
+    assert "**来源**" in md and "第 " in md and "字符" in md
+    assert all(c.bureau == "中山市公安局港口分局" for c in ans.evidence())
+    assert any("公开招标" in c.quote for c in ans.evidence())
+    # quotes are sentences, not whole sections
+    assert all(len(c.quote) < c.section_end - c.section_start for c in ans.evidence())
+
+
+def test_evidence_is_grouped_by_bureau(service):
+    ans = service.ask("各单位是怎样整改涉案财物管理问题的？")
+    bureaus = [c.bureau for c in ans.evidence()]
+    assert len(set(bureaus)) >= 2
+    seen = []
+    for b in bureaus:  # each bureau's quotes are together
+        if not seen or seen[-1] != b:
+            assert b not in seen
+            seen.append(b)
+    assert [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("港口分局2024年印制了多少张警民联系卡？", "11000"),
+    ("开发区分局的积案清理任务是哪天全部完成的？", "2024年12月10日"),
+    ("舟山市公安局反诈工作共追赃多少钱？", "936.3万元"),
+])
+def test_the_sentence_stating_the_figure_or_date_comes_first(service, question, expected):
+    ans = service.ask(question)
+    assert not ans.abstained
+    assert expected in ans.evidence()[0].quote
+
+
+def test_question_types():
+    assert question_type("一共召开了多少次会议？") == "figure"
+    assert question_type("巡察组什么时候反馈的？") == "date"
+    assert question_type("方案叫什么名字？") == "name"
+    assert question_type("How many officers were rotated?") == "figure"
+    assert question_type("怎样整改？") is None
+
+
+@pytest.mark.parametrize("question", ["明天中山市的天气怎么样？", "Who won the 2022 FIFA World Cup?"])
+def test_abstains_and_offers_possibly_related(service, question):
+    ans = service.ask(question)
+    assert ans.abstained and not ans.evidence()
+    assert ans.lead in (NOT_FOUND_ZH, NOT_FOUND_EN)
+    assert ans.related()
+    text = ans.render(markdown=False)
+    assert ("可能相关" in text) or ("Possibly related" in text)
+
+
+def test_english_question_gets_an_english_lead_and_chinese_quotes(service):
+    ans = service.ask("How many 110 call-handling registers did the Development Zone branch inspect?")
+    assert ans.lang == "en" and ans.lead.startswith("Found")
+    assert any("365" in c.quote for c in ans.evidence())
+
+
+def test_markdown_escapes_notice_text(service):
+    ans = service.ask("匿名分局建立了多少个警保联控工作站？")
+    md = ans.render(markdown=True)
+    assert any("**" in c.quote for c in ans.citations)
+    assert "\\*\\*" in md
+    assert escape_markdown("<b>[x](javascript:alert(1))</b>") == "\\<b\\>\\[x\\]\\(javascript:alert\\(1\\)\\)\\<\\/b\\>".replace("\\/", "/")
+
+
+def test_a_quote_that_does_not_match_the_source_is_never_shown(engine):
+    """The check in finalize: a candidate whose offsets do not give its text is dropped."""
+    from qa.answer import _Candidate
+
+    row = next(i for i, c in enumerate(engine.index.chunks) if c.doc.startswith("004"))
+    chunk = engine.index.chunks[row]
+    good = _Candidate(1, row, chunk.start, chunk.start + 10, 1.0, 0)
+    bad = _Candidate(1, row, chunk.end - 5, chunk.end + 10_000_000, 1.0, 1)
+    ans = finalize(engine.index, "测试", "zh", False, [(good, "evidence"), (bad, "evidence")])
+    assert len(ans.citations) == 1 and ans.notes and "未通过原文核对" in ans.notes[0]
+
+
+def test_cli_ask_json_and_batch(engine, bundled_settings, tmp_path):
+    r = qa_cli(bundled_settings, "ask", "横栏分局对公务用车管理做了哪些整改？", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert set(data) >= {"answer", "abstained", "citations"} and not data["abstained"]
+    for c in data["citations"]:
+        assert {"n", "doc", "bureau", "section", "start", "end", "quote"} <= set(c)
+        src = (bundled_settings.corpus_dir / c["doc"]).read_text(encoding="utf-8")
+        assert src[c["start"]:c["end"]] == c["quote"]
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "x", "question": "舟山市公安局怎样管理食堂现金？"}\n{"id": "y", "question": ""}\n',
+                     encoding="utf-8")
+    r = qa_cli(bundled_settings, "ask", "--batch", str(batch))
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert rows[0]["id"] == "x" and rows[0]["citations"] and "answer" in rows[0]
+    assert rows[1]["id"] == "y" and "不能为空" in rows[1]["error"]
+
+
+def test_abstention_figures_are_in_the_evaluation(engine):
+    from qa.evaluation.answers import score_answers
+
+    questions = [q for q in load_questions(QUESTIONS, corpus_texts(engine)) if q.kind in ("none", "fact")]
+    result = score_answers(engine, questions)
+    ab = result["abstention"]
+    assert result["quotes_verbatim"]
+    assert ab["unanswerable"] == sum(1 for q in questions if q.kind == "none")
+    assert ab["abstained_correctly"] + ab["missed_abstentions"] == ab["unanswerable"]
+    assert ab["recall"] >= 0.5 and ab["false_abstentions"] <= 2
+    assert "selected" in ab["calibration"]
+
+
+def test_answerer_thresholds_decide(engine):
+    strict = Answerer(engine.index, engine.retriever, min_dense=0.99)
+    assert strict.ask("港口分局饭堂食材采购").abstained
+    lax = Answerer(engine.index, engine.retriever)
+    assert not lax.ask("港口分局饭堂食材采购").abstained

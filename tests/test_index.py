@@ -1,0 +1,135 @@
+"""The index on disk: manifest, atomic switch-over, staleness and mismatch detection,
+incremental updates that embed only new text."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import faiss
+import pytest
+
+from qa.build import BuildBusy, build_index, chunk_settings
+from qa.engine import Engine
+from qa.store import (IndexCorrupt, IndexMismatch, IndexMissing, IndexStale, current_build, expected_settings,
+                      load_index)
+from tests.conftest import make_settings, notice_path
+
+
+def expected(settings, embedder):
+    return expected_settings(embedder.id, embedder.dim, chunk_settings(settings))
+
+
+def test_build_writes_manifest_and_loads(small_corpus, tmp_path, embedder):
+    settings = make_settings(small_corpus, tmp_path / "index")
+    report = build_index(settings, embedder, progress=False)
+    assert report.notices == 2 and report.chunks > 10 and not report.rejected
+    build = current_build(settings.index_dir)
+    manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format_version"] >= 1
+    assert manifest["embedder"] == {"id": embedder.id, "dim": 384}
+    assert manifest["chunker"] == chunk_settings(settings)
+    assert set(manifest["corpus"]) == {notice_path("003").name, notice_path("004").name}
+    assert manifest["counts"]["chunks"] == report.chunks and "created" in manifest
+    index = load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+    assert index.faiss_index.ntotal == report.chunks
+    for c in index.chunks:
+        assert index.notices[c.doc].text[c.start:c.end] == c.text
+    # a second build with nothing changed does nothing
+    again = build_index(settings, embedder, progress=False)
+    assert again.unchanged and current_build(settings.index_dir) == build
+
+
+def test_adding_a_notice_embeds_only_its_chunks(small_corpus, tmp_path, embedder):
+    settings = make_settings(small_corpus, tmp_path / "index")
+    first = build_index(settings, embedder, progress=False)
+    shutil.copy(notice_path("002"), small_corpus)
+    with pytest.raises(IndexStale, match="002_"):
+        load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+    second = build_index(settings, embedder, progress=False)
+    assert second.reused_docs == 2 and second.parsed_docs == 1
+    new_chunks = second.chunks - first.chunks
+    assert second.embedded_chunks <= new_chunks  # only the new notice (fewer if cached)
+    index = load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+    assert {c.doc for c in index.chunks} == {p.name for p in small_corpus.iterdir()}
+    # the previous build is kept beside the new one, the new one is current
+    assert current_build(settings.index_dir) == second.path != first.path
+
+
+def test_embeddings_are_cached_by_text(small_corpus, tmp_path, embedder):
+    settings = make_settings(small_corpus, tmp_path / "index")
+    build_index(settings, embedder, progress=False)
+    again = build_index(settings, embedder, rebuild=True, progress=False)
+    assert again.embedded_chunks == 0 and again.embedded_sentences == 0
+
+
+def test_missing_and_mismatched_index(small_corpus, tmp_path, embedder):
+    settings = make_settings(small_corpus, tmp_path / "index")
+    with pytest.raises(IndexMissing, match="qa index"):
+        load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+    build_index(settings, embedder, progress=False)
+    other = make_settings(small_corpus, tmp_path / "index", chunk={"max_tokens": 256})
+    with pytest.raises(IndexMismatch, match="qa index --rebuild"):
+        load_index(other.index_dir, other.corpus_dir, expected(other, embedder))
+    wrong = expected_settings("st:some-other-model", 768, chunk_settings(settings))
+    with pytest.raises(IndexMismatch, match="嵌入模型"):
+        load_index(settings.index_dir, settings.corpus_dir, wrong)
+    manifest = current_build(settings.index_dir) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["format_version"] = 0
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexMismatch, match="格式版本"):
+        load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+
+
+@pytest.mark.parametrize("damage", ["truncate_faiss", "garbage_faiss", "delete_chunks", "drop_vector",
+                                    "bad_manifest"])
+def test_damaged_index_is_detected_and_rebuilt(small_corpus, tmp_path, embedder, damage):
+    settings = make_settings(small_corpus, tmp_path / "index")
+    build_index(settings, embedder, progress=False)
+    build = current_build(settings.index_dir)
+    if damage == "truncate_faiss":
+        data = (build / "dense.faiss").read_bytes()
+        (build / "dense.faiss").write_bytes(data[: len(data) // 2])
+    elif damage == "garbage_faiss":
+        (build / "dense.faiss").write_bytes(b"not a faiss index" * 10)
+    elif damage == "delete_chunks":
+        (build / "chunks.jsonl").unlink()
+    elif damage == "drop_vector":
+        index = faiss.read_index(str(build / "dense.faiss"))
+        index.remove_ids(faiss.IDSelectorRange(0, 1))
+        faiss.write_index(index, str(build / "dense.faiss"))
+    elif damage == "bad_manifest":
+        (build / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexCorrupt, match="qa index --rebuild"):
+        load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+    logs = []
+    engine = Engine.open(settings, progress=False, log=logs.append)
+    assert any("重建" in m for m in logs)
+    assert engine.retriever.search("食堂现金", k=3)
+
+
+def test_a_second_build_waits_or_refuses(small_corpus, tmp_path, embedder):
+    from filelock import FileLock
+
+    from qa.store import lock_path
+
+    settings = make_settings(small_corpus, tmp_path / "index")
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock_path(settings.index_dir))):
+        with pytest.raises(BuildBusy, match="另一个索引构建正在进行"):
+            build_index(settings, embedder, progress=False, lock_timeout=0.2)
+
+
+def test_unreadable_files_are_reported_and_the_rest_indexed(small_corpus, tmp_path, embedder):
+    (small_corpus / "empty.txt").write_bytes(b"")
+    (small_corpus / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    shutil.copy(notice_path("003"), small_corpus / "copy-of-003.txt")
+    settings = make_settings(small_corpus, tmp_path / "index")
+    report = build_index(settings, embedder, progress=False)
+    reasons = dict(report.rejected)
+    assert "文件为空" in reasons["empty.txt"]
+    assert "二进制" in reasons["binary.txt"]
+    assert "内容完全相同" in reasons["copy-of-003.txt"] or "内容完全相同" in reasons[notice_path("003").name]
+    assert report.notices == 2
+    index = load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+    assert len(index.notices) == 2  # a rejected file does not make the index stale

@@ -1,0 +1,107 @@
+"""Hybrid retrieval and `qa search` on the bundled notices."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qa.retrieval import QueryError
+from tests.conftest import ROOT
+
+
+def top_sections(engine, query, k=5, **kw):
+    return [(h.chunk.doc[:3], h.chunk.section[-1]) for h in engine.retriever.search(query, k=k, **kw)]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_finds_the_passage(engine, mode):
+    hits = engine.retriever.search("港口分局饭堂食材采购", k=3, mode=mode)
+    assert hits[0].chunk.section[-1] == "（30）集中采购配送饭堂食材"
+    h = hits[0]
+    assert engine.index.notices[h.chunk.doc].text[h.chunk.start:h.chunk.end] == h.chunk.text
+
+
+def test_hybrid_reports_both_scores(engine):
+    hits = engine.retriever.search("涉案财物管理不规范", k=5)
+    assert all(h.dense_score is not None for h in hits)
+    assert any(h.bm25_score is not None for h in hits)
+    assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
+    assert hits[0].score >= hits[-1].score
+
+
+def test_filters(engine):
+    hits = engine.retriever.search("涉案财物", k=10, bureaus=["横栏分局"])
+    assert hits and {h.chunk.bureau for h in hits} == {"中山市公安局横栏分局"}
+    hits = engine.retriever.search("下一步工作", k=10, kinds=["next_steps"])
+    assert hits and {h.chunk.kind for h in hits} == {"next_steps"}
+    hits = engine.retriever.search("轮岗", k=10, kinds=["需长期整改事项"])
+    assert {h.chunk.kind for h in hits} == {"long_term"}
+
+
+def test_english_question_finds_chinese_passages(engine):
+    hits = engine.retriever.search("How many 110 call registers did the development zone branch inspect?", k=5)
+    assert any("共检查接处警登记簿365本" in h.chunk.text for h in hits)
+
+
+def test_traditional_and_full_width_queries_match(engine):
+    simplified = top_sections(engine, "涉案财物管理", k=3, mode="bm25")
+    assert top_sections(engine, "涉案財物管理", k=3, mode="bm25") == simplified
+    assert top_sections(engine, "接处警登记簿３６５本", k=1, mode="bm25") == top_sections(
+        engine, "接处警登记簿365本", k=1, mode="bm25")
+
+
+@pytest.mark.parametrize("query,message", [("", "不能为空"), ("   \n\t", "不能为空"), ("字" * 5000, "过长")])
+def test_bad_queries(engine, query, message):
+    with pytest.raises(QueryError, match=message):
+        engine.retriever.search(query)
+
+
+def test_unknown_or_ambiguous_bureau(engine):
+    with pytest.raises(QueryError, match="未找到单位"):
+        engine.retriever.search("食堂", bureaus=["小榄分局"])
+    with pytest.raises(QueryError, match="不明确"):
+        engine.retriever.search("食堂", bureaus=["分局"])
+
+
+def qa_cli(settings, *args, input_text=None):
+    cmd = [sys.executable, "-m", "qa.cli", *args, "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300, input=input_text)
+
+
+def test_cli_search_json(engine, bundled_settings):
+    r = qa_cli(bundled_settings, "search", "民警八小时以外的监督管理", "--k", "4", "--json")
+    assert r.returncode == 0, r.stderr
+    hits = json.loads(r.stdout)
+    assert len(hits) == 4
+    for h in hits:
+        assert {"rank", "score", "chunk_id", "doc", "bureau", "section", "start", "end", "text"} <= set(h)
+        text = (bundled_settings.corpus_dir / h["doc"]).read_text(encoding="utf-8")
+        assert text[h["start"]:h["end"]] == h["text"]
+        assert isinstance(h["section"], list)
+
+
+def test_cli_search_batch(engine, bundled_settings, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "question": "饭堂食材"}\n{"id": "b", "question": "How many parking spaces?"}\n'
+                     'not json\n{"id": "c", "question": "  "}\n', encoding="utf-8")
+    r = qa_cli(bundled_settings, "search", "--batch", str(batch), "--k", "3")
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b", "line-3", "c"]
+    assert len(lines[0]["hits"]) == 3 and len(lines[1]["hits"]) == 3
+    assert "JSON" in lines[2]["error"] and "不能为空" in lines[3]["error"]
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["search", ""], "不能为空"),
+    (["search", "   "], "不能为空"),
+    (["search", "食堂", "--bureau", "不存在的分局"], "未找到单位"),
+    (["search", "食堂", "--mode", "magic"], "未知的检索方式"),
+    (["search", "--batch", "/nonexistent/file.jsonl"], "文件不存在"),
+])
+def test_cli_errors_are_messages_not_tracebacks(engine, bundled_settings, args, message):
+    r = qa_cli(bundled_settings, *args)
+    assert r.returncode != 0
+    assert message in r.stderr and "Traceback" not in r.stderr
