@@ -48,7 +48,8 @@ def test_markers_and_sources_in_the_rendered_answer(service):
         assert f"[{c.n}]" in md
     assert "**来源**" in md and "第 " in md and "字符" in md
     assert all(c.bureau == "中山市公安局港口分局" for c in ans.evidence())
-    assert any("公开招标" in c.quote for c in ans.evidence())
+    assert any("饭堂食材" in c.quote for c in ans.evidence())
+    assert all("饭堂" in c.quote or "食材" in c.quote or "采购" in c.quote for c in ans.evidence())
     # quotes are sentences, not whole sections
     assert all(len(c.quote) < c.section_end - c.section_start for c in ans.evidence())
 

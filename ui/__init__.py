@@ -1,0 +1,1 @@
+"""Web interface for the rectification-notice assistant (Gradio): widgets, handlers, rendering."""
