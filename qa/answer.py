@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.relevance import HAS_TYPE, Candidate, Confidence, Scorer, question_type
+import numpy as np
+
+from qa.relevance import Candidate, Confidence, Scorer, question_type, states_type
 from qa.retrieval import Retriever
 from qa.store import LoadedIndex
 from qa.verify import QuoteError, check_quote
@@ -141,7 +143,10 @@ class Answerer:
         q, lang = prepared.text, prepared.lang
         qvec = self.retriever.embed(prepared)
         hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=kinds, qvec=qvec)
-        cands = self.scorer.sentences(prepared, qvec, hits)
+        svec = qvec
+        if lang == "en" and prepared.terms:  # sentences are Chinese: also compare with the translation
+            svec = np.stack([qvec, self.retriever.embedder.embed_query(" ".join(prepared.terms))])
+        cands = self.scorer.sentences(prepared, svec, hits)
         conf = self.scorer.confidence(prepared, hits, cands)
         if prepared.unknown_bureaus and not prepared.bureaus:  # asks about a bureau we do not have
             ans = finalize(self.index, q, lang, True, self._pick_related(cands), conf)
@@ -164,8 +169,8 @@ class Answerer:
             chosen.extend(sorted(best, key=lambda c: c.idx))
         qtype = question_type(q)
         if qtype:  # the sentence stating the figure, date or name first
-            typed = [c for c in chosen if HAS_TYPE[qtype].search(self.index.notices[
-                self.index.chunks[c.row].doc].text[c.start:c.end])]
+            typed = [c for c in chosen if states_type(qtype, self.index.notices[
+                self.index.chunks[c.row].doc].text[c.start:c.end], q)]
             if typed:
                 first = max(typed, key=lambda c: c.score)
                 chosen.remove(first)

@@ -25,12 +25,23 @@ from qa.embed_cache import EmbeddingCache, embed_passages_cached
 from qa.embedding import Embedder
 from qa.notices import Notice, doc_name, file_digest, load_notice, scan_corpus
 from qa.problems import Problem, extract_problems
-from qa.reading import NoticeError
-from qa.store import (IndexError_, cache_path, check_manifest, current_build,
-                      expected_settings, lock_path, new_build_dir, read_jsonl, read_manifest,
-                      remove_old_builds, switch_current, write_atomic, write_jsonl)
-from qa.reading import strip_artefacts
+from qa.reading import NoticeError, strip_artefacts
 from qa.sentences import split_sentences
+from qa.store import (
+    IndexError_,
+    cache_path,
+    check_manifest,
+    current_build,
+    expected_settings,
+    lock_path,
+    new_build_dir,
+    read_jsonl,
+    read_manifest,
+    remove_old_builds,
+    switch_current,
+    write_atomic,
+    write_jsonl,
+)
 from qa.tokens import idf_table, tokenize
 
 

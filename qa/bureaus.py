@@ -54,17 +54,21 @@ def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
     return {**{a: (v, False) for a, v in strong.items()}, **{a: (v, True) for a, v in weak.items()}}
 
 
-def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[list[str], list[str]]:
-    """(indexed bureaus the question names, bureau names it uses that the corpus lacks).
-    A city alone (中山) counts only when no unknown bureau of that city is named."""
+def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[list[str], list[str], list[str]]:
+    """(indexed bureaus the question names, bureau names it uses that the corpus lacks,
+    the words that named them). A city alone (中山) counts only when no unknown bureau of
+    that city is named."""
     q = normalize(question)
     strong: list[str] = []
     weak: list[str] = []
+    words: list[str] = []
+    weak_words: list[str] = []
     for alias in sorted(table, key=len, reverse=True):
         if alias and alias in q:
             labels, city_only = table[alias]
             target = weak if city_only else strong
             target.extend(lb for lb in sorted(labels) if lb not in target)
+            (weak_words if city_only else words).append(alias)
             if not city_only:
                 q = q.replace(alias, " ")
     unknown = []
@@ -81,4 +85,4 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[li
         if not any(normalize(m.group(1)) == a for a in table):
             unknown.append(m.group(0))
     found = strong + ([lb for lb in weak if lb not in strong] if not unknown else [])
-    return found, unknown
+    return found, unknown, words + (weak_words if not unknown else [])

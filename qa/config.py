@@ -6,7 +6,12 @@ import os
 from pathlib import Path
 
 from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = Path(os.environ.get("QA_CONFIG", PROJECT_ROOT / "qa.toml"))
@@ -31,7 +36,7 @@ class RetrievalSettings(BaseModel):
     # Abstention: answer only when the best passage's dense similarity and its coverage of
     # the question's words reach these (calibrated on the evaluation set, see README).
     abstain_min_dense: float = Field(0.0, ge=0.0, le=1.0)
-    abstain_min_coverage: float = Field(0.15, ge=0.0, le=1.0)
+    abstain_min_coverage: float = Field(0.1, ge=0.0, le=1.0)
 
 
 class IndexSettings(BaseModel):

@@ -79,7 +79,7 @@ def build_table(vocab: set[str], names: set[str] = frozenset(), path: Path | Non
     for name in names:  # 横栏 -> henglan, from the readings of its characters
         if len(name) >= 2 and all(ch in char_py for ch in name):
             py["".join(char_py[ch] for ch in name)].add(name)
-    table_en = {k: [w for w, _ in sorted(v.items(), key=lambda kv: (kv[1], -len(kv[0])))] for k, v in en.items()}
+    table_en = {k: sorted(([w, pos] for w, pos in v.items()), key=lambda x: (x[1], -len(x[0]))) for k, v in en.items()}
     return {"en": table_en, "pinyin": {k: sorted(v) for k, v in py.items()}}
 
 
@@ -92,17 +92,21 @@ def _lemmas(word: str) -> list[str]:
     return out
 
 
-def translate(question: str, table: dict) -> list[tuple[str, tuple[str, ...]]]:
+def translate(question: str, table: dict, idf: dict[str, float] | None = None) -> list[tuple[str, tuple[str, ...]]]:
     """(English word or phrase, Chinese corpus words) for the content words of
-    ``question``: longest phrases first, a few translations each, names through their
-    pinyin; a word without translation gets an empty tuple."""
+    ``question``: longest phrases first, a few translations each (a word's first senses
+    first, then the words the notices use most), names through their pinyin; numbers as
+    they are; a word without translation gets an empty tuple."""
     en, py = table.get("en", {}), table.get("pinyin", {})
-    words = _WORD.findall(question.lower())
+    words = [w.removesuffix("'s").strip("'-") for w in _WORD.findall(question.lower())]
     used = [False] * len(words)
     out: list[tuple[int, str, tuple[str, ...]]] = []
+    idf = idf or {}
 
-    def add(i: int, phrase: str, cands: list[str]) -> None:
-        out.append((i, phrase, tuple(cands[:PER_WORD])))
+    def add(i: int, phrase: str, cands: list) -> None:
+        ranked = [(c, 0) if isinstance(c, str) else (c[0], c[1]) for c in cands]
+        ranked.sort(key=lambda x: (min(x[1], 2), idf.get(x[0], 99.0)))
+        out.append((i, phrase, tuple(w for w, _ in ranked[:PER_WORD])))
 
     for n in range(MAX_PHRASE_WORDS, 0, -1):
         for i in range(len(words) - n + 1):
@@ -124,4 +128,5 @@ def translate(question: str, table: dict) -> list[tuple[str, tuple[str, ...]]]:
     for i, w in enumerate(words):
         if not used[i] and w not in EN_STOP and len(w) > 2:
             add(i, w, [])
-    return [(phrase, cands) for _, phrase, cands in sorted(out)]
+    numbers = [(n, (n,)) for n in dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", question))]
+    return [(phrase, cands) for _, phrase, cands in sorted(out)] + numbers

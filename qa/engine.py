@@ -10,7 +10,15 @@ from qa.build import BuildReport, build_index, chunk_settings
 from qa.config import Settings, load_settings
 from qa.embedding import Embedder, get_embedder
 from qa.retrieval import Retriever
-from qa.store import IndexCorrupt, IndexMismatch, IndexMissing, IndexStale, LoadedIndex, expected_settings, load_index
+from qa.store import (
+    IndexCorrupt,
+    IndexMismatch,
+    IndexMissing,
+    IndexStale,
+    LoadedIndex,
+    expected_settings,
+    load_index,
+)
 
 
 def _stderr(msg: str) -> None:

@@ -36,7 +36,8 @@ def load_prompt(name: str) -> str:
 
 
 def build_messages(question: str, citations: list[Citation]) -> list[dict]:
-    passages = "\n".join(f"[{c.n}] （{c.bureau}，{' › '.join(c.section)}）{c.quote}" for c in citations)
+    passages = "\n\n".join(f"[{c.n}] 单位：{c.bureau}\n章节：{' › '.join(c.section)}\n原文：{c.quote}"
+                             for c in citations)
     user = load_prompt("summary_user").format(question=question, passages=passages)
     return [{"role": "system", "content": load_prompt("summary_system")}, {"role": "user", "content": user}]
 

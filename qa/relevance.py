@@ -37,13 +37,26 @@ HAS_TYPE = {
     "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%]|[一二三四五六七八九十百千万两]+[个次名人份场项处件宗辆本期轮笔]"),
     "name": re.compile(r"《[^》]+》|“[^”]+”|同志|巡察组|委员会|[A-Za-z0-9._-]+@"),
 }
-TYPE_WINDOW = 3  # the answer type must appear among this many best sentences
+TYPE_WINDOW = 6  # the answer type must appear among this many best sentences
 
 # Scoring of candidate sentences: cosine similarity to the question, plus the
 # IDF-weighted share of the question's words the sentence contains.
 LEXICAL_WEIGHT = 0.15
 HEADING_PENALTY = 0.03
 TYPE_BONUS = 0.02
+
+
+def states_type(qtype: str, sentence: str, question: str) -> bool:
+    """Whether ``sentence`` states what a question of type ``qtype`` asks for; a number
+    the question itself contains (110, 2024) does not count as the answer."""
+    if qtype in ("figure", "money"):
+        asked = set(re.findall(r"\d+(?:\.\d+)?", question))
+        for m in HAS_TYPE[qtype].finditer(sentence):
+            nums = re.findall(r"\d+(?:\.\d+)?", m.group(0))
+            if not nums or not set(nums) <= asked:
+                return True
+        return False
+    return bool(HAS_TYPE[qtype].search(sentence))
 
 
 def question_type(question: str) -> str | None:
@@ -107,19 +120,23 @@ class Scorer:
         typed = None
         if qtype:
             best = sorted(cands, key=lambda c: -c.score)[:TYPE_WINDOW]
-            typed = any(HAS_TYPE[qtype].search(self.index.notices[self.index.chunks[c.row].doc].text[c.start:c.end])
-                        for c in best)
+            typed = any(states_type(qtype, self.index.notices[self.index.chunks[c.row].doc].text[c.start:c.end],
+                                    prepared.text) for c in best)
         return Confidence(dense, coverage, typed)
 
-    def group_coverage(self, groups: tuple[tuple[str, tuple[str, ...]], ...], text: str) -> float | None:
+    def group_coverage(self, groups: tuple[tuple[str, tuple[str, ...]], ...], text: str,
+                       numbers: bool = False) -> float | None:
         """English questions: the share of translated words (weighted by the rarest of their
         translations) with at least one translation in ``text``; untranslatable words count
-        as missing."""
+        as missing; numbers count only with ``numbers`` (they help to pick a sentence but
+        prove little about whether the notices answer the question)."""
         if not groups:
             return None
         toks = set(tokenize(text))
         total = found = 0.0
-        for _, terms in groups:
+        for word, terms in groups:
+            if word.replace(".", "").isdigit() and not numbers:
+                continue
             w = max((self.idf(t) for t in terms), default=self._max_idf)
             total += w
             if any(t in toks or t in text for t in terms):
@@ -127,7 +144,8 @@ class Scorer:
         return found / total if total else None
 
     def sentences(self, prepared: PreparedQuery, qvec: np.ndarray, hits: list[Hit]) -> list[Candidate]:
-        """Every quotable sentence of the hits, scored."""
+        """Every quotable sentence of the hits, scored; ``qvec`` may hold several query
+        vectors (rows), a sentence takes its best similarity."""
         qtoks = set(tokenize(prepared.coverage_text))
         weight = sum(self.idf(t) for t in qtoks)
         qtype = question_type(prepared.text)
@@ -137,25 +155,33 @@ class Scorer:
             spans, vecs = self.index.chunk_sentences(row)
             if len(spans) == 0:
                 continue
-            cos = np.asarray(vecs, dtype=np.float32) @ qvec
+            cos = np.asarray(vecs, dtype=np.float32) @ np.atleast_2d(qvec).T
+            cos = cos.max(axis=1)  # several query vectors (an English question and its translation)
             notice = self.index.notices[h.chunk.doc]
             text = notice.text
-            # heading lines in this chunk: bare container headings are no evidence; other
-            # headings (a heading with body text on the same line) only rank lower
-            headings = [(x.start, x.heading_end, heading_only(x, text)) for x in notice.sections
-                        if h.chunk.start <= x.start < h.chunk.end and x.heading_end > x.start]
+            # heading lines in this chunk: a container's bare heading (（一）聚焦…方面) is no
+            # evidence; a leaf that is one line (003's "(4)…共检查接处警登记簿365本") is content;
+            # the heading of a section with body text ranks a little lower
+            headings = []
+            for x in notice.sections:
+                if h.chunk.start <= x.start < h.chunk.end and x.heading_end > x.start:
+                    bare = heading_only(x, text)
+                    role = "skip" if bare and x.children else ("content" if bare else "heading")
+                    headings.append((x.start, x.heading_end, role))
             for j, ((s, e), c) in enumerate(zip(spans.tolist(), cos.tolist())):
-                inside = [bare for hs, he, bare in headings if hs <= s and e <= he + 1]
-                if inside and inside[0]:
+                inside = [role for hs, he, role in headings if hs <= s and e <= he + 1]
+                if inside and inside[0] == "skip":
                     continue
                 sentence = text[s:e]
                 lex = 0.0
-                if weight > 0:
+                if prepared.lang == "en":
+                    lex = self.group_coverage(prepared.groups, sentence, numbers=True) or 0.0
+                elif weight > 0:
                     lex = sum(self.idf(t) for t in qtoks & set(tokenize(sentence))) / weight
                 score = c + LEXICAL_WEIGHT * lex
-                if inside:
+                if inside and inside[0] == "heading":
                     score -= HEADING_PENALTY
-                if qtype and HAS_TYPE[qtype].search(sentence):
+                if qtype and states_type(qtype, sentence, prepared.text):
                     score += TYPE_BONUS
                 cands.append(Candidate(h.rank, row, s, e, score, j))
         return cands

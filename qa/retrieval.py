@@ -2,6 +2,7 @@
 bureau and by section kind."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -9,11 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from qa import dense, lexical
-from qa.chunking import Chunk
 from qa.bureaus import mentions
+from qa.chunking import Chunk
 from qa.config import RetrievalSettings
-from qa.embedding import Embedder
 from qa.crosslingual import translate
+from qa.embedding import Embedder
 from qa.expansion import expand, load_glossary
 from qa.store import LoadedIndex
 from qa.structure import KIND_LABELS, KINDS
@@ -29,8 +30,12 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class PreparedQuery:
+    """A question ready for retrieval. The bureau names in it become a filter (they say
+    where to look, not what to look for) and are left out of the embedded question and of
+    the words a passage is expected to contain (measured: README)."""
     text: str  # the question, cleaned
     lang: str  # zh / en
+    content: str = ""  # what is matched: the question without the bureau names it uses
     terms: tuple[str, ...] = ()  # Chinese terms added: official terms (glossary) or translations
     keys: tuple[str, ...] = ()  # the plain words the glossary terms stand for
     dense_terms: bool = True  # whether the embedded text includes the terms
@@ -40,12 +45,15 @@ class PreparedQuery:
 
     @property
     def search_text(self) -> str:
-        """What BM25 tokenises: the question plus the added terms."""
+        """What BM25 tokenises: the question (bureau names included: they help find the
+        opening and closing paragraphs that name the bureau) plus the added terms."""
         return self.text if not self.terms else f"{self.text} {' '.join(self.terms)}"
 
     @property
     def dense_text(self) -> str:
-        return self.search_text if self.dense_terms else self.text
+        """What is embedded: the question without bureau names (plus terms, by setting)."""
+        base = self.content or self.text
+        return f"{base} {' '.join(self.terms)}" if self.dense_terms and self.terms else base
 
     @property
     def coverage_text(self) -> str:
@@ -53,7 +61,7 @@ class PreparedQuery:
         (for an English question, its translation)."""
         if self.lang == "en":
             return " ".join(self.terms)
-        q = normalize(self.text)
+        q = normalize(self.content or self.text)
         for k in self.keys:
             q = q.replace(k, " ")
         return f"{q} {' '.join(self.terms)}"
@@ -181,13 +189,21 @@ class Retriever:
         keys: list[str] = []
         groups: tuple = ()
         if lang == "en" and self.settings.translate:
-            groups = tuple(translate(q, self.index.crosslingual))
+            groups = tuple(translate(q, self.index.crosslingual, self.index.idf))
             terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
         elif lang == "zh" and self.settings.expand:
             terms, keys = expand(q, load_glossary(self.glossary))
-        named, unknown = mentions(q if lang == "zh" else " ".join(terms), self.index.bureau_aliases)
+        named, unknown, words = mentions(q if lang == "zh" else " ".join(terms), self.index.bureau_aliases)
+        content = q
+        if words and lang == "zh":
+            content = normalize(q)
+            for w in words:
+                content = content.replace(w, " ")
+            content = re.sub(r"\s+", " ", content).strip() or q
+        elif words:  # English: the translations that only name a bureau
+            terms = [t for t in terms if normalize(t) not in words]
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
-        return PreparedQuery(q, lang, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
+        return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
                              tuple(unknown) if lang == "zh" else ())
 
     def embed(self, prepared: PreparedQuery) -> np.ndarray:

@@ -111,7 +111,7 @@ def test_markdown_escapes_notice_text(service):
 
 def test_a_quote_that_does_not_match_the_source_is_never_shown(engine):
     """The check in finalize: a candidate whose offsets do not give its text is dropped."""
-    from qa.answer import _Candidate
+    from qa.relevance import Candidate as _Candidate
 
     row = next(i for i, c in enumerate(engine.index.chunks) if c.doc.startswith("004"))
     chunk = engine.index.chunks[row]

@@ -39,7 +39,7 @@ class FakeModel(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/json")
         else:
             user = body["messages"][-1]["content"]
-            first = re.search(r"^\[1\] （[^）]*）(.+)$", user, re.M).group(1)
+            first = re.search(r"^\[1\] 单位：[^\n]*\n章节：[^\n]*\n原文：(.+)$", user, re.M).group(1)
             good = first[: min(14, len(first))]
             if mode == "injected":
                 reply = f"根据材料，“{INVENTED}”[1]。"

@@ -6,8 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from qa.evaluation.metrics import (Passage, gold_ranks, mean, median, ndcg_at, recall_at,
-                                   reciprocal_rank)
+from qa.evaluation.metrics import Passage, gold_ranks, mean, median, ndcg_at, recall_at, reciprocal_rank
 from qa.evaluation.questions import Question
 
 RETRIEVERS = ("bm25", "dense", "hybrid")
