@@ -58,17 +58,22 @@ def embed_passages_cached(embedder: Embedder, texts: Sequence[str], cache: Embed
             out[i] = found[k]
         else:
             todo.append(i)
-    # longest first keeps batches of similar length (less padding work)
-    todo.sort(key=lambda i: -len(texts[i]))
-    bar = tqdm(total=len(todo), desc=desc, unit="段", disable=not progress or not todo, leave=False)
-    for b in range(0, len(todo), BATCH):
-        idx = todo[b:b + BATCH]
+    # each distinct text once; longest first keeps batches of similar length
+    first: dict[bytes, int] = {}
+    for i in todo:
+        first.setdefault(keys[i], i)
+    unique = sorted(first.values(), key=lambda i: -len(texts[i]))
+    bar = tqdm(total=len(unique), desc=desc, unit="段", disable=not progress or not unique, leave=False)
+    for b in range(0, len(unique), BATCH):
+        idx = unique[b:b + BATCH]
         vecs = embedder.embed_passages([texts[i] for i in idx])
         out[idx] = vecs
         if cache:
             cache.put_many([(keys[i], vecs[j]) for j, i in enumerate(idx)])
         bar.update(len(idx))
         if on_batch:
-            on_batch(min(b + BATCH, len(todo)), len(todo))
+            on_batch(min(b + BATCH, len(unique)), len(unique))
+    for i in todo:  # repeated texts
+        out[i] = out[first[keys[i]]]
     bar.close()
-    return out, len(todo)
+    return out, len(unique)
