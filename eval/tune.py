@@ -3,8 +3,9 @@ fusion method and weights, measured on the question set.
 
     .venv/bin/python eval/tune.py            # writes eval/tuning.json and eval/tuning.md
 
-Index-time choices (chunk size x embedded prefix) are measured with RRF fusion; the
-query-time choices (fusion method and weights) on the index the first grid selects.
+Index-time choices (chunk size x embedded prefix) are measured with the default query
+pipeline; the query-time choices (fusion method and weights, glossary expansion, English
+translation, bureau focus) on the index the first grid selects.
 Each configuration builds its own index in a temporary folder; embeddings are cached
 across configurations (and across runs, under index/cache).
 """
@@ -16,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from qa.config import ChunkSettings, RetrievalSettings, load_settings
+from qa.config import ChunkSettings, load_settings
 from qa.engine import Engine
 from qa.evaluation.evaluate import evaluate
 
@@ -25,6 +26,15 @@ SIZES = (128, 256, 384, 512)
 PREFIXES = ("none", "path", "bureau_path")
 RRF_KS = (10, 30, 60, 100)
 WEIGHTS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+# query-time features, each switched off (or on) alone against the defaults
+ABLATIONS = (
+    ("defaults", {}),
+    ("no glossary expansion (expand=false)", {"expand": False}),
+    ("glossary terms for BM25 only (expand_dense=false)", {"expand_dense": False}),
+    ("no English translation (translate=false)", {"translate": False}),
+    ("translation also embedded (translate_dense=true)", {"translate_dense": True}),
+    ("no bureau focus (focus_bureaus=false)", {"focus_bureaus": False}),
+)
 
 
 def _key(r: dict, name: str = "hybrid") -> float:
@@ -53,8 +63,8 @@ def main() -> None:
                 idx = Path(tmp) / f"{size}-{prefix}"
                 idx.mkdir()
                 (idx / "cache").symlink_to(shared_cache.resolve())
-                settings = base.model_copy(update={"index_dir": idx, "chunk": ChunkSettings(max_tokens=size, embed_prefix=prefix),
-                                                   "retrieval": RetrievalSettings()})
+                settings = base.model_copy(update={"index_dir": idx,
+                                                   "chunk": ChunkSettings(max_tokens=size, embed_prefix=prefix)})
                 t = time.time()
                 engine = Engine.open(settings, progress=False, log=lambda s: None)
                 r = evaluate(engine, args.questions, baseline=False, answers=False)
@@ -67,18 +77,26 @@ def main() -> None:
         size, prefix, engine = best
         fusion_rows = []
         for k in RRF_KS:
-            engine.retriever.settings = RetrievalSettings(fusion="rrf", rrf_k=k)
-            engine.retriever._allowed.cache_clear()
+            engine.retriever.settings = base.retrieval.model_copy(update={"fusion": "rrf", "rrf_k": k})
             r = evaluate(engine, args.questions, retrievers=("hybrid",), baseline=False, answers=False)
             fusion_rows.append(_row(f"rrf k={k}", r))
             print(json.dumps(fusion_rows[-1], ensure_ascii=False), flush=True)
         for w in WEIGHTS:
-            engine.retriever.settings = RetrievalSettings(fusion="convex", dense_weight=w)
+            engine.retriever.settings = base.retrieval.model_copy(update={"fusion": "convex", "dense_weight": w})
             r = evaluate(engine, args.questions, retrievers=("hybrid",), baseline=False, answers=False)
             fusion_rows.append(_row(f"convex dense_weight={w}", r))
             print(json.dumps(fusion_rows[-1], ensure_ascii=False), flush=True)
+        ablation_rows = []
+        for label, change in ABLATIONS:
+            engine.retriever.settings = base.retrieval.model_copy(update=change)
+            r = evaluate(engine, args.questions, baseline=False, answers=False)
+            row = _row(label, r)
+            row["per_kind"] = {k: {m: v[m] for m in ("R@5", "MRR@10")}
+                               for k, v in r["retrievers"]["hybrid"]["per_kind"].items()}
+            ablation_rows.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
     out = {"questions": str(args.questions), "index_grid": index_rows, "fusion_grid": fusion_rows,
-           "selected_index": {"max_tokens": size, "embed_prefix": prefix}}
+           "ablations": ablation_rows, "selected_index": {"max_tokens": size, "embed_prefix": prefix}}
     args.out.with_suffix(".json").write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     args.out.with_suffix(".md").write_text(to_markdown(out), encoding="utf-8")
     print(to_markdown(out))
@@ -98,6 +116,13 @@ def to_markdown(out: dict) -> str:
     lines += ["", "### Fusion (on the selected chunking: "
               f"max_tokens={out['selected_index']['max_tokens']}, prefix={out['selected_index']['embed_prefix']})", ""]
     lines += table(out["fusion_grid"], ("hybrid",))
+    lines += ["", "### Query-time features (hybrid; R@5 / MRR@10 overall, and for the kinds they are for)", "",
+              "| configuration | R@5 | MRR@10 | en | precedent | paraphrase | measure | meta |", "|---|---|---|---|---|---|---|---|"]
+    for row in out.get("ablations", []):
+        pk = row["per_kind"]
+        cells = " | ".join(f"{pk[k]['R@5']:.3f} / {pk[k]['MRR@10']:.3f}" if k in pk else "—"
+                           for k in ("en", "precedent", "paraphrase", "measure", "meta"))
+        lines.append(f"| {row['config']} | {row['hybrid']['R@5']:.3f} | {row['hybrid']['MRR@10']:.3f} | {cells} |")
     return "\n".join(lines) + "\n"
 
 

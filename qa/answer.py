@@ -22,6 +22,7 @@ NOT_FOUND_EN = "No relevant content was found in the indexed notices."
 
 MAX_CHUNKS = 6  # retrieved sections an answer quotes from
 MAX_PER_CHUNK = 2  # sentences per section
+MAX_QUOTES = 6  # sentences per answer (before neighbouring ones are merged)
 RELATED = 3  # "possibly related" passages shown when abstaining
 # A sentence is quoted when it scores within MARGIN of the best sentence of the answer.
 MARGIN = 0.06
@@ -166,7 +167,10 @@ class Answerer:
         for rank in sorted(by_chunk):
             best = sorted(by_chunk[rank], key=lambda c: -c.score)[:MAX_PER_CHUNK]
             best = [c for c in best if c.score >= top - MARGIN]
-            chosen.extend(sorted(best, key=lambda c: c.idx))
+            chosen.extend(sorted(best, key=lambda c: (c.row, c.idx)))
+        if len(chosen) > MAX_QUOTES:  # the best ones, in their order
+            keep = {id(c) for c in sorted(chosen, key=lambda c: -c.score)[:MAX_QUOTES]}
+            chosen = [c for c in chosen if id(c) in keep]
         qtype = question_type(q)
         if qtype:  # the sentence stating the figure, date or name first
             typed = [c for c in chosen if states_type(qtype, self.index.notices[

@@ -105,7 +105,7 @@ class PrecedentFinder:
         # a problem's relevance: its best sentence (similarity plus the question's words)
         relevance: dict[tuple[str, int], float] = {}
         rows = {h.rank: (h.chunk.doc, h.chunk.section_idx) for h in hits}
-        for cand in self.scorer.sentences(prepared, qvec, hits):
+        for cand in self.scorer.sentences(prepared, qvec, hits, headings=True):
             key = rows[cand.hit_rank]
             relevance[key] = max(relevance.get(key, -1.0), cand.score)
         if not relevance:

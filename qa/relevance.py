@@ -96,7 +96,9 @@ class Confidence:
 class Scorer:
     def __init__(self, index: LoadedIndex):
         self.index = index
-        self._row_of = {c.id: i for i, c in enumerate(index.chunks)}
+        self._unit_rows: dict[tuple[str, int], list[int]] = {}
+        for i, c in enumerate(index.chunks):
+            self._unit_rows.setdefault((c.doc, c.section_idx), []).append(i)
         self._max_idf = max(index.idf.values(), default=1.0)
 
     def idf(self, token: str) -> float:
@@ -143,45 +145,60 @@ class Scorer:
                 found += w
         return found / total if total else None
 
-    def sentences(self, prepared: PreparedQuery, qvec: np.ndarray, hits: list[Hit]) -> list[Candidate]:
-        """Every quotable sentence of the hits, scored; ``qvec`` may hold several query
-        vectors (rows), a sentence takes its best similarity."""
+    def sentences(self, prepared: PreparedQuery, qvec: np.ndarray, hits: list[Hit],
+                  headings: bool = False) -> list[Candidate]:
+        """Every quotable sentence of the sections the hits belong to (a long section is
+        split into several chunks: all of them count), scored; ``qvec`` may hold several
+        query vectors (rows), a sentence takes its best similarity. With ``headings`` the
+        headings (the problems as the notices state them) count fully too."""
         qtoks = set(tokenize(prepared.coverage_text))
         weight = sum(self.idf(t) for t in qtoks)
         qtype = question_type(prepared.text)
+        qmat = np.atleast_2d(qvec).T
         cands: list[Candidate] = []
+        done: set[int] = set()
         for h in hits:
-            row = self._row_of[h.chunk.id]
-            spans, vecs = self.index.chunk_sentences(row)
-            if len(spans) == 0:
-                continue
-            cos = np.asarray(vecs, dtype=np.float32) @ np.atleast_2d(qvec).T
-            cos = cos.max(axis=1)  # several query vectors (an English question and its translation)
-            notice = self.index.notices[h.chunk.doc]
-            text = notice.text
-            # heading lines in this chunk: a container's bare heading (（一）聚焦…方面) is no
-            # evidence; a leaf that is one line (003's "(4)…共检查接处警登记簿365本") is content;
-            # the heading of a section with body text ranks a little lower
-            headings = []
-            for x in notice.sections:
-                if h.chunk.start <= x.start < h.chunk.end and x.heading_end > x.start:
-                    bare = heading_only(x, text)
-                    role = "skip" if bare and x.children else ("content" if bare else "heading")
-                    headings.append((x.start, x.heading_end, role))
-            for j, ((s, e), c) in enumerate(zip(spans.tolist(), cos.tolist())):
-                inside = [role for hs, he, role in headings if hs <= s and e <= he + 1]
-                if inside and inside[0] == "skip":
-                    continue
-                sentence = text[s:e]
-                lex = 0.0
-                if prepared.lang == "en":
-                    lex = self.group_coverage(prepared.groups, sentence, numbers=True) or 0.0
-                elif weight > 0:
-                    lex = sum(self.idf(t) for t in qtoks & set(tokenize(sentence))) / weight
-                score = c + LEXICAL_WEIGHT * lex
-                if inside and inside[0] == "heading":
-                    score -= HEADING_PENALTY
-                if qtype and states_type(qtype, sentence, prepared.text):
-                    score += TYPE_BONUS
-                cands.append(Candidate(h.rank, row, s, e, score, j))
+            for row in self._unit_rows[(h.chunk.doc, h.chunk.section_idx)]:
+                if row not in done:
+                    done.add(row)
+                    cands.extend(self._row_sentences(row, h.rank, prepared, qtoks, weight, qtype, qmat, headings))
         return cands
+
+    def _row_sentences(self, row: int, rank: int, prepared: PreparedQuery, qtoks: set[str], weight: float,
+                       qtype: str | None, qmat: np.ndarray, with_headings: bool) -> list[Candidate]:
+        chunk = self.index.chunks[row]
+        spans, vecs = self.index.chunk_sentences(row)
+        if len(spans) == 0:
+            return []
+        cos = (np.asarray(vecs, dtype=np.float32) @ qmat).max(axis=1)  # best over the query vectors
+        notice = self.index.notices[chunk.doc]
+        text = notice.text
+        # heading lines in this chunk: a container's bare heading (（一）聚焦…方面) is no
+        # evidence; a leaf that is one line (003's "(4)…共检查接处警登记簿365本") is content;
+        # the heading of a section with body text ranks a little lower
+        headings = []
+        for x in notice.sections:
+            if chunk.start <= x.start < chunk.end and x.heading_end > x.start:
+                bare = heading_only(x, text)
+                role = "skip" if bare and x.children else ("content" if bare else "heading")
+                if with_headings:
+                    role = "content"
+                headings.append((x.start, x.heading_end, role))
+        out = []
+        for j, ((s, e), c) in enumerate(zip(spans.tolist(), cos.tolist())):
+            inside = [role for hs, he, role in headings if hs <= s and e <= he + 1]
+            if inside and inside[0] == "skip":
+                continue
+            sentence = text[s:e]
+            lex = 0.0
+            if prepared.lang == "en":
+                lex = self.group_coverage(prepared.groups, sentence, numbers=True) or 0.0
+            elif weight > 0:
+                lex = sum(self.idf(t) for t in qtoks & set(tokenize(sentence))) / weight
+            score = c + LEXICAL_WEIGHT * lex
+            if inside and inside[0] == "heading":
+                score -= HEADING_PENALTY
+            if qtype and states_type(qtype, sentence, prepared.text):
+                score += TYPE_BONUS
+            out.append(Candidate(rank, row, s, e, score, j))
+        return out

@@ -134,6 +134,8 @@ def _heading_end(line: _Line, style: str) -> int:
     ends at its first full stop (or colon for 整改落实情况：)."""
     if style == "measures":
         return line.start + len("整改落实情况")
+    if style in ("guanyu", "zhendui"):  # the whole line states the problem
+        return line.end - (1 if line.text.endswith(("。", ".")) else 0)
     text = line.text
     stop = text.find("。")
     if 0 < stop <= HEADING_MAX and stop < len(text) - 1:

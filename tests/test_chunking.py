@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.chunking import chunk_notice, embed_text
+from qa.chunking import MIN_BUDGET, chunk_notice, embed_prefix, embed_text
 from qa.notices import load_notice
 from qa.problems import extract_problems
 from qa.reading import blank_artefacts
@@ -23,13 +23,15 @@ def assert_chunk_partition(notice, chunks):
 
 
 @pytest.mark.parametrize("doc", DOCS)
-@pytest.mark.parametrize("max_tokens", [512, 128])
-def test_chunks_partition_the_notice(doc, max_tokens, embedder):
+@pytest.mark.parametrize("max_tokens,mode", [(512, "none"), (128, "none"), (512, "path"), (128, "bureau_path")])
+def test_chunks_partition_the_notice(doc, max_tokens, mode, embedder):
     notice = load_notice(NOTICES / doc)
-    chunks = chunk_notice(notice, max_tokens, embedder.count_tokens)
+    chunks = chunk_notice(notice, max_tokens, embedder.count_tokens, mode)
     assert_chunk_partition(notice, chunks)
     for c in chunks:
-        assert embedder.count_tokens(embed_text(c, "path")) <= max(max_tokens, 48 + 4 + 200)
+        # what is embedded fits the budget (a very long heading path leaves a minimum for the text)
+        prefix = embedder.count_tokens(embed_prefix(c, mode))
+        assert embedder.count_tokens(embed_text(c, mode)) <= max(max_tokens, prefix + MIN_BUDGET + 4)
         assert c.section == notice.sections[c.section_idx].path
     assert len({c.id for c in chunks}) == len(chunks)
 
