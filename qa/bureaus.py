@@ -86,3 +86,25 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[li
             unknown.append(m.group(0))
     found = strong + ([lb for lb in weak if lb not in strong] if not unknown else [])
     return found, unknown, words + (weak_words if not unknown else [])
+
+
+def spans(text: str, table: dict[str, tuple[set[str], bool]]) -> list[tuple[int, int, list[str]]]:
+    """Where ``text`` names bureaus: (start, end, indexed bureau labels) in document order;
+    labels are empty for a bureau the corpus lacks (小榄分局). Longest names first, no
+    overlaps. Offsets refer to ``text`` (normalisation keeps its length)."""
+    q = normalize(text)
+    if len(q) != len(text):
+        return []
+    taken = [False] * len(q)
+    out: list[tuple[int, int, list[str]]] = []
+    for alias in sorted(table, key=len, reverse=True):
+        for m in re.finditer(re.escape(alias), q):
+            if not any(taken[m.start():m.end()]):
+                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+                out.append((m.start(), m.end(), sorted(table[alias][0])))
+    _, unknown, _ = mentions(text, table)
+    for name in unknown:
+        at = q.find(normalize(name))
+        if at >= 0 and not any(taken[at:at + len(name)]):
+            out.append((at, at + len(name), []))
+    return sorted(out)

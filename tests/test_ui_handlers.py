@@ -16,9 +16,12 @@ from tests.conftest import QUESTIONS
 from ui import handlers, render
 from ui.conversation import is_followup, named_bureau, resolve_followup
 
-BUREAUS = ["**市公安局**分局（已匿名）", "东营市公安局东营经济技术开发区分局", "中山市公安局横栏分局",
-           "中山市公安局港口分局", "舟山市公安局"]
 PAYLOAD = '<script>window.__xss=1</script>[点我](javascript:alert(1)) <img src=x onerror="alert(2)"> **粗** & "引"'
+
+
+@pytest.fixture(scope="module")
+def aliases(engine):
+    return engine.index.bureau_aliases
 
 
 def eval_question(qid: str) -> str:
@@ -38,8 +41,8 @@ def eval_question(qid: str) -> str:
     ("那横栏分局的整改时间呢？", "港口分局怎样整改饭堂采购问题？", "横栏分局怎样整改饭堂采购问题，整改时间"),
     ("what about the canteen?", "What did Zhoushan do about cash?", "What did Zhoushan do about cash，the canteen"),
 ])
-def test_followup_is_resolved_against_the_previous_question(question, previous, expected):
-    assert resolve_followup(question, previous, BUREAUS) == expected
+def test_followup_is_resolved_against_the_previous_question(question, previous, expected, aliases):
+    assert resolve_followup(question, previous, aliases) == expected
 
 
 @pytest.mark.parametrize("question", [
@@ -47,21 +50,21 @@ def test_followup_is_resolved_against_the_previous_question(question, previous, 
     "市委巡察组是哪天向横栏分局党委反馈巡察意见的？",
     "What did the Zhoushan bureau do about the canteen's cash management?",
 ])
-def test_standalone_question_is_left_alone(question):
+def test_standalone_question_is_left_alone(question, aliases):
     assert not is_followup(question)
-    assert resolve_followup(question, "港口分局怎样整改饭堂食材采购问题？", BUREAUS) == question
+    assert resolve_followup(question, "港口分局怎样整改饭堂食材采购问题？", aliases) == question
 
 
-def test_no_previous_question_means_no_rewrite():
-    assert resolve_followup("那横栏分局呢？", None, BUREAUS) == "那横栏分局呢？"
-    assert resolve_followup("  它们呢 ", "", BUREAUS) == "它们呢"
+def test_no_previous_question_means_no_rewrite(aliases):
+    assert resolve_followup("那横栏分局呢？", None, aliases) == "那横栏分局呢？"
+    assert resolve_followup("  它们呢 ", "", aliases) == "它们呢"
 
 
-def test_named_bureau():
-    assert named_bureau("那横栏分局呢？", BUREAUS) == "中山市公安局横栏分局"
-    assert named_bureau("开发区分局的呢", BUREAUS) == "东营市公安局东营经济技术开发区分局"
-    assert named_bureau("港口分局和横栏分局", BUREAUS) is None
-    assert named_bureau("它们的措施", BUREAUS) is None
+def test_named_bureau(aliases):
+    assert named_bureau("那横栏分局呢？", aliases) == "中山市公安局横栏分局"
+    assert named_bureau("开发区分局的呢", aliases) == "东营市公安局东营经济技术开发区分局"
+    assert named_bureau("港口分局和横栏分局", aliases) is None
+    assert named_bureau("它们的措施", aliases) is None
 
 
 # ------------------------------------------------------------------------ chat

@@ -51,12 +51,12 @@ def ask(service: Service, question: str, turns: list[Turn] | None, bureaus=None,
     turns = list(turns or [])
     q = check_query(question or "")
     prev = turns[-1] if turns else None
-    asked = resolve_followup(q, prev.asked if prev else None, service.bureaus())
+    asked = resolve_followup(q, prev.asked if prev else None, service.index.bureau_aliases)
     bureaus, kinds = _clean(bureaus), _clean(kinds)
     scope: list[str] = []
     if asked != q and not bureaus:
         # “那横栏分局呢？” asks about that bureau only; “它们的措施呢？” stays where the previous was
-        named = named_bureau(q, service.bureaus())
+        named = named_bureau(q, service.index.bureau_aliases)
         scope = [named] if named else list(prev.scope)
     t0 = time.perf_counter()
     answer = service.ask(asked, bureaus=(bureaus or scope) or None, kinds=kinds or None)
