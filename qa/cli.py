@@ -46,11 +46,10 @@ def _settings(corpus: Path | None, index: Path | None):
 
 
 def _engine(corpus: Path | None, index: Path | None, quiet: bool = False):
-    from qa.build import BuildBusy
     from qa.embedding import EmbedderError
     from qa.engine import Engine
     from qa.reading import NoticeError
-    from qa.store import IndexError_
+    from qa.store import BuildBusy, IndexError_
 
     settings = _settings(corpus, index)
     try:

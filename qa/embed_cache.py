@@ -21,6 +21,9 @@ class EmbeddingCache:
         self.path = path
         self._db = sqlite3.connect(path, timeout=60, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # a cache: a commit need not wait for the disk (WAL stays consistent; a power cut
+        # can only lose the last vectors, which are then embedded again)
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, vec BLOB NOT NULL)")
 
     @staticmethod

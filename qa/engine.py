@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa.build import BuildReport, build_index, chunk_settings
 from qa.config import Settings, load_settings
 from qa.embedding import Embedder, get_embedder
 from qa.retrieval import Retriever
@@ -16,6 +15,7 @@ from qa.store import (
     IndexMissing,
     IndexStale,
     LoadedIndex,
+    chunk_settings,
     expected_settings,
     load_index,
 )
@@ -31,7 +31,7 @@ class Engine:
     embedder: Embedder
     index: LoadedIndex
     retriever: Retriever
-    build_report: BuildReport | None = None
+    build_report: "BuildReport | None" = None  # noqa: F821 (qa.build, imported when building)
 
     @classmethod
     def open(cls, settings: Settings | None = None, auto_build: bool = True, progress: bool = True,
@@ -47,6 +47,8 @@ class Engine:
         except (IndexMissing, IndexStale, IndexMismatch, IndexCorrupt) as exc:
             if not auto_build:
                 raise
+            from qa.build import build_index  # only when building: keeps start-up light
+
             rebuild = isinstance(exc, (IndexMismatch, IndexCorrupt))
             log(f"{exc}\n正在{'重建' if rebuild else '更新'}索引……")
             report = build_index(settings, embedder, rebuild=rebuild, progress=progress, lock_timeout=lock_timeout)

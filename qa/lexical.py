@@ -78,21 +78,36 @@ def _count(token_lists: list[list[str]], vocab: dict[str, int], first_row: int):
 
 def _score(indptr: np.ndarray, indices: np.ndarray, tf: np.ndarray, doc_len: np.ndarray) -> np.ndarray:
     """BM25 scores of all entries, as bm25s computes them: idf (lucene) in float32 from
-    Python floats, the term-frequency part in float64, the product stored as float32."""
+    Python floats, the term-frequency part in float64, the product stored as float32.
+    Computed in blocks of columns (small temporaries: 21 million entries in about a second)."""
     n = len(doc_len)
     df = np.diff(indptr)
     idf = np.array([math.log(1 + (n - c + 0.5) / (c + 0.5)) if c else 0.0 for c in df.tolist()],
-                   dtype=np.float32)
+                   dtype=np.float32).astype(np.float64)
     avg = doc_len.astype(np.int64).mean() if n else 1.0
-    dl = doc_len[indices].astype(np.float64)
-    tf64 = tf.astype(np.float64)
-    tfc = tf64 / (K1 * ((1 - B) + B * dl / avg) + tf64)
-    term = np.repeat(np.arange(len(df), dtype=np.int64), df)
-    return (idf[term].astype(np.float64) * tfc).astype(np.float32)
+    out = np.empty(int(indptr[-1]), dtype=np.float32)
+    cols = len(df)
+    c0 = 0
+    while c0 < cols:
+        # the next columns holding about a million entries (at least one column)
+        c1 = max(c0 + 1, int(np.searchsorted(indptr, indptr[c0] + BLOCK, side="right")) - 1)
+        c1 = min(c1, cols)
+        a, b = int(indptr[c0]), int(indptr[c1])
+        if b > a:
+            dl = doc_len[indices[a:b]].astype(np.float64)
+            tf64 = tf[a:b].astype(np.float64)
+            tfc = tf64 / (K1 * ((1 - B) + B * dl / avg) + tf64)
+            out[a:b] = np.repeat(idf[c0:c1], df[c0:c1]) * tfc
+        c0 = c1
+    return out
 
 
-def _from_entries(vocab: dict[str, int], rows, terms, tf, doc_len) -> BM25Index:
-    """Entries in row order -> CSC (stable by term: rows stay ascending in a column)."""
+BLOCK = 1 << 20
+
+
+def from_counts(vocab: dict[str, int], rows, terms, tf, doc_len) -> BM25Index:
+    """The index from term counts: entries (chunk row, token column, count) in row order,
+    and every chunk's length in tokens."""
     order = np.argsort(terms, kind="stable")
     indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
     np.cumsum(np.bincount(terms, minlength=len(vocab)), out=indptr[1:])
@@ -104,7 +119,7 @@ def _from_entries(vocab: dict[str, int], rows, terms, tf, doc_len) -> BM25Index:
 def build(token_lists: list[list[str]]) -> BM25Index:
     vocab: dict[str, int] = {}
     rows, terms, tf, lens = _count(token_lists, vocab, 0)
-    return _from_entries(vocab, rows, terms, tf, lens)
+    return from_counts(vocab, rows, terms, tf, lens)
 
 
 def _entries(index: BM25Index):
@@ -125,22 +140,14 @@ def append(index: BM25Index, token_lists: list[list[str]]) -> BM25Index:
     cnt_new = np.bincount(terms_n, minlength=v)
     indptr = np.zeros(v + 1, dtype=np.int64)
     np.cumsum(cnt_old + cnt_new, out=indptr[1:])
-    nnz = int(indptr[-1])
-    indices = np.empty(nnz, dtype=np.int32)
-    tf = np.empty(nnz, dtype=np.float32)
-    # stored entries keep their order; each column moves by the new entries before it
-    term_old = np.repeat(np.arange(v_old, dtype=np.int64), cnt_old[:v_old])
-    pos_old = np.arange(len(term_old), dtype=np.int64) + (indptr[:v_old] - index.indptr[:v_old])[term_old]
-    indices[pos_old] = index.indices
-    tf[pos_old] = index.tf
-    # new entries go after the stored ones of their column, in row order
+    # each new entry goes after the stored entries of its column (new columns at the end),
+    # in row order: one pass that copies the stored entries around the insertions
     order = np.argsort(terms_n, kind="stable")
-    t_sorted = terms_n[order]
-    first = np.zeros(v + 1, dtype=np.int64)
-    np.cumsum(cnt_new, out=first[1:])
-    pos_new = indptr[t_sorted] + cnt_old[t_sorted] + (np.arange(len(order)) - first[t_sorted])
-    indices[pos_new] = rows_n[order]
-    tf[pos_new] = tf_n[order]
+    old_end = np.full(v, int(index.indptr[-1]), dtype=np.int64)
+    old_end[:v_old] = index.indptr[1:]
+    at = old_end[terms_n[order]]
+    indices = np.insert(np.asarray(index.indices, dtype=np.int32), at, rows_n[order].astype(np.int32))
+    tf = np.insert(np.asarray(index.tf, dtype=np.float32), at, tf_n[order])
     doc_len = np.concatenate([np.asarray(index.doc_len, dtype=np.int32), lens_n])
     return BM25Index(vocab, indptr, indices, _score(indptr, indices, tf, doc_len), tf, doc_len)
 
@@ -168,7 +175,7 @@ def assemble(parts: list[tuple[BM25Index, np.ndarray] | list[list[str]]]) -> BM2
             new_row[keep] = n + np.arange(len(keep))
             sel = new_row[rows] >= 0
             r = new_row[rows[sel]]
-            o = np.argsort(r, kind="stable")  # row order (then column) for _from_entries
+            o = np.argsort(r, kind="stable")  # row order (then column) for from_counts
             all_rows.append(r[o].astype(np.int32))
             all_terms.append(terms[sel][o])
             all_tf.append(tf[sel][o])
@@ -182,7 +189,7 @@ def assemble(parts: list[tuple[BM25Index, np.ndarray] | list[list[str]]]) -> BM2
             all_lens.append(lens)
             n += len(part)
     cat = lambda xs, dt: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)  # noqa: E731
-    return _from_entries(vocab, cat(all_rows, np.int32), cat(all_terms, np.int64), cat(all_tf, np.float32),
+    return from_counts(vocab, cat(all_rows, np.int32), cat(all_terms, np.int64), cat(all_tf, np.float32),
                          cat(all_lens, np.int32))
 
 

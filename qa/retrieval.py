@@ -148,17 +148,19 @@ class Retriever:
         self.embedder = embedder
         self.settings = settings
         self.glossary = glossary
-        self._bureau_rows: dict[str, np.ndarray] = {}
-        self._kind_rows: dict[str, np.ndarray] = {}
-        bureau_of = np.array([c.bureau for c in index.chunks], dtype=object)
-        kind_of = np.array([c.kind for c in index.chunks], dtype=object)
-        for b in set(bureau_of):
-            self._bureau_rows[b] = np.flatnonzero(bureau_of == b)
-        for k in set(kind_of):
-            self._kind_rows[k] = np.flatnonzero(kind_of == k)
+        # rows of each bureau and section kind, for filters (one pass over the chunks)
+        by_bureau: dict[str, list[int]] = {}
+        by_kind: dict[str, list[int]] = {}
+        for i, c in enumerate(index.chunks):
+            by_bureau.setdefault(c.bureau, []).append(i)
+            by_kind.setdefault(c.kind, []).append(i)
+        self._bureau_rows = {b: np.asarray(r, dtype=np.int64) for b, r in by_bureau.items()}
+        self._kind_rows = {k: np.asarray(r, dtype=np.int64) for k, r in by_kind.items()}
 
     @lru_cache(maxsize=64)
-    def _allowed(self, bureaus: tuple[str, ...] | None, kinds: tuple[str, ...] | None) -> np.ndarray | None:
+    def _allowed(self, bureaus: tuple[str, ...] | None, kinds: tuple[str, ...] | None) -> dense.Filter | None:
+        """The rows a filter allows, with FAISS's bitmap of them: built once per filter
+        combination (the only work proportional to the corpus a filter costs)."""
         if not bureaus and not kinds:
             return None
         n = len(self.index.chunks)
@@ -173,14 +175,7 @@ class Retriever:
             for k in kinds:
                 m[self._kind_rows.get(k, [])] = True
             ok &= m
-        return np.flatnonzero(ok)
-
-    def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
-        if allowed is None:
-            return None
-        m = np.zeros(len(self.index.chunks), dtype=np.float32)
-        m[allowed] = 1.0
-        return m
+        return dense.Filter(np.flatnonzero(ok), n)
 
     def prepare(self, query: str) -> PreparedQuery:
         q = check_query(query)
@@ -215,7 +210,8 @@ class Retriever:
         return dense.search(self.index.faiss_index, qvec, k, allowed)
 
     def bm25_search(self, prepared: PreparedQuery, k: int, allowed=None):
-        return lexical.search(self.index.bm25, tokenize(prepared.search_text), k, self._mask(allowed))
+        rows = allowed.rows if isinstance(allowed, dense.Filter) else allowed
+        return lexical.search(self.index.bm25, tokenize(prepared.search_text), k, rows)
 
     def search(self, query: str | PreparedQuery, k: int = 10, mode: str = "hybrid", bureaus: list[str] | None = None,
                kinds: list[str] | None = None, qvec: np.ndarray | None = None, focus: bool = True) -> list[Hit]:

@@ -41,12 +41,37 @@ def _jieba():
         import jieba
 
         jieba.setLogLevel(60)
-        jieba.initialize()
+        if not jieba.dt.initialized:
+            _load_cached_dictionary(jieba)
+        jieba.initialize()  # no-op once loaded; otherwise jieba builds (and caches) the dictionary
         return jieba
 
 
+def _load_cached_dictionary(jieba) -> None:
+    """Load jieba's own dictionary cache (the same file ``jieba.initialize`` reads) with
+    one read and ``marshal.loads``: ``marshal.load`` on the open file, as jieba does it,
+    reads it in small pieces and takes about three times as long (0.9 s against 0.3 s)."""
+    import marshal
+    import os
+    import tempfile
+
+    dt = jieba.dt
+    if dt.dictionary != jieba.DEFAULT_DICT:  # a custom dictionary: leave it to jieba
+        return
+    path = os.path.join(dt.tmp_dir or tempfile.gettempdir(), dt.cache_file or "jieba.cache")
+    try:
+        with open(path, "rb") as fh:
+            freq, total = marshal.loads(fh.read())
+    except Exception:  # missing or unreadable: jieba rebuilds it
+        return
+    if isinstance(freq, dict) and freq and isinstance(total, int) and total > 0:
+        with dt.lock:
+            dt.FREQ, dt.total = freq, total
+            dt.initialized = True
+
+
 def warm_up() -> None:
-    """Load the segmenter's dictionary now (about a second) rather than on the first query."""
+    """Load the segmenter's dictionary now (0.2 s) rather than on the first query."""
     _jieba()
     _opencc()
 
@@ -89,11 +114,17 @@ def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
 
 def idf_table(token_lists: list[list[str]]) -> dict[str, float]:
     """Inverse document frequency (BM25's, floored at a small positive value) per token."""
-    import math
     from collections import Counter
 
     df: Counter[str] = Counter()
     for toks in token_lists:
         df.update(set(toks))
-    n = max(len(token_lists), 1)
-    return {t: max(0.05, math.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
+    return idf_from_df(list(df), list(df.values()), len(token_lists))
+
+
+def idf_from_df(tokens: list[str], df: list[int], n_docs: int) -> dict[str, float]:
+    """:func:`idf_table` from document frequencies (the index stores them)."""
+    import math
+
+    n = max(n_docs, 1)
+    return {t: max(0.05, math.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in zip(tokens, df)}
