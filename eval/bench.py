@@ -427,7 +427,6 @@ def worker_measure(args) -> None:
     """In a fresh process: open the index, run the queries, report latency and memory."""
     rss_start = rss()
     t = time.perf_counter()
-    from qa import dense
     from qa.engine import Engine
     from qa.service import Service
 

@@ -58,7 +58,7 @@ class Answer:
     abstained: bool
     lead: str
     citations: list[Citation]
-    confidence: "Confidence | None" = None
+    confidence: Confidence | None = None
     summary: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -206,7 +206,7 @@ def _merge_adjacent(chosen: list[Candidate]) -> list[Candidate]:
 
 
 def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
-             picked: list[tuple[Candidate, str]], confidence: "Confidence | None" = None) -> Answer:
+             picked: list[tuple[Candidate, str]], confidence: Confidence | None = None) -> Answer:
     """Build the answer from picked sentences: every quote is checked verbatim against the
     notice at its offsets; one that fails is dropped and reported, never shown."""
     citations: list[Citation] = []

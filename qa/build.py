@@ -42,10 +42,24 @@ from qa.notices import Notice, doc_name, file_digest, load_notice, scan_corpus
 from qa.problems import Problem, extract_problems
 from qa.reading import NoticeError, strip_artefacts
 from qa.sentences import split_sentences
-from qa.store import (BuildBusy, IndexError_, cache_path, check_manifest, chunk_settings, current_build,
-                      expected_settings, fsync_tree,
-                      lock_path, new_build_dir, read_jsonl, read_manifest, remove_old_builds, switch_current,
-                      write_atomic, write_jsonl)
+from qa.store import (
+    BuildBusy,
+    IndexError_,
+    cache_path,
+    check_manifest,
+    chunk_settings,
+    current_build,
+    expected_settings,
+    fsync_tree,
+    lock_path,
+    new_build_dir,
+    read_jsonl,
+    read_manifest,
+    remove_old_builds,
+    switch_current,
+    write_atomic,
+    write_jsonl,
+)
 from qa.tokens import idf_from_df, tokenize
 
 # an IVF index is retrained (from the stored vectors) once the corpus has grown this

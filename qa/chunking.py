@@ -41,7 +41,7 @@ class Chunk:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Chunk":
+    def from_dict(cls, d: dict) -> Chunk:
         return cls(**{**d, "section": tuple(d["section"])})
 
 

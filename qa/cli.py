@@ -8,17 +8,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="巡察整改通报问答助手：检索、问答、整改措施查找与评测。")
 
-CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="通报目录（默认 data/notices）")]
-IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="索引目录（默认 index/）")]
-BureauOpt = Annotated[Optional[list[str]], typer.Option("--bureau", "-b", help="只看这些单位（可写简称，如 港口分局；可重复）")]
-KindOpt = Annotated[Optional[list[str]], typer.Option("--kind", help="只看这类章节：overall/problem/long_term/next_steps/preamble/closing")]
+CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="通报目录（默认 data/notices）")]
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="索引目录（默认 index/）")]
+BureauOpt = Annotated[list[str] | None, typer.Option("--bureau", "-b", help="只看这些单位（可写简称，如 港口分局；可重复）")]
+KindOpt = Annotated[list[str] | None, typer.Option("--kind", help="只看这类章节：overall/problem/long_term/next_steps/preamble/closing")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 
 
@@ -135,11 +135,11 @@ def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="丢弃现
 
 
 @app.command()
-def search(query: Annotated[Optional[str], typer.Argument(help="问题或关键词")] = None,
+def search(query: Annotated[str | None, typer.Argument(help="问题或关键词")] = None,
            k: Annotated[int, typer.Option("--k", min=1, max=200, help="返回条数")] = 10,
            mode: Annotated[str, typer.Option("--mode", "--retriever", help="hybrid / dense / bm25")] = "hybrid",
            bureau: BureauOpt = None, kind: KindOpt = None, as_json: JsonOpt = False,
-           batch: Annotated[Optional[Path], typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
+           batch: Annotated[Path | None, typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
            corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """检索相关段落（混合检索：向量 + BM25）。
 
@@ -179,9 +179,9 @@ def search(query: Annotated[Optional[str], typer.Argument(help="问题或关键�
 
 
 @app.command()
-def ask(question: Annotated[Optional[str], typer.Argument(help="问题")] = None,
+def ask(question: Annotated[str | None, typer.Argument(help="问题")] = None,
         bureau: BureauOpt = None, kind: KindOpt = None, as_json: JsonOpt = False,
-        batch: Annotated[Optional[Path], typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
+        batch: Annotated[Path | None, typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
         llm: Annotated[bool, typer.Option("--llm", help="用已配置的 OpenAI 兼容接口在引文上方加一段概述")] = False,
         corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """回答问题：引用通报原文（逐字核对），注明单位、章节和位置。
@@ -215,12 +215,12 @@ def ask(question: Annotated[Optional[str], typer.Argument(help="问题")] = None
 
 
 @app.command()
-def precedents(problem: Annotated[Optional[str], typer.Argument(help="用自己的话描述问题")] = None,
+def precedents(problem: Annotated[str | None, typer.Argument(help="用自己的话描述问题")] = None,
                k_bureaus: Annotated[int, typer.Option("--k-bureaus", min=1, max=50, help="最多列出的单位数")] = 5,
                per_bureau: Annotated[int, typer.Option("--per-bureau", min=1, max=10, help="每个单位最多列出的问题数")] = 2,
                as_json: JsonOpt = False,
                fmt: Annotated[str, typer.Option("--format", help="markdown 或 csv")] = "markdown",
-               batch: Annotated[Optional[Path], typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
+               batch: Annotated[Path | None, typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
                corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """查找其他单位对类似问题的整改措施（按单位分组，逐项引用并注明出处）。
 
@@ -274,13 +274,13 @@ def notices(as_json: JsonOpt = False, corpus: CorpusOpt = None, index: IndexOpt 
 
 
 @app.command("eval")
-def eval_cmd(questions: Annotated[Optional[Path], typer.Option(help="问题集（默认 eval/questions.jsonl）")] = None,
+def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（默认 eval/questions.jsonl）")] = None,
              retriever: Annotated[str, typer.Option(help="bm25 / dense / hybrid / all")] = "all",
              k: Annotated[int, typer.Option("--k", min=1, max=100)] = 10,
              as_json: JsonOpt = False,
-             report: Annotated[Optional[Path], typer.Option(help="把 Markdown 报告和 PNG 图写到这个目录")] = None,
-             check: Annotated[Optional[Path], typer.Option(help="只校验问题集文件")] = None,
-             compare: Annotated[Optional[tuple[Path, Path]], typer.Option(help="比较两次 --json 输出：A.json B.json")] = None,
+             report: Annotated[Path | None, typer.Option(help="把 Markdown 报告和 PNG 图写到这个目录")] = None,
+             check: Annotated[Path | None, typer.Option(help="只校验问题集文件")] = None,
+             compare: Annotated[tuple[Path, Path] | None, typer.Option(help="比较两次 --json 输出：A.json B.json")] = None,
              no_baseline: Annotated[bool, typer.Option("--no-baseline", help="不跑朴素基线")] = False,
              corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """评测检索与回答：Recall@1/5/10、MRR@10、nDCG@10（总体、按类型、按单位），与朴素基线对照。

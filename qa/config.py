@@ -20,16 +20,19 @@ CONFIG_FILE = Path(os.environ.get("QA_CONFIG", PROJECT_ROOT / "qa.toml"))
 class ChunkSettings(BaseModel):
     # Chosen on the evaluation set (README, "How each retrieval choice was decided").
     max_tokens: int = Field(512, ge=64, le=8192)
-    embed_prefix: str = Field("none", pattern="^(none|path|bureau_path)$")
+    # "path": the heading path is embedded (and BM25-indexed) with the chunk text
+    embed_prefix: str = Field("path", pattern="^(none|path|bureau_path)$")
 
 
 class RetrievalSettings(BaseModel):
-    fusion: str = Field("rrf", pattern="^(rrf|convex)$")
-    dense_weight: float = Field(0.5, ge=0.0, le=1.0)  # convex fusion only
+    # Fusion of the dense and BM25 candidates: a convex combination of min-max normalised
+    # scores with 0.4 on dense (the best on the evaluation set, eval/tuning.md), or RRF.
+    fusion: str = Field("convex", pattern="^(rrf|convex)$")
+    dense_weight: float = Field(0.4, ge=0.0, le=1.0)  # convex fusion only
     rrf_k: int = Field(60, ge=1)
     candidates: int = Field(50, ge=1)  # per retriever, before fusion
     expand: bool = True  # plain words -> official terms (glossary), see qa/expansion.py
-    expand_dense: bool = True  # ... also in the embedded question, not only for BM25
+    expand_dense: bool = False  # ... also in the embedded question (measured: BM25 only is better)
     translate: bool = True  # English questions: dictionary translation, see qa/crosslingual.py
     translate_dense: bool = False  # ... also in the embedded question
     focus_bureaus: bool = True  # a question naming bureaus is searched in their notices

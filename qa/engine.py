@@ -31,11 +31,11 @@ class Engine:
     embedder: Embedder
     index: LoadedIndex
     retriever: Retriever
-    build_report: "BuildReport | None" = None  # noqa: F821 (qa.build, imported when building)
+    build_report: BuildReport | None = None  # noqa: F821 (qa.build, imported when building)
 
     @classmethod
     def open(cls, settings: Settings | None = None, auto_build: bool = True, progress: bool = True,
-             log: Callable[[str], None] = _stderr, lock_timeout: float = 600) -> "Engine":
+             log: Callable[[str], None] = _stderr, lock_timeout: float = 600) -> Engine:
         """Load the index, building or updating it first when it is missing, stale or was
         built with other settings (``auto_build``); otherwise raise with what to do."""
         settings = settings or load_settings()

@@ -16,7 +16,7 @@ import io
 import json
 import sqlite3
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 FILE_NAME = "feedback.sqlite3"
@@ -54,7 +54,7 @@ class FeedbackStore:
         self._ready = False
 
     @classmethod
-    def for_settings(cls, settings) -> "FeedbackStore":
+    def for_settings(cls, settings) -> FeedbackStore:
         """The store under the project's data folder (``settings.data_dir``)."""
         return cls(Path(settings.data_dir) / FILE_NAME)
 
@@ -82,7 +82,7 @@ class FeedbackStore:
         answer = answer or {}
         cites = [{k: c.get(k) for k in ("n", "doc", "bureau", "start", "end", "role", "quote")}
                  for c in answer.get("citations", [])]
-        row = (datetime.now(timezone.utc).isoformat(timespec="seconds"), rating,
+        row = (datetime.now(UTC).isoformat(timespec="seconds"), rating,
                (comment or "").strip()[:MAX_COMMENT], question or "", asked if asked is not None else question or "",
                None if "abstained" not in answer else int(bool(answer["abstained"])),
                json.dumps(list(bureaus or []), ensure_ascii=False), json.dumps(list(kinds or []), ensure_ascii=False),

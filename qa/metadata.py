@@ -52,7 +52,7 @@ class NoticeMeta:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "NoticeMeta":
+    def from_dict(cls, d: dict) -> NoticeMeta:
         return cls(**{f.name: d.get(f.name, f.default) for f in fields(cls)})
 
     @property

@@ -34,7 +34,7 @@ class Notice:
                 "sections": [s.to_dict() for s in self.sections]}
 
     @classmethod
-    def from_dict(cls, d: dict, text: str) -> "Notice":
+    def from_dict(cls, d: dict, text: str) -> Notice:
         return cls(doc=d["doc"], sha256=d["sha256"], text=text, encoding=d["encoding"],
                    meta=NoticeMeta.from_dict(d["meta"]), warnings=list(d.get("warnings", [])),
                    sections=[Section.from_dict(s) for s in d["sections"]])

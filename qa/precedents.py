@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa.answer import escape_markdown
 from qa.problems import Problem, Span
@@ -98,7 +98,9 @@ class PrecedentFinder:
         self._problem_of: dict[tuple[str, int], Problem] = {(p.doc, p.section): p for p in index.problems}
 
     def find(self, query: str, k_bureaus: int = 5, per_bureau: int = 2) -> PrecedentResult:
-        prepared = self.retriever.prepare(query)
+        # A problem described in plain words: the glossary's official terms are embedded too
+        # (for retrieval alone they go to BM25 only; for matching problems they help, README).
+        prepared = replace(self.retriever.prepare(query), dense_terms=True)
         qvec = self.retriever.embed(prepared)
         hits = self.retriever.search(prepared, k=CANDIDATES, kinds=["problem", "long_term"], qvec=qvec, focus=False)
         hits = [h for h in hits if (h.chunk.doc, h.chunk.section_idx) in self._problem_of]

@@ -42,7 +42,7 @@ class Problem:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Problem":
+    def from_dict(cls, d: dict) -> Problem:
         return cls(doc=d["doc"], section=d["section"], path=tuple(d["path"]), kind=d["kind"],
                    problem=Span(**d["problem"]), measures=tuple(Span(**m) for m in d["measures"]),
                    start=d["start"], end=d["end"])

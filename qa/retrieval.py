@@ -157,7 +157,7 @@ class Retriever:
         self._bureau_rows = {b: np.asarray(r, dtype=np.int64) for b, r in by_bureau.items()}
         self._kind_rows = {k: np.asarray(r, dtype=np.int64) for k, r in by_kind.items()}
 
-    @lru_cache(maxsize=64)
+    @lru_cache(maxsize=64)  # noqa: B019 (one Retriever per engine, alive for the process)
     def _allowed(self, bureaus: tuple[str, ...] | None, kinds: tuple[str, ...] | None) -> dense.Filter | None:
         """The rows a filter allows, with FAISS's bitmap of them: built once per filter
         combination (the only work proportional to the corpus a filter costs)."""

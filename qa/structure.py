@@ -89,7 +89,7 @@ class Section:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Section":
+    def from_dict(cls, d: dict) -> Section:
         return cls(
             idx=d["idx"], parent=d["parent"], level=d["level"], style=d["style"], heading=d["heading"],
             kind=d["kind"], start=d["start"], heading_end=d["heading_end"], own_end=d["own_end"],
@@ -166,7 +166,7 @@ def parse_sections(text: str) -> list[Section]:
 
     sections: list[Section] = []
     stack: list[tuple[str, int]] = []  # (style, section idx)
-    for n, (i, style) in enumerate(starts):
+    for i, style in starts:
         line = lines[i]
         if style in ("preamble", "next_steps_para", "closing"):
             stack.clear()

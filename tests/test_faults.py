@@ -17,7 +17,7 @@ from qa.build import build_index, chunk_settings
 from qa.config import LLMSettings
 from qa.engine import Engine
 from qa.service import Service
-from qa.store import current_build, expected_settings, load_index
+from qa.store import expected_settings, load_index
 from tests.conftest import ROOT, make_settings, notice_path, share_cache
 from tests.test_llm import FakeModel
 

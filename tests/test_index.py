@@ -10,8 +10,15 @@ import pytest
 
 from qa.build import BuildBusy, build_index, chunk_settings
 from qa.engine import Engine
-from qa.store import (IndexCorrupt, IndexMismatch, IndexMissing, IndexStale, current_build, expected_settings,
-                      load_index)
+from qa.store import (
+    IndexCorrupt,
+    IndexMismatch,
+    IndexMissing,
+    IndexStale,
+    current_build,
+    expected_settings,
+    load_index,
+)
 from tests.conftest import make_settings, notice_path
 
 
