@@ -45,7 +45,7 @@ class RetrievalSettings(BaseModel):
 class IndexSettings(BaseModel):
     # flat: exact inner product; ivf_fp16 / ivf_sq8 / hnsw: approximate (qa/dense.py);
     # auto: flat below ann_min_chunks chunks, ivf_fp16 from there (chosen by measurement,
-    # README "Scale": exact search costs about 0.13 µs and 1.5 KB a chunk, 6.5 ms and 77 MB at 50,000)
+    # README "Performance": exact search costs about 0.13 µs and 1.5 KB a chunk, 6.5 ms and 77 MB at 50,000)
     type: str = Field("auto", pattern="^(auto|flat|ivf_fp16|ivf_sq8|hnsw)$")
     ann_min_chunks: int = Field(50_000, ge=1)
 

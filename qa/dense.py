@@ -4,9 +4,9 @@
   below ``settings.index.ann_min_chunks`` chunks.
 - ``ivf_fp16``: inverted file (k-means cells) over 16-bit float codes (about 790 bytes a
   chunk); searches the ``IVF_PROBE`` cells nearest to the question. The default above the
-  threshold: chosen by measurement at 224,000 chunks (README, "Scale"), where it kept a
-  Recall@10 of 0.999 against exact search at under 2 ms a query, while HNSW (8-bit codes)
-  stayed below 0.6 and 8-bit codes limited IVF to about 0.98.
+  threshold: chosen by measurement at 230,000 chunks (README, "Performance"), where it kept a
+  Recall@10 of 0.999 against exact search at about 2 ms a query, while HNSW (8-bit codes)
+  stayed below 0.65 and 8-bit codes limited IVF to about 0.98.
 - ``ivf_sq8``: the same with 8-bit codes (about 400 bytes a chunk), for tighter memory.
 - ``hnsw``: HNSW graph over 8-bit codes.
 
