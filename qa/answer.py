@@ -75,7 +75,7 @@ class Answer:
         if self.summary:
             out += [("**Summary** " if en else "**概述** ") + esc(self.summary) if markdown else self.summary, ""]
         out += [esc(self.lead), ""]
-        groups = _group(self.evidence())
+        groups = group_by_bureau(self.evidence())
         for bureau, cites in groups:
             out.append(f"**{esc(bureau)}**" if markdown else f"【{bureau}】")
             for c in cites:
@@ -85,7 +85,7 @@ class Answer:
             out.append("**Possibly related**" if en else "**可能相关**")
             if not markdown:
                 out[-1] = "Possibly related:" if en else "可能相关："
-            for bureau, cites in _group(self.related()):
+            for bureau, cites in group_by_bureau(self.related()):
                 out.append(f"*{esc(bureau)}*" if markdown else f"【{bureau}】")
                 for c in cites:
                     out.append(f"> {esc(c.quote)} [{c.n}]" if markdown else f"  “{c.quote}” [{c.n}]")
@@ -116,7 +116,8 @@ def source_line(c: Citation, en: bool = False) -> str:
     return f"[{c.n}] {c.bureau} ·《{c.title}》· {path} · 第 {c.line} 行，字符 {c.start}–{c.end}（{c.doc}）"
 
 
-def _group(cites: list[Citation]) -> list[tuple[str, list[Citation]]]:
+def group_by_bureau(cites: list[Citation]) -> list[tuple[str, list[Citation]]]:
+    """Citations grouped by bureau, bureaus in order of first citation."""
     order: dict[str, list[Citation]] = {}
     for c in cites:
         order.setdefault(c.bureau, []).append(c)
@@ -225,8 +226,8 @@ def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
                                   chunk.section, chunk.kind, cand.start, cand.end, quote,
                                   notice.line_of(cand.start), sec.start, sec.end, role, cand.score))
     # evidence first, renumbered in the order shown (grouped by bureau)
-    ordered = [c for _, cs in _group([c for c in citations if c.role == "evidence"]) for c in cs]
-    ordered += [c for _, cs in _group([c for c in citations if c.role == "related"]) for c in cs]
+    ordered = [c for _, cs in group_by_bureau([c for c in citations if c.role == "evidence"]) for c in cs]
+    ordered += [c for _, cs in group_by_bureau([c for c in citations if c.role == "related"]) for c in cs]
     for i, c in enumerate(ordered, start=1):
         c.n = i
     evidence = [c for c in ordered if c.role == "evidence"]

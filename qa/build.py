@@ -254,6 +254,23 @@ def _embed(settings: Settings, embedder: Embedder, docs: list[DocData], progress
     return n_new, n_new_s
 
 
+def _chunk_and_embed(settings: Settings, embedder: Embedder, docs: list[DocData], progress: bool,
+                     report: BuildReport) -> None:
+    """Chunk + tokenise, then embed (cached by content hash and embedder id), timed."""
+    t = time.perf_counter()
+    _chunk(settings, embedder, docs)
+    report.timings["chunk"] = time.perf_counter() - t
+    t = time.perf_counter()
+    report.embedded_chunks, report.embedded_sentences = _embed(settings, embedder, docs, progress)
+    report.timings["embed"] = time.perf_counter() - t
+
+
+def _stack(docs: list[DocData], attr: str, dim: int, dtype) -> np.ndarray:
+    """The docs' per-row arrays (``vectors`` or ``sentence_vectors``) one after another."""
+    parts = [getattr(d, attr) for d in docs]
+    return (np.concatenate(parts) if parts else np.zeros((0, dim))).astype(dtype, copy=False)
+
+
 def _build_locked(settings: Settings, embedder: Embedder, rebuild: bool, progress: bool,
                   log: Callable[[str], None]) -> BuildReport:
     index_dir, corpus_dir = settings.index_dir, settings.corpus_dir
@@ -291,15 +308,7 @@ def _build_locked(settings: Settings, embedder: Embedder, rebuild: bool, progres
     report.parsed_docs = len(docs) - report.reused_docs
     new_docs = [docs[d] for d in docs if d not in reused]
 
-    # chunk + tokenize (new docs only)
-    t = time.perf_counter()
-    _chunk(settings, embedder, new_docs)
-    report.timings["chunk"] = time.perf_counter() - t
-
-    # embed (cache by content hash and embedder id)
-    t = time.perf_counter()
-    report.embedded_chunks, report.embedded_sentences = _embed(settings, embedder, new_docs, progress)
-    report.timings["embed"] = time.perf_counter() - t
+    _chunk_and_embed(settings, embedder, new_docs, progress, report)  # new docs only
 
     # index: FAISS + BM25 over everything, write, switch over
     t = time.perf_counter()
@@ -331,8 +340,7 @@ def write_build(settings: Settings, embedder: Embedder, docs: list[DocData], bm2
     """Write a complete build of ``docs`` (in index order) and make it current."""
     index_dir = settings.index_dir
     all_chunks = [c for d in docs for c in d.chunks]
-    all_vectors = (np.concatenate([d.vectors for d in docs]) if docs
-                   else np.zeros((0, embedder.dim), np.float32)).astype(np.float32)
+    all_vectors = _stack(docs, "vectors", embedder.dim, np.float32)
     index_type = index_type or dense.resolve_type(settings.index.type, len(all_chunks), settings.index.ann_min_chunks)
     tmp = new_build_dir(index_dir)
     write_jsonl(tmp / "notices.jsonl", ({**d.notice.to_dict(), "text": d.notice.text} for d in docs))
@@ -343,8 +351,7 @@ def write_build(settings: Settings, embedder: Embedder, docs: list[DocData], bm2
     counts = [len(per_chunk) for d in docs for per_chunk in d.sentences]
     np.save(tmp / "sentences.npy", np.array(spans, dtype=np.int64).reshape(-1, 2))
     np.save(tmp / "sentence_offsets.npy", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
-    np.save(tmp / "sentence_vectors.npy", (np.concatenate([d.sentence_vectors for d in docs])
-                                           if docs else np.zeros((0, embedder.dim))).astype(np.float16, copy=False))
+    np.save(tmp / "sentence_vectors.npy", _stack(docs, "sentence_vectors", embedder.dim, np.float16))
     faiss_index = dense.build(all_vectors, index_type)
     dense.save(faiss_index, tmp / "dense.faiss")
     lexical.save(bm25, tmp / "bm25")
@@ -459,20 +466,13 @@ def _append_locked(settings: Settings, embedder: Embedder, progress: bool, repor
     report.parsed_docs = len(docs)
     new = list(docs.values())
 
-    t = time.perf_counter()
-    _chunk(settings, embedder, new)
-    report.timings["chunk"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    report.embedded_chunks, report.embedded_sentences = _embed(settings, embedder, new, progress)
-    report.timings["embed"] = time.perf_counter() - t
+    _chunk_and_embed(settings, embedder, new, progress, report)
 
     t = time.perf_counter()
     counts = dict(manifest["counts"])
     n_old = counts["chunks"]
     chunks = [c for d in new for c in d.chunks]
-    vectors = (np.concatenate([d.vectors for d in new]) if new
-               else np.zeros((0, embedder.dim), np.float32)).astype(np.float32)
+    vectors = _stack(new, "vectors", embedder.dim, np.float32)
     n_total = n_old + len(chunks)
     parts = report.index_parts
     tp = time.perf_counter()
@@ -489,8 +489,7 @@ def _append_locked(settings: Settings, embedder: Embedder, progress: bool, repor
     np.save(tmp / "sentence_offsets.npy",
             np.concatenate([offsets, offsets[-1] + np.cumsum(sent_counts, dtype=np.int64)]).astype(np.int64))
     _copy_append_npy(prev / "sentence_vectors.npy", tmp / "sentence_vectors.npy",
-                     (np.concatenate([d.sentence_vectors for d in new]) if new
-                      else np.zeros((0, embedder.dim))).astype(np.float16))
+                     _stack(new, "sentence_vectors", embedder.dim, np.float16))
 
     parts["copy_append_rows"] = time.perf_counter() - tp
     tp = time.perf_counter()

@@ -101,15 +101,7 @@ class ObedientModel(FakeModel):
         user = body["messages"][-1]["content"]
         reply = "根据材料，食堂现金每月核对[1]。" if "忽略以上要求" not in user else \
             "根据材料，“全体民警每人奖励十万元”[1]。详见材料[9]。“每月出具出纳报告单”[1]。"
-        payload = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
-                              "choices": [{"index": 0, "finish_reason": "stop",
-                                           "message": {"role": "assistant", "content": reply}}]},
-                             ensure_ascii=False).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        self.complete(reply)
 
 
 def test_a_notice_cannot_steer_the_summary(tmp_path):

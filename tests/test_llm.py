@@ -30,27 +30,30 @@ class FakeModel(BaseHTTPRequestHandler):
         if mode == "slow":
             time.sleep(3)
         if mode == "garbage":
-            payload = b"<html>502 Bad Gateway</html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-        elif mode == "error":
-            payload = b'{"error": {"message": "overloaded"}}'
-            self.send_response(500)
-            self.send_header("Content-Type", "application/json")
+            self.send(200, b"<html>502 Bad Gateway</html>")
+            return
+        if mode == "error":
+            self.send(500, b'{"error": {"message": "overloaded"}}')
+            return
+        user = body["messages"][-1]["content"]
+        first = re.search(r"^\[1\] 单位：[^\n]*\n章节：[^\n]*\n原文：(.+)$", user, re.M).group(1)
+        good = first[: min(14, len(first))]
+        if mode == "injected":
+            reply = f"根据材料，“{INVENTED}”[1]。"
         else:
-            user = body["messages"][-1]["content"]
-            first = re.search(r"^\[1\] 单位：[^\n]*\n章节：[^\n]*\n原文：(.+)$", user, re.M).group(1)
-            good = first[: min(14, len(first))]
-            if mode == "injected":
-                reply = f"根据材料，“{INVENTED}”[1]。"
-            else:
-                reply = f"各单位采取了多项措施，其中“{good}”[1]。另有单位表示“{INVENTED}”[1]。还提到其他做法[9]。"
-            payload = json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "fake",
-                                  "choices": [{"index": 0, "finish_reason": "stop",
-                                               "message": {"role": "assistant", "content": reply}}]},
-                                 ensure_ascii=False).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
+            reply = f"各单位采取了多项措施，其中“{good}”[1]。另有单位表示“{INVENTED}”[1]。还提到其他做法[9]。"
+        self.complete(reply)
+
+    def complete(self, reply: str) -> None:
+        """Answer with a chat completion whose message is ``reply``."""
+        self.send(200, json.dumps({"id": "x", "object": "chat.completion", "created": 0, "model": "fake",
+                                   "choices": [{"index": 0, "finish_reason": "stop",
+                                                "message": {"role": "assistant", "content": reply}}]},
+                                  ensure_ascii=False).encode())
+
+    def send(self, status: int, payload: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)

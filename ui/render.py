@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 
-from qa.answer import Answer, Citation
+from qa.answer import Answer, Citation, group_by_bureau
 from qa.notices import Notice
 from qa.precedents import PrecedentResult
 from qa.retrieval import Hit
@@ -57,13 +57,6 @@ def _marker(n: int) -> str:
     return f'<span class="qa-n">[{n}]</span>'
 
 
-def _group(cites: list[Citation]) -> list[tuple[str, list[Citation]]]:
-    order: dict[str, list[Citation]] = {}
-    for c in cites:
-        order.setdefault(c.bureau, []).append(c)
-    return list(order.items())
-
-
 def user_html(question: str) -> str:
     return f'<div class="qa-user">{esc(question)}</div>'
 
@@ -81,14 +74,14 @@ def answer_html(answer: Answer, question: str | None = None, scope: list[str] | 
         out.append(f'<div class="qa-summary"><b>概述</b> {esc(answer.summary)}</div>')
     lead_cls = "qa-lead qa-abstain" if answer.abstained else "qa-lead"
     out.append(f'<p class="{lead_cls}">{esc(answer.lead)}</p>')
-    for bureau, cites in _group(answer.evidence()):
+    for bureau, cites in group_by_bureau(answer.evidence()):
         out.append(f'<div class="qa-group"><div class="qa-bureau">{esc(bureau)}</div>')
         for c in cites:
             out.append(f'<blockquote class="qa-quote">{esc(c.quote)} {_marker(c.n)}</blockquote>')
         out.append("</div>")
     if answer.related():
         out.append('<div class="qa-related"><div class="qa-related-h">可能相关（未达到作答阈值，仅供参考）</div>')
-        for bureau, cites in _group(answer.related()):
+        for bureau, cites in group_by_bureau(answer.related()):
             out.append(f'<div class="qa-bureau qa-bureau-minor">{esc(bureau)}</div>')
             for c in cites:
                 out.append(f'<blockquote class="qa-quote qa-quote-minor">{esc(c.quote)} {_marker(c.n)}</blockquote>')
