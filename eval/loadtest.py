@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from qa.reading import read_notice_file  # noqa: E402
+from qa.ingest.readers import read_document  # noqa: E402
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 API = "ask_json"
@@ -105,7 +105,7 @@ class _Notices:
                 path = (self.corpus / doc).resolve()
                 if not path.is_relative_to(self.corpus) or not path.is_file():
                     raise LoadError(f"cited file not in the corpus: {doc}")
-                self._texts[doc] = read_notice_file(path).text
+                self._texts[doc] = read_document(path).text
             return self._texts[doc]
 
 

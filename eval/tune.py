@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from qa.config import ChunkSettings, load_settings
-from qa.engine import Engine
 from qa.evaluation.evaluate import evaluate
+from qa.service import Service
 
 ROOT = Path(__file__).resolve().parent
 SIZES = (128, 256, 384, 512)
@@ -66,7 +66,7 @@ def main() -> None:
                 settings = base.model_copy(update={"index_dir": idx,
                                                    "chunk": ChunkSettings(max_tokens=size, embed_prefix=prefix)})
                 t = time.time()
-                engine = Engine.open(settings, progress=False, log=lambda s: None)
+                engine = Service.open(settings, progress=False, log=lambda s: None)
                 r = evaluate(engine, args.questions, baseline=False, answers=False)
                 row = _row(f"max_tokens={size}, prefix={prefix}", r)
                 row["seconds"] = round(time.time() - t, 1)

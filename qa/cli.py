@@ -45,15 +45,15 @@ def _settings(corpus: Path | None, index: Path | None):
         _fail(f"配置无效：{exc}")
 
 
-def _engine(corpus: Path | None, index: Path | None, quiet: bool = False):
-    from qa.embedding import EmbedderError
-    from qa.engine import Engine
-    from qa.reading import NoticeError
-    from qa.store import BuildBusy, IndexError_
+def _service(corpus: Path | None, index: Path | None, quiet: bool = False):
+    from qa.index.embedders import EmbedderError
+    from qa.index.store import BuildBusy, IndexError_
+    from qa.ingest.source import NoticeError
+    from qa.service import Service
 
     settings = _settings(corpus, index)
     try:
-        return Engine.open(settings, progress=not quiet and sys.stderr.isatty(),
+        return Service.open(settings, progress=not quiet and sys.stderr.isatty(),
                            log=(lambda s: None) if quiet else (lambda s: print(s, file=sys.stderr)))
     except (IndexError_, NoticeError, EmbedderError) as exc:
         _fail(str(exc), 1)
@@ -89,7 +89,7 @@ def _read_batch(path: Path) -> list[tuple[int, dict | None, str | None]]:
 
 def _run_batch(path: Path, fn) -> None:
     """One JSON line per input line; a line that fails gets {"id", "error"}; exit 1 if any failed."""
-    from qa.retrieval import QueryError
+    from qa.query.retrieval import QueryError
 
     failed = 0
     for lineno, obj, err in _read_batch(path):
@@ -116,9 +116,9 @@ def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="丢弃现
 
     例：qa index；qa index --rebuild
     """
-    from qa.build import BuildBusy, build_index
-    from qa.embedding import EmbedderError, get_embedder
-    from qa.reading import NoticeError
+    from qa.index.build import BuildBusy, build_index
+    from qa.index.embedders import EmbedderError, get_embedder
+    from qa.ingest.source import NoticeError
 
     settings = _settings(corpus, index)
     try:
@@ -145,24 +145,24 @@ def search(query: Annotated[str | None, typer.Argument(help="问题或关键词"
 
     例：qa search "涉案财物管理不规范" --k 5 --bureau 港口分局 --json
     """
-    from qa.retrieval import QueryError, check_query
+    from qa.query.retrieval import QueryError, check_query
 
     if batch is None:
         try:
             check_query(query or "")
         except QueryError as exc:
             _fail(str(exc))
-    engine = _engine(corpus, index, quiet=as_json or batch is not None)
+    service = _service(corpus, index, quiet=as_json or batch is not None)
 
     def run(q: str) -> dict:
-        hits = engine.retriever.search(q, k=k, mode=mode, bureaus=bureau, kinds=kind)
+        hits = service.search(q, k=k, mode=mode, bureaus=bureau, kinds=kind)
         return {"hits": [h.to_dict() for h in hits]}
 
     if batch is not None:
         _run_batch(batch, run)
         return
     try:
-        hits = engine.retriever.search(query, k=k, mode=mode, bureaus=bureau, kinds=kind)
+        hits = service.search(query, k=k, mode=mode, bureaus=bureau, kinds=kind)
     except QueryError as exc:
         _fail(str(exc))
     if as_json:
@@ -171,7 +171,7 @@ def search(query: Annotated[str | None, typer.Argument(help="问题或关键词"
     if not hits:
         print("没有找到匹配的段落。")
     for h in hits:
-        notice = engine.index.notices[h.chunk.doc]
+        notice = service.index.notices[h.chunk.doc]
         print(f"{h.rank}. [{h.score:.4f}] {h.chunk.bureau} › {' › '.join(h.chunk.section)}")
         print(f"   {h.chunk.doc} 第 {notice.line_of(h.chunk.start)} 行，字符 {h.chunk.start}–{h.chunk.end}")
         snippet = h.chunk.text.replace("\n", " ")
@@ -188,15 +188,14 @@ def ask(question: Annotated[str | None, typer.Argument(help="问题")] = None,
 
     例：qa ask "港口分局怎样整改饭堂食材采购问题？"；qa ask "..." --json
     """
-    from qa.retrieval import QueryError, check_query
-    from qa.service import Service
+    from qa.query.retrieval import QueryError, check_query
 
     if batch is None:
         try:
             check_query(question or "")
         except QueryError as exc:
             _fail(str(exc))
-    service = Service(_engine(corpus, index, quiet=as_json or batch is not None))
+    service = _service(corpus, index, quiet=as_json or batch is not None)
 
     def run(q: str) -> dict:
         return service.ask(q, bureaus=bureau, kinds=kind, llm=llm).to_dict()
@@ -226,8 +225,7 @@ def precedents(problem: Annotated[str | None, typer.Argument(help="用自己的�
 
     例：qa precedents "民警下班后的行为管不住" --k-bureaus 5 --format csv
     """
-    from qa.retrieval import QueryError, check_query
-    from qa.service import Service
+    from qa.query.retrieval import QueryError, check_query
 
     if fmt not in ("markdown", "csv"):
         _fail("--format 只能是 markdown 或 csv")
@@ -236,7 +234,7 @@ def precedents(problem: Annotated[str | None, typer.Argument(help="用自己的�
             check_query(problem or "")
         except QueryError as exc:
             _fail(str(exc))
-    service = Service(_engine(corpus, index, quiet=as_json or batch is not None))
+    service = _service(corpus, index, quiet=as_json or batch is not None)
 
     def run(q: str) -> dict:
         return service.precedents(q, k_bureaus=k_bureaus, per_bureau=per_bureau).to_dict()
@@ -259,9 +257,8 @@ def precedents(problem: Annotated[str | None, typer.Argument(help="用自己的�
 @app.command()
 def notices(as_json: JsonOpt = False, corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """列出已索引的通报及其元数据（单位、巡察组、日期、章节数）。"""
-    from qa.service import Service
 
-    service = Service(_engine(corpus, index, quiet=as_json))
+    service = _service(corpus, index, quiet=as_json)
     rows = service.notice_list()
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -303,8 +300,8 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
     if check is not None:
         from qa.evaluation.questions import check_questions
 
-        engine = _engine(corpus, index, quiet=True)
-        problems = check_questions(check, {d: n.text for d, n in engine.index.notices.items()})
+        service = _service(corpus, index, quiet=True)
+        problems = check_questions(check, {d: n.text for d, n in service.index.notices.items()})
         if problems:
             for p in problems:
                 print(p, file=sys.stderr)
@@ -315,11 +312,11 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
     from qa.evaluation.evaluate import evaluate
     from qa.evaluation.report import to_markdown, write_report
 
-    engine = _engine(corpus, index, quiet=as_json)
+    service = _service(corpus, index, quiet=as_json)
     qpath = questions or PROJECT_ROOT / "eval" / "questions.jsonl"
     modes = ("bm25", "dense", "hybrid") if retriever == "all" else (retriever,)
     try:
-        result = evaluate(engine, qpath, retrievers=modes, k=k, baseline=not no_baseline)
+        result = evaluate(service, qpath, retrievers=modes, k=k, baseline=not no_baseline)
     except ValueError as exc:
         _fail(str(exc), 1)
     if report is not None:
@@ -339,8 +336,8 @@ def serve(host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     """启动网页界面（问答、整改措施查找、检索测试、通报浏览）。"""
     from ui.app import launch
 
-    engine = _engine(corpus, index)
-    launch(engine, host=host, port=port)
+    service = _service(corpus, index)
+    launch(service, host=host, port=port)
 
 
 def main() -> None:

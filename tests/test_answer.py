@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from qa.answer import NOT_FOUND_EN, NOT_FOUND_ZH, Answerer, escape_markdown, finalize, question_type
+from qa.answer.compose import NOT_FOUND_EN, NOT_FOUND_ZH, Answerer, escape_markdown, finalize, question_type
 from qa.evaluation.evaluate import corpus_texts
 from qa.evaluation.questions import load_questions
 from tests.conftest import QUESTIONS
@@ -111,7 +111,7 @@ def test_markdown_escapes_notice_text(service):
 
 def test_a_quote_that_does_not_match_the_source_is_never_shown(engine):
     """The check in finalize: a candidate whose offsets do not give its text is dropped."""
-    from qa.relevance import Candidate as _Candidate
+    from qa.answer.scoring import Candidate as _Candidate
 
     row = next(i for i, c in enumerate(engine.index.chunks) if c.doc.startswith("004"))
     chunk = engine.index.chunks[row]

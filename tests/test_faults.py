@@ -13,11 +13,10 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from qa.build import build_index, chunk_settings
 from qa.config import LLMSettings
-from qa.engine import Engine
+from qa.index.build import build_index, chunk_settings
+from qa.index.store import expected_settings, load_index
 from qa.service import Service
-from qa.store import expected_settings, load_index
 from tests.conftest import ROOT, make_settings, notice_path, share_cache
 from tests.test_llm import FakeModel
 
@@ -115,7 +114,7 @@ def test_a_notice_cannot_steer_the_summary(tmp_path):
     try:
         settings = make_settings(corpus, tmp_path / "index", llm=LLMSettings(
             base_url=f"http://127.0.0.1:{server.server_address[1]}/v1", model="m", timeout=10))
-        service = Service(Engine.open(settings, progress=False, log=lambda s: None))
+        service = Service.open(settings, progress=False, log=lambda s: None)
         ans = service.ask("食堂现金怎么核对？", llm=True)
     finally:
         server.shutdown()
@@ -131,7 +130,7 @@ def test_a_notice_cannot_steer_the_summary(tmp_path):
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "notices/../../x.txt", ""])
 def test_notice_names_cannot_reach_outside_the_index(service, name):
-    from qa.retrieval import QueryError
+    from qa.query.retrieval import QueryError
 
     with pytest.raises(QueryError):
         service.notice(name)
@@ -143,7 +142,7 @@ def test_symlinks_out_of_the_corpus_are_not_read(small_corpus, tmp_path, embedde
     (small_corpus / "link.txt").symlink_to(secret)
     settings = make_settings(small_corpus, tmp_path / "index")
     build_index(settings, embedder, progress=False)
-    engine = Engine.open(settings, progress=False, auto_build=False)
+    engine = Service.open(settings, progress=False, auto_build=False)
     assert "link.txt" not in engine.index.notices
     assert not any("不应被索引" in c.text for c in engine.index.chunks)
     time.sleep(0)  # keep the ordering obvious: nothing outside the corpus was read

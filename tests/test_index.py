@@ -8,18 +8,17 @@ import shutil
 import faiss
 import pytest
 
-from qa.build import BuildBusy, build_index, chunk_settings
-from qa.engine import Engine
-from qa.store import (
+from qa.index.build import BuildBusy, build_index, chunk_settings
+from qa.index.store import (
     IndexCorrupt,
     IndexMismatch,
     IndexMissing,
     IndexStale,
-    current_build,
     expected_settings,
     load_index,
 )
-from tests.conftest import make_settings, notice_path
+from qa.service import Service
+from tests.conftest import current_build, make_settings, notice_path
 
 
 def expected(settings, embedder):
@@ -38,7 +37,7 @@ def test_build_writes_manifest_and_loads(small_corpus, tmp_path, embedder):
     assert set(manifest["corpus"]) == {notice_path("003").name, notice_path("004").name}
     assert manifest["counts"]["chunks"] == report.chunks and "created" in manifest
     index = load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
-    assert index.faiss_index.ntotal == report.chunks
+    assert index.vector_index.size == report.chunks
     for c in index.chunks:
         assert index.notices[c.doc].text[c.start:c.end] == c.text
     # a second build with nothing changed does nothing
@@ -110,7 +109,7 @@ def test_damaged_index_is_detected_and_rebuilt(small_corpus, tmp_path, embedder,
     with pytest.raises(IndexCorrupt, match="qa index --rebuild"):
         load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
     logs = []
-    engine = Engine.open(settings, progress=False, log=logs.append)
+    engine = Service.open(settings, progress=False, log=logs.append)
     assert any("重建" in m for m in logs)
     assert engine.retriever.search("食堂现金", k=3)
 
@@ -118,11 +117,11 @@ def test_damaged_index_is_detected_and_rebuilt(small_corpus, tmp_path, embedder,
 def test_a_second_build_waits_or_refuses(small_corpus, tmp_path, embedder):
     from filelock import FileLock
 
-    from qa.store import lock_path
+    from qa.index.layout import IndexLayout
 
     settings = make_settings(small_corpus, tmp_path / "index")
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(lock_path(settings.index_dir))):
+    with FileLock(str(IndexLayout(settings.index_dir).lock)):
         with pytest.raises(BuildBusy, match="另一个索引构建正在进行"):
             build_index(settings, embedder, progress=False, lock_timeout=0.2)
 

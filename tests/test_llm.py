@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from qa.answer.summary import check_summary
 from qa.config import LLMSettings
-from qa.llm import check_summary
 
 INVENTED = "港口分局为每名民警发放奖金十万元"
 
@@ -80,7 +80,7 @@ def llm_settings(server=None, timeout=10.0):
 @pytest.fixture
 def ask_with(service, monkeypatch):
     def run(settings, question="港口分局饭堂食材采购存在廉政风险，采取了哪些整改措施？"):
-        monkeypatch.setattr(service.engine.settings, "llm", settings)
+        monkeypatch.setattr(service.settings, "llm", settings)
         return service.ask(question, llm=True)
     return run
 

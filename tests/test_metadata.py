@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from qa.notices import load_notice
+from qa.ingest.notices import load_notice
 from tests.conftest import notice_path
 
 

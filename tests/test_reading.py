@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa.notices import load_notice
-from qa.reading import NoticeError, decode, read_notice_file, strip_artefacts
+from qa.ingest.notices import load_notice
+from qa.ingest.readers import read_document
+from qa.ingest.readers.text import decode
+from qa.ingest.source import NoticeError, strip_artefacts
 from tests.conftest import DOCS, NOTICES, notice_path
 
 SAMPLE = notice_path("003").read_text(encoding="utf-8")
@@ -12,7 +14,7 @@ SAMPLE = notice_path("003").read_text(encoding="utf-8")
 
 @pytest.mark.parametrize("doc", DOCS)
 def test_bundled_notices_read_as_utf8(doc):
-    src = read_notice_file(NOTICES / doc)
+    src = read_document(NOTICES / doc)
     assert src.encoding == "utf-8" and not src.warnings
     assert src.text == (NOTICES / doc).read_text(encoding="utf-8")
 
@@ -51,7 +53,7 @@ def test_unsupported_suffix(tmp_path):
     p = tmp_path / "notice.docx"
     p.write_bytes(b"PK\x03\x04")
     with pytest.raises(NoticeError, match="不支持的文件类型"):
-        read_notice_file(p)
+        read_document(p)
 
 
 def test_markdown_notice(tmp_path):

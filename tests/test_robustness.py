@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.build import build_index
-from qa.chunking import chunk_notice
-from qa.notices import parse_notice
-from qa.reading import blank_artefacts
-from qa.retrieval import QueryError
+from qa.index.build import build_index
+from qa.index.chunking import chunk_notice
+from qa.ingest.notices import parse_notice
+from qa.ingest.source import blank_artefacts
+from qa.query.retrieval import QueryError
 from tests.conftest import DOCS, NOTICES, make_settings, notice_path, share_cache
 
 # --- questions ---------------------------------------------------------------
@@ -103,9 +103,9 @@ def test_odd_notice_files(tmp_path, embedder):
     assert "二进制" in rejected["binary.txt"] or "编码" in rejected["binary.txt"]
     assert "内容完全相同" in rejected.get("identical-copy.txt", rejected.get(notice_path("003").name, ""))
     assert "picture.png" not in rejected  # not a notice file type at all
-    from qa.engine import Engine
+    from qa.service import Service
 
-    engine = Engine.open(settings, progress=False, auto_build=False)
+    engine = Service.open(settings, progress=False, auto_build=False)
     notices = engine.index.notices
     assert {"gbk.txt", "broken-utf8.txt", "no-headings.txt", "skipped-levels.txt", "same-heading-twice.txt",
             "very-long.txt"} <= set(notices)

@@ -11,14 +11,18 @@ import sys
 import numpy as np
 import pytest
 
-from qa import dense, lexical
-from qa.build import build_index
-from qa.store import chunk_settings, current_build, expected_settings, load_index
-from tests.conftest import ROOT, make_settings, notice_path, share_cache
+from qa.index import vectors
+from qa.index.build import build_index
+from qa.index.filters import AllowedRows, Filter
+from qa.index.layout import BuildLayout, IndexLayout
+from qa.index.lexical import bm25 as lexical
+from qa.index.store import chunk_settings, expected_settings, load_index
+from qa.index.vectors.faiss import kind_of
+from tests.conftest import ROOT, current_build, make_settings, notice_path, share_cache
 
-PARTS = ["notices.jsonl", "chunks.jsonl", "problems.jsonl", "vectors.npy", "sentences.npy", "sentence_offsets.npy",
-         "sentence_vectors.npy", "dense.faiss", "idf.json", "crosslingual.json"] + [
-    f"bm25/{f}" for f in (lexical.DATA, lexical.INDICES, lexical.INDPTR, lexical.VOCAB, lexical.TF, lexical.DOC_LEN)]
+PARTS = [p for p in BuildLayout.FILES if p != BuildLayout.MANIFEST] + [
+    f"{BuildLayout.BM25}/{f}" for f in (lexical.DATA, lexical.INDICES, lexical.INDPTR, lexical.VOCAB, lexical.TF,
+                                        lexical.DOC_LEN)]
 
 
 def clustered(n_centres: int, per: int, dim: int = 64, sigma: float = 0.05, seed: int = 0) -> np.ndarray:
@@ -41,17 +45,17 @@ def exact_top(x: np.ndarray, q: np.ndarray, k: int, rows: np.ndarray | None = No
 def test_approximate_index_against_exact_search(kind):
     x = clustered(200, 40)  # 8,000 vectors
     queries = clustered(200, 1, seed=1)[:100]
-    index = dense.build(x, kind)
-    assert index.ntotal == len(x) and dense.kind_of(index) == kind
-    recall = np.mean([len(set(dense.search(index, q, 10)[0].tolist()) & exact_top(x, q, 10)) / 10 for q in queries])
+    index = vectors.build(x, kind)
+    assert index.size == len(x) and index.kind == kind
+    recall = np.mean([len(set(index.search(q, 10)[0].tolist()) & exact_top(x, q, 10)) / 10 for q in queries])
     # HNSW is available by configuration but not chosen automatically: on clustered vectors
     # (near-duplicate notices) its graph misses neighbours (README, "Scale")
     assert recall >= (0.95 if kind.startswith("ivf") else 0.5), f"{kind}: Recall@10 {recall:.3f}"
     # a filter: only allowed rows, and (probing more cells) still the exact top rows among them
     rows = np.sort(np.random.default_rng(2).choice(len(x), 300, replace=False))
-    flt = dense.Filter(rows, len(x))
+    flt = AllowedRows(Filter(docs=("any",)), rows, len(x))
     allowed = set(rows.tolist())
-    got = [dense.search(index, q, 10, flt)[0] for q in queries[:30]]
+    got = [index.search(q, 10, flt)[0] for q in queries[:30]]
     assert all(set(g.tolist()) <= allowed and len(g) == 10 for g in got)
     if kind != "hnsw":  # IVF probes every cell for a narrow filter: exact up to the codes
         rec = np.mean([len(set(g.tolist()) & exact_top(x, q, 10, rows)) / 10 for g, q in zip(got, queries)])
@@ -59,19 +63,19 @@ def test_approximate_index_against_exact_search(kind):
 
 
 def test_auto_index_type_switches_above_the_threshold():
-    assert dense.resolve_type("auto", 49_999, 50_000) == "flat"
-    assert dense.resolve_type("auto", 50_000, 50_000) == "ivf_fp16"
-    assert dense.resolve_type("hnsw", 10, 50_000) == "hnsw"
+    assert vectors.resolve_type("auto", 49_999, 50_000) == "flat"
+    assert vectors.resolve_type("auto", 50_000, 50_000) == "ivf_fp16"
+    assert vectors.resolve_type("hnsw", 10, 50_000) == "hnsw"
     with pytest.raises(ValueError):
-        dense.resolve_type("annoy", 10, 50_000)
+        vectors.resolve_type("annoy", 10, 50_000)
 
 
 # ---------------------------------------------------------------- BM25
 
 @pytest.fixture(scope="module")
 def chunk_tokens(engine):
-    from qa.chunking import embed_text
-    from qa.tokens import tokenize
+    from qa.index.chunking import embed_text
+    from qa.text import tokenize
 
     mode = engine.settings.chunk.embed_prefix
     return [tokenize(embed_text(c, mode)) for c in engine.index.chunks]
@@ -80,7 +84,7 @@ def chunk_tokens(engine):
 def test_bm25_scores_are_those_of_bm25s(chunk_tokens, engine):
     import bm25s
 
-    from qa.tokens import tokenize
+    from qa.text import tokenize
 
     ours = lexical.build(chunk_tokens)
     ref = bm25s.BM25()
@@ -154,13 +158,13 @@ def test_adding_a_notice_equals_a_full_rebuild(small_corpus, tmp_path, embedder)
     full_settings = make_settings(small_corpus, tmp_path / "full")
     full = build_index(full_settings, embedder, rebuild=True, progress=False)
     assert not full.appended
-    a, b = current_build(settings.index_dir), current_build(full_settings.index_dir)
+    a, b = IndexLayout(settings.index_dir).current().root, IndexLayout(full_settings.index_dir).current().root
     for part in PARTS:
         assert (a / part).read_bytes() == (b / part).read_bytes(), part
     ma, mb = (json.loads((x / "manifest.json").read_text(encoding="utf-8")) for x in (a, b))
     assert ma["corpus"] == mb["corpus"] and ma["counts"] == mb["counts"]
     index = load_index(settings.index_dir, settings.corpus_dir, expected_for(settings, embedder))
-    assert index.faiss_index.ntotal == len(index.chunks) == lexical.doc_count(index.bm25)
+    assert index.vector_index.size == len(index.chunks) == index.lexical_index.num_docs
     # removing one: the full path, from the stored parts, again equal to a fresh build
     (small_corpus / notice_path("003").name).unlink()
     removed = build_index(settings, embedder, progress=False)
@@ -194,10 +198,10 @@ def test_adding_crosses_the_approximate_index_threshold(small_corpus, tmp_path, 
     manifest = json.loads((second.path / "manifest.json").read_text(encoding="utf-8"))
     assert second.appended and manifest["index_type"] == "ivf_fp16" and manifest["dense"]["trained_on"] == second.chunks
     index = load_index(settings.index_dir, settings.corpus_dir, expected_for(settings, embedder))
-    assert dense.kind_of(index.faiss_index) == "ivf_fp16" and index.faiss_index.ntotal == second.chunks
-    from qa.engine import Engine
+    assert kind_of(index.vector_index.index) == "ivf_fp16" and index.vector_index.size == second.chunks
+    from qa.service import Service
 
-    engine = Engine.open(settings, progress=False, auto_build=False)
+    engine = Service.open(settings, progress=False, auto_build=False)
     assert engine.retriever.search("涉案财物", k=3)
 
 
@@ -226,8 +230,9 @@ def test_a_failed_addition_leaves_the_previous_index(small_corpus, tmp_path, emb
 
 def test_filters_are_built_once_per_combination(engine):
     r = engine.retriever
-    a = r._allowed(("中山市公安局港口分局",), None)
-    assert a is r._allowed(("中山市公安局港口分局",), None)  # cached: no work per query
+    a = engine.index.allowed(Filter(bureaus=("中山市公安局港口分局",)))
+    assert a is engine.index.allowed(Filter(bureaus=("中山市公安局港口分局",)))  # cached: no work per query
+    assert engine.index.allowed(Filter()) is None
     assert set(a.rows.tolist()) == {i for i, c in enumerate(engine.index.chunks) if c.bureau == "中山市公安局港口分局"}
     hits = r.search("食材采购", k=5, bureaus=["港口分局"], mode="bm25")
     assert hits and all(h.chunk.bureau == "中山市公安局港口分局" for h in hits)
@@ -260,7 +265,7 @@ def test_qa_search_does_not_import_heavy_libraries(engine):
 
 def test_fast_dictionary_load_is_jiebas_dictionary():
     code = ("import jieba, marshal, os, tempfile\n"
-            "from qa.tokens import tokenize, _jieba\n"
+            "from qa.text import tokenize, _jieba\n"
             "_jieba()\n"
             "ref = jieba.Tokenizer(); ref.initialize()\n"
             "assert jieba.dt.FREQ == ref.FREQ and jieba.dt.total == ref.total\n"

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from qa.retrieval import QueryError
+from qa.query.retrieval import QueryError
 from tests.conftest import ROOT
 
 

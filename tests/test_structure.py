@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.notices import load_notice, parse_notice
-from qa.reading import blank_artefacts
-from qa.structure import parse_sections
+from qa.ingest.notices import load_notice, parse_notice
+from qa.ingest.source import blank_artefacts
+from qa.ingest.structure import parse_sections
 from tests.conftest import DOCS, NOTICES, notice_path
 
 

@@ -138,7 +138,7 @@ def test_notice_endpoint(client, service):
 def test_export_feedback_endpoint(client, service):
     from qa.feedback import FeedbackStore
 
-    store = FeedbackStore.for_settings(service.engine.settings)
+    store = FeedbackStore.for_settings(service.settings)
     store.add("useful", question="API 测试", comment="好")
     out = client.predict(api_name="/export_feedback")
     path = out["value"] if isinstance(out, dict) else out

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer import Answer, Citation
+from qa.answer.compose import Answer, Citation
 from qa.feedback import RATINGS, FeedbackError, FeedbackStore, export_csv
-from qa.retrieval import QueryError
+from qa.query.followup import is_followup, named_bureau, resolve_followup
+from qa.query.retrieval import QueryError
 from tests.conftest import QUESTIONS
 from ui import handlers, render
-from ui.conversation import is_followup, named_bureau, resolve_followup
 
 PAYLOAD = '<script>window.__xss=1</script>[点我](javascript:alert(1)) <img src=x onerror="alert(2)"> **粗** & "引"'
 
@@ -274,9 +274,9 @@ def test_feedback_is_stored_and_exported(service, tmp_path):
 
 
 def test_feedback_store_defaults_to_the_data_folder(service):
-    store = FeedbackStore.for_settings(service.engine.settings)
-    assert store.path == service.engine.settings.data_dir / "feedback.sqlite3"
-    assert FeedbackStore(service.engine.settings.data_dir / "none.sqlite3").rows() == []
+    store = FeedbackStore.for_settings(service.settings)
+    assert store.path == service.settings.data_dir / "feedback.sqlite3"
+    assert FeedbackStore(service.settings.data_dir / "none.sqlite3").rows() == []
 
 
 # -------------------------------------------------------------------------- API

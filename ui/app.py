@@ -3,7 +3,7 @@
 
     qa serve [--host 127.0.0.1] [--port 7860]
 
-The engine (model and index) is loaded once per process by the caller; requests go
+The service (model and index) is loaded once per process by the caller; requests go
 through Gradio's queue, at most ``CONCURRENCY`` at a time over the engine.
 """
 from __future__ import annotations
@@ -21,9 +21,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from qa.engine import Engine  # noqa: E402
 from qa.feedback import FeedbackError, FeedbackStore  # noqa: E402
-from qa.retrieval import QueryError  # noqa: E402
+from qa.query.retrieval import QueryError  # noqa: E402
 from qa.service import Service  # noqa: E402
 from ui import handlers, render, widgets  # noqa: E402
 
@@ -35,7 +34,7 @@ ENGINE = "engine"  # concurrency group of every event that uses the engine
 def build_app(service: Service, feedback: FeedbackStore | None = None, export_dir: Path | None = None) -> gr.Blocks:
     """The Gradio app over ``service``. Feedback goes to ``<data_dir>/feedback.sqlite3``
     unless another store is given; exported files are written to ``export_dir``."""
-    store = feedback or FeedbackStore.for_settings(service.engine.settings)
+    store = feedback or FeedbackStore.for_settings(service.settings)
     exports = Path(export_dir or tempfile.mkdtemp(prefix="qa-ui-exports-"))
     engine_ev = dict(concurrency_id=ENGINE, concurrency_limit=CONCURRENCY)
 
@@ -197,9 +196,8 @@ def warm_up(service: Service) -> None:
         print(f"预热失败（不影响使用）：{exc}", file=sys.stderr)
 
 
-def launch(engine: Engine, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """``qa serve``: serve the interface over an opened engine until interrupted."""
-    service = Service(engine)
+def launch(service: Service, host: str = "127.0.0.1", port: int = 7860) -> None:
+    """``qa serve``: serve the interface over an opened service until interrupted."""
     warm_up(service)
     try:
         start(service, host=host, port=port, block=True)

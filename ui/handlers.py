@@ -1,6 +1,6 @@
 """What the web interface does, as plain functions over :class:`qa.service.Service` (the
 API the CLI uses). No Gradio here: ``ui.app`` wires these to the widgets, and the tests
-call them directly. User errors are :class:`qa.retrieval.QueryError` (Chinese message).
+call them directly. User errors are :class:`qa.query.retrieval.QueryError` (Chinese message).
 """
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from qa.answer import Answer
+from qa.answer.compose import Answer
 from qa.feedback import RATINGS, FeedbackError, FeedbackStore, export_csv
-from qa.retrieval import MODES, QueryError, check_query
+from qa.query.followup import named_bureau, resolve_followup
+from qa.query.retrieval import MODES, QueryError, check_query
 from qa.service import Service
 from ui import render
-from ui.conversation import named_bureau, resolve_followup
 
 RATING_BY_LABEL = {label: key for key, label in RATINGS.items()}
 # the Chatbot's own feedback buttons: thumbs up / down, and a flag menu entry
@@ -47,7 +47,7 @@ def _clean(values) -> list[str]:
 
 def ask(service: Service, question: str, turns: list[Turn] | None, bureaus=None, kinds=None) -> list[Turn]:
     """Answer one chat question; returns the turns with the new one appended.
-    A follow-up is resolved against the previous question first (ui.conversation)."""
+    A follow-up is resolved against the previous question first (qa.query.followup)."""
     turns = list(turns or [])
     q = check_query(question or "")
     prev = turns[-1] if turns else None
@@ -172,13 +172,13 @@ def retrieval_test(service: Service, query: str, k: int = 10, mode: str = "hybri
     t0 = time.perf_counter()
     hits = service.search(q, k=int(k), mode=mode, bureaus=_clean(bureaus) or None, kinds=_clean(kinds) or None)
     took = time.perf_counter() - t0
-    st = service.engine.settings
+    st = service.settings
     r = st.retrieval
     fusion = f"RRF（k={r.rrf_k}）" if r.fusion == "rrf" else f"凸组合（向量权重 {r.dense_weight}）"
     extras = [label for flag, label in (("expand", "术语扩展"), ("translate", "英文问题翻译"))
               if getattr(r, flag, False)]
     line = (f"检索方式：{MODE_LABELS.get(mode, mode)} · 融合：{fusion} · 每路候选 {r.candidates} · "
-            f"嵌入模型 {service.engine.embedder.id} · 分块上限 {st.chunk.max_tokens} token"
+            f"嵌入模型 {service.embedder.id} · 分块上限 {st.chunk.max_tokens} token"
             + (f" · 查询处理：{'、'.join(extras)}" if extras else ""))
     return render.hits_html(hits, q, mode, line, lambda doc, off: service.notice(doc).line_of(off), took)
 

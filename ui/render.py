@@ -12,11 +12,11 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 
-from qa.answer import Answer, Citation, group_by_bureau
-from qa.notices import Notice
-from qa.precedents import PrecedentResult
-from qa.retrieval import Hit
-from qa.structure import KIND_LABELS
+from qa.answer.compose import Answer, Citation, group_by_bureau
+from qa.answer.precedents import PrecedentResult
+from qa.ingest.notices import Notice
+from qa.ingest.structure import KIND_LABELS
+from qa.query.retrieval import Hit
 
 # Sections longer than this are shown as an excerpt around the quotes (the whole notice
 # is one click away in the 通报 tab).

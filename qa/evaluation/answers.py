@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import time
 
-from qa.answer import Answerer, Confidence
+from qa.answer.compose import Answerer, Confidence
+from qa.answer.verify import is_verbatim
 from qa.evaluation.metrics import median
 from qa.evaluation.questions import Question
-from qa.verify import is_verbatim
 
 COVERAGE_GRID = [round(0.05 * i, 2) for i in range(0, 20)]
 
 
-def score_answers(engine, questions: list[Question]) -> dict:
+def score_answers(service, questions: list[Question]) -> dict:
     """Every question is answered once without abstaining (so that its quotes and
     confidence are known), then the configured thresholds decide abstention."""
-    settings = engine.settings.retrieval
-    answerer = Answerer(engine.index, engine.retriever)  # thresholds 0: never abstains
+    settings = service.settings.retrieval
+    answerer = Answerer(service.index, service.retriever)  # thresholds 0: never abstains
     per_q, latencies, confs, forced = {}, [], {}, {}
     for q in questions:
         t = time.perf_counter()
@@ -27,7 +27,7 @@ def score_answers(engine, questions: list[Question]) -> dict:
         forced[q.id] = ans.abstained  # with zero thresholds: an unknown bureau, or nothing found
         abstained = ans.abstained or not ans.confidence.sufficient(settings.abstain_min_dense,
                                                                    settings.abstain_min_coverage)
-        verbatim = all(is_verbatim(engine.index, c.doc, c.start, c.end, c.quote) for c in ans.citations)
+        verbatim = all(is_verbatim(service.index, c.doc, c.start, c.end, c.quote) for c in ans.citations)
         found = [any(c.doc == g.doc and c.start < g.end and g.start < c.end for c in evidence) for g in q.gold]
         per_q[q.id] = {"abstained": abstained, "dense": round(ans.confidence.dense, 4), "typed": ans.confidence.typed,
                        "coverage": None if ans.confidence.coverage is None else round(ans.confidence.coverage, 4),
@@ -81,13 +81,13 @@ def calibrate(questions: list[Question], confs: dict[str, Confidence], forced: d
                                for f in curve]}
 
 
-def score_precedents(engine, questions: list[Question], k_bureaus: int = 5, per_bureau: int = 2) -> dict:
+def score_precedents(service, questions: list[Question], k_bureaus: int = 5, per_bureau: int = 2) -> dict:
     """On the precedent questions: share of gold passages inside a listed problem (with its
     measures), and share of gold bureaus listed."""
-    from qa.precedents import PrecedentFinder
+    from qa.answer.precedents import PrecedentFinder
 
-    finder = PrecedentFinder(engine.index, engine.retriever)
-    bureau_of = {doc: n.meta.bureau_label for doc, n in engine.index.notices.items()}
+    finder = PrecedentFinder(service.index, service.retriever)
+    bureau_of = {doc: n.meta.bureau_label for doc, n in service.index.notices.items()}
     found_items = total_items = found_bureaus = total_bureaus = listed_items = relevant_items = 0
     latencies, per_q = [], {}
     for q in questions:

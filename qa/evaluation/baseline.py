@@ -9,9 +9,9 @@ import faiss
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from qa.embed_cache import EmbeddingCache, embed_passages_cached
-from qa.embedding import Embedder
 from qa.evaluation.metrics import Passage
+from qa.index.embed_cache import EmbeddingCache, embed_passages_cached
+from qa.index.embedders import Embedder
 
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50

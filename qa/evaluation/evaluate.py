@@ -3,53 +3,53 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.embed_cache import EmbeddingCache
-from qa.engine import Engine
 from qa.evaluation.baseline import build_baseline
 from qa.evaluation.metrics import Passage
 from qa.evaluation.questions import Question, load_questions
 from qa.evaluation.runner import BASELINE, RETRIEVERS, run_retriever, score_run
-from qa.store import cache_path
+from qa.index.embed_cache import EmbeddingCache
+from qa.index.layout import IndexLayout
+from qa.service import Service
 
 
-def corpus_texts(engine: Engine) -> dict[str, str]:
-    return {doc: n.text for doc, n in engine.index.notices.items()}
+def corpus_texts(service: Service) -> dict[str, str]:
+    return {doc: n.text for doc, n in service.index.notices.items()}
 
 
-def evaluate(engine: Engine, questions_path: Path, retrievers: tuple[str, ...] = RETRIEVERS, k: int = 10,
+def evaluate(service: Service, questions_path: Path, retrievers: tuple[str, ...] = RETRIEVERS, k: int = 10,
              baseline: bool = True, answers: bool = True, progress: bool = False) -> dict:
-    texts = corpus_texts(engine)
+    texts = corpus_texts(service)
     questions = load_questions(questions_path, texts)
-    bureau_of = {doc: n.meta.bureau_label for doc, n in engine.index.notices.items()}
-    chunk_passages = [Passage(c.doc, c.start, c.end) for c in engine.index.chunks]
+    bureau_of = {doc: n.meta.bureau_label for doc, n in service.index.notices.items()}
+    chunk_passages = [Passage(c.doc, c.start, c.end) for c in service.index.chunks]
     result: dict = {
         "questions_file": str(questions_path), "questions": len(questions), "k": k,
         "kinds": {kind: sum(1 for q in questions if q.kind == kind) for kind in sorted({q.kind for q in questions})},
-        "settings": {"embedder": engine.embedder.id, "chunk": engine.settings.chunk.model_dump(),
-                     "retrieval": engine.settings.retrieval.model_dump(),
-                     "index_type": engine.index.manifest.get("index_type")},
-        "counts": engine.index.manifest.get("counts"),
+        "settings": {"embedder": service.embedder.id, "chunk": service.settings.chunk.model_dump(),
+                     "retrieval": service.settings.retrieval.model_dump(),
+                     "index_type": service.index.manifest.get("index_type")},
+        "counts": service.index.manifest.get("counts"),
         "retrievers": {},
     }
     for mode in retrievers:
         def search(q: str, mode=mode) -> list[Passage]:
-            return [Passage(h.chunk.doc, h.chunk.start, h.chunk.end) for h in engine.retriever.search(q, k=k, mode=mode)]
+            return [Passage(h.chunk.doc, h.chunk.start, h.chunk.end) for h in service.retriever.search(q, k=k, mode=mode)]
         run = run_retriever(questions, search, chunk_passages)
         result["retrievers"][mode] = score_run(questions, run, bureau_of, k)
     if baseline:
-        cache = EmbeddingCache(cache_path(engine.settings.index_dir))
+        cache = EmbeddingCache(IndexLayout(service.settings.index_dir).cache)
         try:
-            base = build_baseline(texts, engine.embedder, cache, progress=progress)
+            base = build_baseline(texts, service.embedder, cache, progress=progress)
         finally:
             cache.close()
-        run = run_retriever(questions, lambda q: base.search(engine.embedder.embed_query(q), k), base.passages)
+        run = run_retriever(questions, lambda q: base.search(service.embedder.embed_query(q), k), base.passages)
         result["retrievers"][BASELINE] = score_run(questions, run, bureau_of, k)
         result["baseline_chunks"] = len(base.passages)
     if answers:
         from qa.evaluation.answers import score_answers, score_precedents
 
-        result["answers"] = score_answers(engine, questions)
-        result["precedents"] = score_precedents(engine, questions)
+        result["answers"] = score_answers(service, questions)
+        result["precedents"] = score_precedents(service, questions)
     result["per_question"] = _per_question(questions, result)
     return result
 

@@ -1,0 +1,144 @@
+"""The precedent finder: "we have this problem — what did other bureaus do about it?"
+
+Problems and their measures were extracted at index time (qa.ingest.problems). A query is
+matched against the problem sections with the hybrid retriever; the matching problems
+are grouped by bureau, at most a few per bureau, and bureaus are ranked by their best
+match, so that one bureau with many similar paragraphs cannot crowd the others out.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field, replace
+
+from qa.answer.compose import escape_markdown
+from qa.answer.scoring import Scorer
+from qa.answer.verify import QuoteError, check_quote
+from qa.index.store import LoadedIndex
+from qa.ingest.problems import Problem, Span
+from qa.query.retrieval import Retriever
+
+CANDIDATES = 40
+# A problem is listed when its relevance is within MARGIN of the best problem's.
+MARGIN = 0.08
+
+
+@dataclass
+class PrecedentItem:
+    problem: Span
+    doc: str
+    bureau: str
+    title: str
+    section: tuple[str, ...]
+    start: int
+    end: int
+    line: int
+    measures: list[Span]
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"problem": self.problem.text, "problem_start": self.problem.start, "problem_end": self.problem.end,
+                "doc": self.doc, "title": self.title, "section": list(self.section), "start": self.start,
+                "end": self.end, "line": self.line, "score": round(self.score, 6),
+                "measures": [{"text": m.text, "start": m.start, "end": m.end} for m in self.measures]}
+
+
+@dataclass
+class BureauPrecedents:
+    bureau: str
+    items: list[PrecedentItem]
+
+
+@dataclass
+class PrecedentResult:
+    query: str
+    bureaus: list[BureauPrecedents]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "found": bool(self.bureaus),
+                "bureaus": [{"bureau": b.bureau, "items": [i.to_dict() for i in b.items]} for b in self.bureaus],
+                "notes": self.notes}
+
+    def to_markdown(self, markdown: bool = True) -> str:
+        esc = escape_markdown if markdown else (lambda s: s)
+        if not self.bureaus:
+            return "未在已收录的通报中找到与所述问题相近的整改内容。\n"
+        out = [f"与“{esc(self.query)}”相近的问题及整改措施（{len(self.bureaus)} 个单位）：", ""]
+        for b in self.bureaus:
+            out.append(f"## {esc(b.bureau)}" if markdown else f"【{b.bureau}】")
+            for item in b.items:
+                where = f"{item.doc} 第 {item.line} 行，字符 {item.start}–{item.end}"
+                out.append(f"问题：{esc(item.problem.text)}")
+                out.append(f"出处：{esc(' › '.join(item.section))}（{esc(where)}）")
+                for j, m in enumerate(item.measures, start=1):
+                    out.append(f"{j}. {esc(m.text)} （字符 {m.start}–{m.end}）")
+                out.append("")
+        for note in self.notes:
+            out.append(esc(note))
+        return "\n".join(out).rstrip() + "\n"
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["单位", "问题", "措施序号", "措施", "文件", "章节", "起", "止"])
+        for b in self.bureaus:
+            for item in b.items:
+                for j, m in enumerate(item.measures or [Span("", item.start, item.end)], start=1):
+                    w.writerow([b.bureau, item.problem.text, j, m.text, item.doc, " › ".join(item.section),
+                                m.start, m.end])
+        return buf.getvalue()
+
+
+class PrecedentFinder:
+    def __init__(self, index: LoadedIndex, retriever: Retriever):
+        self.index = index
+        self.retriever = retriever
+        self.scorer = Scorer(index)
+        self._problem_of: dict[tuple[str, int], Problem] = {(p.doc, p.section): p for p in index.problems}
+
+    def find(self, query: str, k_bureaus: int = 5, per_bureau: int = 2) -> PrecedentResult:
+        # A problem described in plain words: the glossary's official terms are embedded too
+        # (for retrieval alone they go to BM25 only; for matching problems they help, README).
+        prepared = replace(self.retriever.prepare(query), dense_terms=True)
+        qvec = self.retriever.embed(prepared)
+        hits = self.retriever.search(prepared, k=CANDIDATES, kinds=["problem", "long_term"], qvec=qvec, focus=False)
+        hits = [h for h in hits if (h.chunk.doc, h.chunk.section_idx) in self._problem_of]
+        # a problem's relevance: its best sentence (similarity plus the question's words)
+        relevance: dict[tuple[str, int], float] = {}
+        rows = {h.rank: (h.chunk.doc, h.chunk.section_idx) for h in hits}
+        for cand in self.scorer.sentences(prepared, qvec, hits, headings=True):
+            key = rows[cand.hit_rank]
+            relevance[key] = max(relevance.get(key, -1.0), cand.score)
+        if not relevance:
+            return PrecedentResult(prepared.text, [])
+        top = max(relevance.values())
+        by_bureau: dict[str, list[tuple[float, Problem]]] = {}
+        for key, score in sorted(relevance.items(), key=lambda kv: -kv[1]):
+            if score < top - MARGIN:
+                break
+            bureau = self.index.notices[key[0]].meta.bureau_label
+            lst = by_bureau.setdefault(bureau, [])
+            if len(lst) < per_bureau:
+                lst.append((score, self._problem_of[key]))
+        ranked = sorted(by_bureau.items(), key=lambda kv: -kv[1][0][0])[:k_bureaus]
+        notes: list[str] = []
+        out = []
+        for bureau, items in ranked:
+            checked = [x for x in (self._item(p, s, notes) for s, p in items) if x is not None]
+            if checked:
+                out.append(BureauPrecedents(bureau, checked))
+        return PrecedentResult(prepared.text, out, notes)
+
+    def _item(self, p: Problem, score: float, notes: list[str]) -> PrecedentItem | None:
+        """Every quoted span (problem and measures) passes the verbatim check."""
+        notice = self.index.notices[p.doc]
+        try:
+            check_quote(self.index, p.doc, p.problem.start, p.problem.end, p.problem.text)
+            for m in p.measures:
+                check_quote(self.index, p.doc, m.start, m.end, m.text)
+        except QuoteError as exc:
+            notes.append(f"已移除一条未通过原文核对的结果：{exc}")
+            return None
+        return PrecedentItem(p.problem, p.doc, notice.meta.bureau_label, notice.title, p.path, p.start, p.end,
+                             notice.line_of(p.start), list(p.measures), score)

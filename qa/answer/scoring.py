@@ -1,0 +1,204 @@
+"""How relevant a passage or sentence is to a question: shared by answers (which
+sentences to quote, whether to abstain) and the precedent finder (which problems match).
+
+A sentence scores its cosine similarity to the question plus a share of the question's
+words it contains (IDF-weighted; words the notices never use weigh most).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.index.store import LoadedIndex
+from qa.ingest.structure import heading_only
+from qa.query.retrieval import Hit, PreparedQuery
+from qa.text import tokenize
+
+# Question types whose answer is a person, a sum of money, a figure, a date or a name:
+# the sentence stating it comes first, and an answer without one does not answer.
+QTYPES = (
+    ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫什么名字|叫什么|姓名|是谁)|"
+                          r"\bwho (is|was)\b|name of the (chief|head|secretary|director)", re.I)),
+    ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|"
+                         r"how much money|\bcost\b|\bbudget\b|\bsalary\b|\bwages?\b", re.I)),
+    ("date", re.compile(r"什么时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
+                        r"\bwhen\b|what date|which day|which year|what time", re.I)),
+    ("figure", re.compile(r"多少|几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|几次|数量|比例|百分之|比率|率是|"
+                          r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
+    ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位|部门|机构)|什么名义|"
+                        r"\bname\b|which (inspection )?group|what title", re.I)),
+)
+HAS_TYPE = {
+    "person": re.compile(r"(?!习近平)[\u4e00-\u9fff]{2,3}同志(?!为核心)"),
+    "money": re.compile(r"[\d*]+(\.\d+)?\s*(万|亿)?元"),
+    "date": re.compile(r"\d{1,4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{4}年|[*]+年|[*]+月"),
+    "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%]|[一二三四五六七八九十百千万两]+[个次名人份场项处件宗辆本期轮笔]"),
+    "name": re.compile(r"《[^》]+》|“[^”]+”|同志|巡察组|委员会|[A-Za-z0-9._-]+@"),
+}
+TYPE_WINDOW = 6  # the answer type must appear among this many best sentences
+
+# Scoring of candidate sentences: cosine similarity to the question, plus the
+# IDF-weighted share of the question's words the sentence contains.
+LEXICAL_WEIGHT = 0.15
+HEADING_PENALTY = 0.03
+TYPE_BONUS = 0.02
+
+
+def states_type(qtype: str, sentence: str, question: str) -> bool:
+    """Whether ``sentence`` states what a question of type ``qtype`` asks for; a number
+    the question itself contains (110, 2024) does not count as the answer."""
+    if qtype in ("figure", "money"):
+        asked = set(re.findall(r"\d+(?:\.\d+)?", question))
+        for m in HAS_TYPE[qtype].finditer(sentence):
+            nums = re.findall(r"\d+(?:\.\d+)?", m.group(0))
+            if not nums or not set(nums) <= asked:
+                return True
+        return False
+    return bool(HAS_TYPE[qtype].search(sentence))
+
+
+def question_type(question: str) -> str | None:
+    for name, pattern in QTYPES:
+        if pattern.search(question):
+            return name
+    return None
+
+
+@dataclass
+class Candidate:
+    hit_rank: int
+    row: int
+    start: int
+    end: int
+    score: float
+    idx: int  # sentence index within its chunk
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How well the best passages match: dense similarity of the best chunk; the share of
+    the question's words (IDF-weighted; words the notices never use count fully) that the
+    best-covering chunk contains (None when the question has no such words); and, for a
+    question asking for a person, sum, figure, date or name, whether one of the best
+    sentences states one (None for other questions)."""
+    dense: float
+    coverage: float | None
+    typed: bool | None = None
+
+    def sufficient(self, min_dense: float, min_coverage: float) -> bool:
+        if self.dense < min_dense or self.typed is False:
+            return False
+        return self.coverage is None or self.coverage >= min_coverage
+
+
+class Scorer:
+    def __init__(self, index: LoadedIndex):
+        self.index = index
+        self._unit_rows: dict[tuple[str, int], list[int]] = {}
+        for i, c in enumerate(index.chunks):
+            self._unit_rows.setdefault((c.doc, c.section_idx), []).append(i)
+        self._max_idf = max(index.idf.values(), default=1.0)
+
+    def idf(self, token: str) -> float:
+        return self.index.idf.get(token, self._max_idf)
+
+    def coverage(self, qtoks: set[str], text: str) -> float | None:
+        total = sum(self.idf(t) for t in qtoks)
+        if not total:
+            return None
+        return sum(self.idf(t) for t in qtoks & set(tokenize(text))) / total
+
+    def confidence(self, prepared: PreparedQuery, hits: list[Hit], cands: list[Candidate]) -> Confidence:
+        dense = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+        if prepared.lang == "en":
+            coverage = max((self.group_coverage(prepared.groups, h.chunk.text) for h in hits), default=None)
+        else:
+            qtoks = set(tokenize(prepared.coverage_text))
+            covs = [c for c in (self.coverage(qtoks, h.chunk.text) for h in hits) if c is not None]
+            coverage = max(covs, default=None)
+        qtype = question_type(prepared.text)
+        typed = None
+        if qtype:
+            best = sorted(cands, key=lambda c: -c.score)[:TYPE_WINDOW]
+            typed = any(states_type(qtype, self.index.notices[self.index.chunks[c.row].doc].text[c.start:c.end],
+                                    prepared.text) for c in best)
+        return Confidence(dense, coverage, typed)
+
+    def group_coverage(self, groups: tuple[tuple[str, tuple[str, ...]], ...], text: str,
+                       numbers: bool = False) -> float | None:
+        """English questions: the share of translated words (weighted by the rarest of their
+        translations) with at least one translation in ``text``; untranslatable words count
+        as missing; numbers count only with ``numbers`` (they help to pick a sentence but
+        prove little about whether the notices answer the question)."""
+        if not groups:
+            return None
+        toks = set(tokenize(text))
+        total = found = 0.0
+        for word, terms in groups:
+            if word.replace(".", "").isdigit() and not numbers:
+                continue
+            w = max((self.idf(t) for t in terms), default=self._max_idf)
+            total += w
+            if any(t in toks or t in text for t in terms):
+                found += w
+        return found / total if total else None
+
+    def sentences(self, prepared: PreparedQuery, qvec: np.ndarray, hits: list[Hit],
+                  headings: bool = False) -> list[Candidate]:
+        """Every quotable sentence of the sections the hits belong to (a long section is
+        split into several chunks: all of them count), scored; ``qvec`` may hold several
+        query vectors (rows), a sentence takes its best similarity. With ``headings`` the
+        headings (the problems as the notices state them) count fully too."""
+        qtoks = set(tokenize(prepared.coverage_text))
+        weight = sum(self.idf(t) for t in qtoks)
+        qtype = question_type(prepared.text)
+        qmat = np.atleast_2d(qvec).T
+        cands: list[Candidate] = []
+        done: set[int] = set()
+        for h in hits:
+            for row in self._unit_rows[(h.chunk.doc, h.chunk.section_idx)]:
+                if row not in done:
+                    done.add(row)
+                    cands.extend(self._row_sentences(row, h.rank, prepared, qtoks, weight, qtype, qmat, headings))
+        return cands
+
+    def _row_sentences(self, row: int, rank: int, prepared: PreparedQuery, qtoks: set[str], weight: float,
+                       qtype: str | None, qmat: np.ndarray, with_headings: bool) -> list[Candidate]:
+        chunk = self.index.chunks[row]
+        spans, vecs = self.index.chunk_sentences(row)
+        if len(spans) == 0:
+            return []
+        cos = (np.asarray(vecs, dtype=np.float32) @ qmat).max(axis=1)  # best over the query vectors
+        notice = self.index.notices[chunk.doc]
+        text = notice.text
+        # heading lines in this chunk: a container's bare heading (（一）聚焦…方面) is no
+        # evidence; a leaf that is one line (003's "(4)…共检查接处警登记簿365本") is content;
+        # the heading of a section with body text ranks a little lower
+        headings = []
+        for x in notice.sections:
+            if chunk.start <= x.start < chunk.end and x.heading_end > x.start:
+                bare = heading_only(x, text)
+                role = "skip" if bare and x.children else ("content" if bare else "heading")
+                if with_headings:
+                    role = "content"
+                headings.append((x.start, x.heading_end, role))
+        out = []
+        for j, ((s, e), c) in enumerate(zip(spans.tolist(), cos.tolist())):
+            inside = [role for hs, he, role in headings if hs <= s and e <= he + 1]
+            if inside and inside[0] == "skip":
+                continue
+            sentence = text[s:e]
+            lex = 0.0
+            if prepared.lang == "en":
+                lex = self.group_coverage(prepared.groups, sentence, numbers=True) or 0.0
+            elif weight > 0:
+                lex = sum(self.idf(t) for t in qtoks & set(tokenize(sentence))) / weight
+            score = c + LEXICAL_WEIGHT * lex
+            if inside and inside[0] == "heading":
+                score -= HEADING_PENALTY
+            if qtype and states_type(qtype, sentence, prepared.text):
+                score += TYPE_BONUS
+            out.append(Candidate(rank, row, s, e, score, j))
+        return out

@@ -1,0 +1,110 @@
+"""Which bureaus a question names: 港口分局, 开发区分局, 舟山市公安局, 匿名分局 … .
+
+A question that names indexed bureaus is answered from their notices; a question that
+names a bureau the corpus does not have (小榄分局) is not answered from someone else's.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from qa.ingest.notices import Notice
+from qa.text import normalize
+
+# 分局 preceded by a place-like name (2-4 characters, no function words) that starts the
+# question, follows punctuation, or follows 公安局 / 市 / 县 / 区
+_FUNCTION_CHARS = set("的了是在有没如何需要报化解对给把被将让和与及等哪各这那该本其所每几多些个向从为由里中内外上下怎么谁")
+_BOUNDARY = set(" ，。、；：？！,.;:?!“”\"'（）()《》")
+_CITY_BUREAU = re.compile(r"([\u4e00-\u9fff]{2,4}市)公安局(?![\u4e00-\u9fff]{0,8}分局)")
+# words before 分局 that do not name one
+_GENERIC = re.compile(r"^(各|哪|其他|其它|这|那|该|本|兄弟|有的|有些|多|几|所有|全部|每|公安|县|区|市|"
+                      r"[一二两三四五六七八九十0-9]+个|同一|不同|上级|下属|基层)")
+ANONYMISED_WORDS = ("匿名", "隐去", "未具名")
+
+
+def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
+    """alias (normalised) -> (bureau labels, names a city only). Aliases: the full name,
+    the sub-bureau name (港口分局, 港口), its short form (开发区分局), and the city."""
+    out: dict[str, set[str]] = defaultdict(set)
+    by_city: dict[str, set[str]] = defaultdict(set)
+    for n in notices.values():
+        m, label = n.meta, n.meta.bureau_label
+        if not m.bureau:
+            continue
+        if m.anonymised:
+            for w in (*ANONYMISED_WORDS, normalize(m.bureau)):
+                out[w].add(label)
+            continue
+        out[normalize(m.bureau)].add(label)
+        sub = re.search(r"公安局(.+)分局$", m.bureau)
+        if sub:
+            district = sub.group(1)
+            short = re.sub(r"^.{2,6}?(经济技术|高新技术)?开发区", "开发区", district)
+            for name in {district, short}:
+                out[normalize(name + "分局")].add(label)
+                out[normalize(name)].add(label)
+        if m.city:
+            by_city[m.city].add(label)
+    strong = dict(out)
+    weak: dict[str, set[str]] = defaultdict(set)
+    for city, labels in by_city.items():
+        for name in (normalize(city), normalize(city.removesuffix("市"))):
+            if name not in strong:
+                weak[name].update(labels)
+    return {**{a: (v, False) for a, v in strong.items()}, **{a: (v, True) for a, v in weak.items()}}
+
+
+def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[list[str], list[str], list[str]]:
+    """(indexed bureaus the question names, bureau names it uses that the corpus lacks,
+    the words that named them). A city alone (中山) counts only when no unknown bureau of
+    that city is named."""
+    q = normalize(question)
+    strong: list[str] = []
+    weak: list[str] = []
+    words: list[str] = []
+    weak_words: list[str] = []
+    for alias in sorted(table, key=len, reverse=True):
+        if alias and alias in q:
+            labels, city_only = table[alias]
+            target = weak if city_only else strong
+            target.extend(lb for lb in sorted(labels) if lb not in target)
+            (weak_words if city_only else words).append(alias)
+            if not city_only:
+                q = q.replace(alias, " ")
+    unknown = []
+    for m in re.finditer("分局", q):
+        i = m.start()
+        for n in (2, 3, 4):
+            name, before = q[i - n:i], q[:i - n]
+            if i - n < 0 or _FUNCTION_CHARS & set(name) or _GENERIC.match(name):
+                continue
+            if not before or before[-1] in _BOUNDARY or before.endswith(("公安局", "市", "县", "区")):
+                unknown.append(name + "分局")
+                break
+    for m in _CITY_BUREAU.finditer(q):
+        if not any(normalize(m.group(1)) == a for a in table):
+            unknown.append(m.group(0))
+    found = strong + ([lb for lb in weak if lb not in strong] if not unknown else [])
+    return found, unknown, words + (weak_words if not unknown else [])
+
+
+def spans(text: str, table: dict[str, tuple[set[str], bool]]) -> list[tuple[int, int, list[str]]]:
+    """Where ``text`` names bureaus: (start, end, indexed bureau labels) in document order;
+    labels are empty for a bureau the corpus lacks (小榄分局). Longest names first, no
+    overlaps. Offsets refer to ``text`` (normalisation keeps its length)."""
+    q = normalize(text)
+    if len(q) != len(text):
+        return []
+    taken = [False] * len(q)
+    out: list[tuple[int, int, list[str]]] = []
+    for alias in sorted(table, key=len, reverse=True):
+        for m in re.finditer(re.escape(alias), q):
+            if not any(taken[m.start():m.end()]):
+                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+                out.append((m.start(), m.end(), sorted(table[alias][0])))
+    _, unknown, _ = mentions(text, table)
+    for name in unknown:
+        at = q.find(normalize(name))
+        if at >= 0 and not any(taken[at:at + len(name)]):
+            out.append((at, at + len(name), []))
+    return sorted(out)

@@ -1,0 +1,50 @@
+"""Query expansion: plain words -> the official terms the notices use.
+
+Users describe problems in their own words (民警下班后的行为管不住) while the notices use
+set phrases (八小时以外). The glossary (``data/glossary.tsv``, user-editable) adds the
+official terms to a question before retrieval; the question itself is kept, so an
+expansion can only add candidates. Its effect is measured on the question set (README).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from qa.text import normalize
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, mtime: float) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    entries = []
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "\t" not in line:
+            continue
+        key, _, terms = line.partition("\t")
+        key = normalize(key.strip())
+        vals = tuple(t.strip() for t in terms.replace("，", ",").split(",") if t.strip())
+        if key and vals:
+            entries.append((key, vals))
+    # longest keys first, so that 下班以后 wins over a shorter overlapping key
+    return tuple(sorted(entries, key=lambda kv: -len(kv[0])))
+
+
+def load_glossary(path: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if path is None or not path.is_file():
+        return ()
+    return _load(str(path), path.stat().st_mtime)
+
+
+def expand(query: str, glossary) -> tuple[list[str], list[str]]:
+    """(official terms, plain words they replace) for the glossary words in ``query``;
+    terms already in the query are not repeated."""
+    q = normalize(query)
+    terms: list[str] = []
+    keys: list[str] = []
+    for key, vals in glossary:
+        if key in q and not any(key in k for k in keys):
+            keys.append(key)
+            for t in vals:
+                if normalize(t) not in q and t not in terms:
+                    terms.append(t)
+    return terms, keys
