@@ -33,6 +33,7 @@ bench: $(STAMP)
 
 tune: $(STAMP)
 	$(BIN)/python eval/tune.py
+	$(BIN)/python eval/tune_answers.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT

@@ -1,5 +1,6 @@
 """How each retrieval choice was decided: chunk size, heading path in the embedded text,
-fusion method and weights, measured on the question set.
+fusion method and weights, measured on the development part of the question set (the
+test part is never read here).
 
     .venv/bin/python eval/tune.py            # writes eval/tuning.json and eval/tuning.md
 
@@ -67,7 +68,7 @@ def main() -> None:
                                                    "chunk": ChunkSettings(max_tokens=size, embed_prefix=prefix)})
                 t = time.time()
                 engine = Service.open(settings, progress=False, log=lambda s: None)
-                r = evaluate(engine, args.questions, baseline=False, answers=False)
+                r = evaluate(engine, args.questions, baseline=False, answers=False, split="dev")
                 row = _row(f"max_tokens={size}, prefix={prefix}", r)
                 row["seconds"] = round(time.time() - t, 1)
                 index_rows.append(row)
@@ -78,18 +79,18 @@ def main() -> None:
         fusion_rows = []
         for k in RRF_KS:
             engine.retriever.settings = base.retrieval.model_copy(update={"fusion": "rrf", "rrf_k": k})
-            r = evaluate(engine, args.questions, retrievers=("hybrid",), baseline=False, answers=False)
+            r = evaluate(engine, args.questions, retrievers=("hybrid",), baseline=False, answers=False, split="dev")
             fusion_rows.append(_row(f"rrf k={k}", r))
             print(json.dumps(fusion_rows[-1], ensure_ascii=False), flush=True)
         for w in WEIGHTS:
             engine.retriever.settings = base.retrieval.model_copy(update={"fusion": "convex", "dense_weight": w})
-            r = evaluate(engine, args.questions, retrievers=("hybrid",), baseline=False, answers=False)
+            r = evaluate(engine, args.questions, retrievers=("hybrid",), baseline=False, answers=False, split="dev")
             fusion_rows.append(_row(f"convex dense_weight={w}", r))
             print(json.dumps(fusion_rows[-1], ensure_ascii=False), flush=True)
         ablation_rows = []
         for label, change in ABLATIONS:
             engine.retriever.settings = base.retrieval.model_copy(update=change)
-            r = evaluate(engine, args.questions, baseline=False, answers=False)
+            r = evaluate(engine, args.questions, baseline=False, answers=False, split="dev")
             row = _row(label, r)
             row["per_kind"] = {k: {m: v[m] for m in ("R@5", "MRR@10")}
                                for k, v in r["retrievers"]["hybrid"]["per_kind"].items()}

@@ -1,4 +1,4 @@
-"""Command line: ``qa index | search | ask | precedents | eval | notices | serve``.
+"""Command line: ``qa index | search | ask | chat | precedents | eval | notices | serve``.
 
 Errors the user can fix (empty question, unknown bureau, missing index, bad file) are
 printed as one clear message on stderr with a non-zero exit code, never a traceback.
@@ -168,14 +168,9 @@ def search(query: Annotated[str | None, typer.Argument(help="问题或关键词"
     if as_json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return
-    if not hits:
-        print("没有找到匹配的段落。")
-    for h in hits:
-        notice = service.index.notices[h.chunk.doc]
-        print(f"{h.rank}. [{h.score:.4f}] {h.chunk.bureau} › {' › '.join(h.chunk.section)}")
-        print(f"   {h.chunk.doc} 第 {notice.line_of(h.chunk.start)} 行，字符 {h.chunk.start}–{h.chunk.end}")
-        snippet = h.chunk.text.replace("\n", " ")
-        print(f"   {snippet[:160]}{'…' if len(snippet) > 160 else ''}")
+    from qa.render.terminal import hits_text
+
+    sys.stdout.write(hits_text(hits, lambda doc, off: service.index.notices[doc].line_of(off)))
 
 
 @app.command()
@@ -183,10 +178,12 @@ def ask(question: Annotated[str | None, typer.Argument(help="问题")] = None,
         bureau: BureauOpt = None, kind: KindOpt = None, as_json: JsonOpt = False,
         batch: Annotated[Path | None, typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,
         llm: Annotated[bool, typer.Option("--llm", help="用已配置的 OpenAI 兼容接口在引文上方加一段概述")] = False,
+        context: Annotated[Path | None, typer.Option(help="此前的问题（UTF-8 文本，每行一个），追问据此理解")] = None,
         corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """回答问题：引用通报原文（逐字核对），注明单位、章节和位置。
 
-    例：qa ask "港口分局怎样整改饭堂食材采购问题？"；qa ask "..." --json
+    例：qa ask "港口分局怎样整改饭堂食材采购问题？"；qa ask "..." --json；
+    qa ask "那横栏分局呢？" --context previous.txt
     """
     from qa.query.retrieval import QueryError, check_query
 
@@ -203,14 +200,73 @@ def ask(question: Annotated[str | None, typer.Argument(help="问题")] = None,
     if batch is not None:
         _run_batch(batch, run)
         return
+    history = _history(service, context) if context is not None else None
     try:
-        answer = service.ask(question, bureaus=bureau, kinds=kind, llm=llm)
+        answer = service.ask(question, bureaus=bureau, kinds=kind, llm=llm, history=history)
     except QueryError as exc:
         _fail(str(exc))
     if as_json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=1))
     else:
-        print(answer.render(markdown=False))
+        from qa.render.terminal import answer_text
+
+        print(answer_text(answer))
+
+
+def _history(service, path: Path) -> list:
+    """The conversation in a context file (one previous question a line), each question
+    understood against the ones before it, as the chat does."""
+    from qa.query.followup import Exchange, understand
+
+    try:
+        lines = [ln.strip() for ln in path.read_bytes().decode("utf-8-sig").splitlines() if ln.strip()]
+    except FileNotFoundError:
+        _fail(f"文件不存在：{path}")
+    except IsADirectoryError:
+        _fail(f"{path} 是目录，不是文件")
+    except UnicodeDecodeError:
+        _fail(f"{path} 不是 UTF-8 文本")
+    history: list = []
+    for line in lines:
+        u = understand(line, history, service.index.bureau_aliases)
+        history.append(Exchange(u.asked, u.scope))
+    return history
+
+
+@app.command()
+def chat(bureau: BureauOpt = None, kind: KindOpt = None,
+         corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """对话问答：逐行读入问题（键盘或管道），追问按上文理解（“那横栏分局呢？”“第二条具体怎么做的？”）。
+
+    例：qa chat；printf '港口分局怎样整改会议纪要问题？\n那横栏分局呢？\n' | qa chat
+    """
+    from qa.query.followup import Exchange
+    from qa.query.retrieval import QueryError
+    from qa.render.terminal import answer_text
+
+    service = _service(corpus, index)
+    interactive = sys.stdin.isatty()
+    history: list = []
+    if interactive:
+        print("输入问题后回车；空行或 Ctrl-D 结束。")
+    while True:
+        try:
+            line = input("问：" if interactive else "")
+        except EOFError:
+            break
+        if not line.strip():
+            if interactive:
+                break
+            continue
+        try:
+            answer = service.ask(line, bureaus=bureau, kinds=kind, history=history)
+        except QueryError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            continue
+        history.append(Exchange(answer.asked, answer.scope))
+        if not interactive:
+            print(f"问：{line.strip()}")
+        print(answer_text(answer), flush=True)
 
 
 @app.command()
@@ -249,9 +305,13 @@ def precedents(problem: Annotated[str | None, typer.Argument(help="用自己的�
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
     elif fmt == "csv":
-        sys.stdout.write(result.to_csv())
+        from qa.render.csv import precedents_csv
+
+        sys.stdout.write(precedents_csv(result))
     else:
-        print(result.to_markdown(markdown=False))
+        from qa.render.terminal import precedents_text
+
+        print(precedents_text(result))
 
 
 @app.command()
@@ -263,11 +323,9 @@ def notices(as_json: JsonOpt = False, corpus: CorpusOpt = None, index: IndexOpt 
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    for r in rows:
-        print(f"{r['doc']}  {r['bureau']}  {r['inspection_group'] or '—'}  巡察 {r['inspection_period'] or '—'}  "
-              f"反馈 {r['feedback_date'] or '—'}  发布 {r['publication_date'] or '—'}  {r['sections']} 节")
-    for doc, why in service.rejected():
-        print(f"未索引 {doc}：{why}")
+    from qa.render.terminal import notices_text
+
+    sys.stdout.write(notices_text(rows, service.rejected()))
 
 
 @app.command("eval")
@@ -279,10 +337,14 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
              check: Annotated[Path | None, typer.Option(help="只校验问题集文件")] = None,
              compare: Annotated[tuple[Path, Path] | None, typer.Option(help="比较两次 --json 输出：A.json B.json")] = None,
              no_baseline: Annotated[bool, typer.Option("--no-baseline", help="不跑朴素基线")] = False,
+             split: Annotated[str, typer.Option(help="问题集的哪一部分：test（留出，不用于调参）/ dev / all")] = "test",
+             answers_only: Annotated[bool, typer.Option("--answers", help="只评测回答与整改措施查找（按问题类型）")] = False,
              corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
-    """评测检索与回答：Recall@1/5/10、MRR@10、nDCG@10（总体、按类型、按单位），与朴素基线对照。
+    """评测检索与回答：Recall@1/5/10、MRR@10、nDCG@10；回答的完整度、引文精确度、拒答（按类型）。
 
-    例：qa eval --report eval/report；qa eval --check eval/questions.jsonl；qa eval --compare a.json b.json
+    默认评测留出的 test 部分（调参只用 dev 部分）。
+    例：qa eval --report eval/report/test；qa eval --split dev --answers；qa eval --check eval/questions.jsonl；
+    qa eval --compare a.json b.json
     """
     from qa.config import PROJECT_ROOT
 
@@ -297,17 +359,24 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
         return
     if retriever not in ("bm25", "dense", "hybrid", "all"):
         _fail("--retriever 只能是 bm25、dense、hybrid 或 all")
+    if split not in ("test", "dev", "all"):
+        _fail("--split 只能是 test、dev 或 all")
     if check is not None:
-        from qa.evaluation.questions import check_questions
+        from qa.evaluation.questions import check_questions, incomplete_measures, load_questions
 
         service = _service(corpus, index, quiet=True)
-        problems = check_questions(check, {d: n.text for d, n in service.index.notices.items()})
+        texts = {d: n.text for d, n in service.index.notices.items()}
+        problems = check_questions(check, texts)
         if problems:
             for p in problems:
                 print(p, file=sys.stderr)
             _fail(f"{check} 有 {len(problems)} 处问题", 1)
-        n = sum(1 for line in check.read_text(encoding="utf-8-sig").splitlines() if line.strip())
-        print(f"{check}：{n} 个问题，格式与引文全部有效。")
+        loaded = load_questions(check, texts)
+        flagged = incomplete_measures(loaded, service.index.problems)
+        for f in flagged:
+            print(f"请核对：{f}", file=sys.stderr)
+        print(f"{check}：{len(loaded)} 个问题，格式与引文全部有效"
+              + (f"；{len(flagged)} 个措施问题的 gold 可能不完整（见上）。" if flagged else "。"))
         return
     from qa.evaluation.evaluate import evaluate
     from qa.evaluation.report import to_markdown, write_report
@@ -316,7 +385,8 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
     qpath = questions or PROJECT_ROOT / "eval" / "questions.jsonl"
     modes = ("bm25", "dense", "hybrid") if retriever == "all" else (retriever,)
     try:
-        result = evaluate(service, qpath, retrievers=modes, k=k, baseline=not no_baseline)
+        result = evaluate(service, qpath, retrievers=() if answers_only else modes, k=k,
+                          baseline=not (no_baseline or answers_only), split=split)
     except ValueError as exc:
         _fail(str(exc), 1)
     if report is not None:

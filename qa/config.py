@@ -31,9 +31,9 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(0.4, ge=0.0, le=1.0)  # convex fusion only
     rrf_k: int = Field(60, ge=1)
     candidates: int = Field(50, ge=1)  # per retriever, before fusion
-    expand: bool = True  # plain words -> official terms (glossary), see qa/expansion.py
+    expand: bool = True  # plain words -> official terms (glossary), see qa/query/glossary.py
     expand_dense: bool = False  # ... also in the embedded question (measured: BM25 only is better)
-    translate: bool = True  # English questions: dictionary translation, see qa/crosslingual.py
+    translate: bool = True  # English questions: dictionary translation, see qa/query/translation.py
     translate_dense: bool = False  # ... also in the embedded question
     focus_bureaus: bool = True  # a question naming bureaus is searched in their notices
     # Abstention: answer only when the best passage's dense similarity and its coverage of
@@ -43,7 +43,7 @@ class RetrievalSettings(BaseModel):
 
 
 class IndexSettings(BaseModel):
-    # flat: exact inner product; ivf_fp16 / ivf_sq8 / hnsw: approximate (qa/dense.py);
+    # flat: exact inner product; ivf_fp16 / ivf_sq8 / hnsw: approximate (qa/index/vectors/faiss.py);
     # auto: flat below ann_min_chunks chunks, ivf_fp16 from there (chosen by measurement,
     # README "Performance": exact search costs about 0.13 µs and 1.5 KB a chunk, 6.5 ms and 77 MB at 50,000)
     type: str = Field("auto", pattern="^(auto|flat|ivf_fp16|ivf_sq8|hnsw)$")

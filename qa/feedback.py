@@ -11,13 +11,13 @@ web server; SQLite serialises the writes.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+
+from qa.render.csv import feedback_csv
 
 FILE_NAME = "feedback.sqlite3"
 RATINGS = {"useful": "有用", "not_useful": "没用", "wrong_evidence": "证据有误"}
@@ -115,20 +115,11 @@ class FeedbackStore:
     def count(self) -> int:
         return len(self.rows())
 
-    def to_csv(self) -> str:
-        """Every row as CSV text (header first; JSON columns stay JSON)."""
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(CSV_COLUMNS)
-        for r in self.rows():
-            w.writerow(["" if r.get(c) is None else r.get(c) for c in CSV_COLUMNS])
-        return buf.getvalue()
-
 
 def export_csv(db_path: Path | str, out_path: Path | str) -> Path:
     """Write the feedback in ``db_path`` to ``out_path`` as UTF-8 CSV with a BOM (so that
     spreadsheet programs read the Chinese text correctly). Returns ``out_path``."""
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(FeedbackStore(db_path).to_csv(), encoding="utf-8-sig")
+    out.write_text(feedback_csv(FeedbackStore(db_path).rows(), CSV_COLUMNS), encoding="utf-8-sig")
     return out

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from functools import cached_property
 
-from qa.answer.compose import Answer, Answerer
+from qa.answer.compose import Answer, Answerer, narrow_to_item
 from qa.answer.precedents import PrecedentFinder, PrecedentResult
 from qa.config import Settings, load_settings
 from qa.index.embedders import Embedder, get_embedder
@@ -27,7 +27,8 @@ from qa.index.store import (
 )
 from qa.ingest.notices import Notice
 from qa.ingest.structure import KIND_LABELS
-from qa.query.retrieval import Hit, QueryError, Retriever
+from qa.query.followup import Exchange, understand
+from qa.query.retrieval import Hit, QueryError, Retriever, check_query
 
 
 def _stderr(msg: str) -> None:
@@ -73,8 +74,23 @@ class Service:
         return self.retriever.search(query, k=k, mode=mode, bureaus=bureaus, kinds=kinds)
 
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None,
-            llm: bool = False) -> Answer:
-        answer = self.answerer.ask(question, bureaus=bureaus, kinds=kinds)
+            llm: bool = False, history: list[Exchange] | None = None) -> Answer:
+        """Answer ``question``; with ``history`` (the previous questions as understood), a
+        follow-up is resolved against the conversation first and the lead says how."""
+        question = check_query(question)
+        u = understand(question, history, self.index.bureau_aliases)
+        scope = list(u.scope) if u.scope and not bureaus else None
+        answer = self.answerer.ask(u.asked, bureaus=bureaus or scope, kinds=kinds)
+        if u.item is not None:
+            answer = narrow_to_item(answer, u.item)
+        answer.asked, answer.scope = u.asked, tuple(scope or ())
+        if u.is_followup(question):
+            en = answer.lang == "en"
+            where = (f"{' (only ' + ', '.join(scope) + ')' if scope else ''}" if en
+                     else f"{'（只看' + '、'.join(scope) + '）' if scope else ''}")
+            item = (f", item {u.item}" if en else f"，第 {u.item} 项") if u.item else ""
+            answer.lead = (f"Understood as: {u.asked}{item}{where}. " if en
+                           else f"理解为：“{u.asked}”{item}{where}。") + answer.lead
         if llm:
             from qa.answer.summary import summarize
 

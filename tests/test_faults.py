@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from http.server import ThreadingHTTPServer
 
 import pytest
@@ -17,15 +16,18 @@ from qa.config import LLMSettings
 from qa.index.build import build_index, chunk_settings
 from qa.index.store import expected_settings, load_index
 from qa.service import Service
-from tests.conftest import ROOT, make_settings, notice_path, share_cache
+from tests.conftest import ROOT, current_build, make_settings, notice_path, share_cache
 from tests.test_llm import FakeModel
 
 KILLS = 6
 
 
+def index_args(settings, *extra):
+    return ["index", "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir), *extra]
+
+
 def build_cmd(settings, *extra):
-    return [sys.executable, "-m", "qa.cli", "index", "--corpus", str(settings.corpus_dir),
-            "--index", str(settings.index_dir), *extra]
+    return [sys.executable, "-m", "qa.cli", *index_args(settings, *extra)]
 
 
 def snapshot(settings, embedder):
@@ -67,24 +69,69 @@ def test_killing_the_build_leaves_the_previous_index(small_corpus, tmp_path, emb
     assert len(leftovers) <= 2 and not any(n.startswith(".tmp") for n in leftovers)
 
 
-def test_two_builds_at_once(small_corpus, tmp_path, embedder):
+BUSY = "另一个索引构建正在进行"
+# `python -m qa.cli` with filelock's debug log on stderr: "Lock … not acquired on <path>,
+# waiting …" says the build has found the lock taken and is waiting for it
+CLI_LOGGING_LOCKS = ("import logging, runpy, sys; h = logging.StreamHandler(sys.stderr); "
+                     "h.setFormatter(logging.Formatter('filelock: %(message)s')); "
+                     "log = logging.getLogger('filelock'); log.setLevel(logging.DEBUG); log.addHandler(h); "
+                     "sys.argv[0] = 'qa'; runpy.run_module('qa.cli', run_name='__main__')")
+
+
+def test_a_second_build_refuses_or_waits_while_the_lock_is_held(small_corpus, tmp_path, embedder):
+    """The test holds the build lock (as a running build does): a second build refuses with
+    exit code 3 and a message and touches nothing; with --wait it waits for the lock and,
+    once the test releases it, completes."""
+    from filelock import FileLock
+
+    from qa.index.layout import IndexLayout
+
     settings = make_settings(small_corpus, tmp_path / "index")
     build_index(settings, embedder, progress=False)
-    procs = [subprocess.Popen(build_cmd(settings, "--rebuild"), cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
-    codes = sorted(r[2] for r in results)
-    assert codes[0] == 0, results
-    if codes[1] != 0:  # the other one refused with a message, it did not corrupt anything
-        refused = next(r for r in results if r[2] != 0)
-        assert refused[2] == 3 and "另一个索引构建正在进行" in refused[1]
-    n, ids = snapshot(settings, embedder)
-    assert n == len(ids) > 0
-    # with --wait the second one waits its turn instead
-    procs = [subprocess.Popen(build_cmd(settings, "--rebuild", "--wait", "300"), cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    assert [p.wait(timeout=600) for p in procs] == [0, 0]
-    assert snapshot(settings, embedder)[0] == n
+    first = current_build(settings.index_dir)
+    before = snapshot(settings, embedder)
+    lock = FileLock(str(IndexLayout(settings.index_dir).lock))
+    with lock:
+        r = subprocess.run(build_cmd(settings, "--rebuild"), cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 3, (r.stdout, r.stderr)
+        assert BUSY in r.stderr and "Traceback" not in r.stderr
+        assert current_build(settings.index_dir) == first and snapshot(settings, embedder) == before
+        assert [p.name for p in (settings.index_dir / "builds").iterdir()] == [first.name]
+
+    # with --wait: it waits while the lock is held, and builds once it is released
+    waiting = threading.Event()
+    lines: list[str] = []
+    lock.acquire()
+    proc = subprocess.Popen([sys.executable, "-c", CLI_LOGGING_LOCKS, *index_args(settings, "--rebuild", "--wait", "300")],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def read_stderr():
+        for line in proc.stderr:
+            lines.append(line)
+            if "not acquired" in line and lock.lock_file in line:
+                waiting.set()
+        waiting.set()  # stderr closed: the process has ended (without waiting, see below)
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        try:
+            assert waiting.wait(timeout=120), "no sign of the second build after 120 s:\n" + "".join(lines)
+            assert any("not acquired" in line for line in lines), "it did not wait for the lock:\n" + "".join(lines)
+            assert proc.poll() is None  # the lock is still held: it cannot have finished
+            assert current_build(settings.index_dir) == first
+        finally:
+            lock.release()
+        assert proc.wait(timeout=300) == 0, "".join(lines)
+        out = proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    reader.join(timeout=10)
+    assert "已索引" in out and BUSY not in "".join(lines)
+    assert current_build(settings.index_dir) != first  # the waiting build is the new one
+    assert snapshot(settings, embedder) == before
 
 
 INJECTION = ("一、关于“食堂现金监管缺失”问题的整改情况\n"
@@ -145,4 +192,3 @@ def test_symlinks_out_of_the_corpus_are_not_read(small_corpus, tmp_path, embedde
     engine = Service.open(settings, progress=False, auto_build=False)
     assert "link.txt" not in engine.index.notices
     assert not any("不应被索引" in c.text for c in engine.index.chunks)
-    time.sleep(0)  # keep the ordering obvious: nothing outside the corpus was read

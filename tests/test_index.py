@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import faiss
 import pytest
 
 from qa.index.build import BuildBusy, build_index, chunk_settings
+from qa.index.chunking import embed_text
+from qa.index.layout import IndexLayout
+from qa.index.sentences import split_sentences
 from qa.index.store import (
     IndexCorrupt,
     IndexMismatch,
@@ -17,6 +21,7 @@ from qa.index.store import (
     expected_settings,
     load_index,
 )
+from qa.ingest.source import strip_artefacts
 from qa.service import Service
 from tests.conftest import current_build, make_settings, notice_path
 
@@ -45,20 +50,56 @@ def test_build_writes_manifest_and_loads(small_corpus, tmp_path, embedder):
     assert again.unchanged and current_build(settings.index_dir) == build
 
 
+def own_index(tmp_path, corpus):
+    """Settings for an index folder whose embedding cache is its own and starts empty (not
+    the run's shared cache), so that what a build embeds can be counted exactly."""
+    settings = make_settings(corpus, tmp_path / "own-index")
+    assert not IndexLayout(settings.index_dir).cache.exists()
+    return settings
+
+
+def passages(settings, index, docs):
+    """The distinct texts a build embeds for the given notices: chunk texts, sentence texts
+    (as qa.index.build embeds them; the cache is keyed by text)."""
+    chunks = [c for c in index.chunks if c.doc in docs]
+    return ({embed_text(c, settings.chunk.embed_prefix) for c in chunks},
+            {strip_artefacts(index.notices[c.doc].text[a:b]) for c in chunks for a, b in split_sentences(c.text, c.start)})
+
+
 def test_adding_a_notice_embeds_only_its_chunks(small_corpus, tmp_path, embedder):
-    settings = make_settings(small_corpus, tmp_path / "index")
+    settings = own_index(tmp_path, small_corpus)
+    old = {p.name for p in small_corpus.iterdir()}
     first = build_index(settings, embedder, progress=False)
-    shutil.copy(notice_path("002"), small_corpus)
+    index = load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+    old_chunks, old_sentences = passages(settings, index, old)
+    # an empty cache: every chunk and sentence embedded (each distinct text once)
+    assert first.embedded_chunks == len(old_chunks) > 0
+    assert first.embedded_sentences == len(old_sentences - old_chunks) > 0
+    new = Path(shutil.copy(notice_path("002"), small_corpus)).name
     with pytest.raises(IndexStale, match="002_"):
         load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
     second = build_index(settings, embedder, progress=False)
     assert second.reused_docs == 2 and second.parsed_docs == 1
-    new_chunks = second.chunks - first.chunks
-    assert second.embedded_chunks <= new_chunks  # only the new notice (fewer if cached)
     index = load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
-    assert {c.doc for c in index.chunks} == {p.name for p in small_corpus.iterdir()}
+    assert {c.doc for c in index.chunks} == old | {new}
+    n_new = sum(1 for c in index.chunks if c.doc == new)
+    assert n_new == second.chunks - first.chunks > 0
+    # exactly the new notice's chunks were embedded, none of the notices already indexed
+    new_chunks, new_sentences = passages(settings, index, {new})
+    assert len(new_chunks - old_chunks - old_sentences) == n_new  # its chunk texts are its own
+    assert second.embedded_chunks == n_new
+    # and its sentences, except those the cache already holds (shared boilerplate)
+    assert second.embedded_sentences == len(new_sentences - old_sentences - old_chunks - new_chunks) > 0
     # the previous build is kept beside the new one, the new one is current
     assert current_build(settings.index_dir) == second.path != first.path
+    # nothing changed: nothing embedded, the index left as it is
+    third = build_index(settings, embedder, progress=False)
+    assert third.unchanged and third.embedded_chunks == 0 and third.embedded_sentences == 0
+    assert current_build(settings.index_dir) == second.path
+    # a full rebuild re-reads and re-chunks everything, and embeds nothing: all of it is cached
+    fourth = build_index(settings, embedder, rebuild=True, progress=False)
+    assert not fourth.unchanged and fourth.parsed_docs == 3 and fourth.chunks == second.chunks
+    assert fourth.embedded_chunks == 0 and fourth.embedded_sentences == 0
 
 
 def test_embeddings_are_cached_by_text(small_corpus, tmp_path, embedder):
@@ -114,10 +155,8 @@ def test_damaged_index_is_detected_and_rebuilt(small_corpus, tmp_path, embedder,
     assert engine.retriever.search("食堂现金", k=3)
 
 
-def test_a_second_build_waits_or_refuses(small_corpus, tmp_path, embedder):
+def test_a_second_build_refuses_while_the_lock_is_held(small_corpus, tmp_path, embedder):
     from filelock import FileLock
-
-    from qa.index.layout import IndexLayout
 
     settings = make_settings(small_corpus, tmp_path / "index")
     settings.index_dir.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ import pytest
 
 from qa.answer.summary import check_summary
 from qa.config import LLMSettings
+from qa.render.markdown import answer_markdown
 
 INVENTED = "港口分局为每名民警发放奖金十万元"
 
@@ -95,7 +96,7 @@ def test_good_quote_kept_invented_quote_removed(fake_model, ask_with, service):
     msgs = fake_model.requests[0]["messages"]
     assert msgs[0]["role"] == "system" and "只能依据" in msgs[0]["content"]
     assert all(f"[{c.n}]" in msgs[1]["content"] for c in ans.evidence())
-    md = ans.render(markdown=True)
+    md = answer_markdown(ans)
     assert md.startswith("**概述**") and "**来源**" in md
     assert ans.evidence()  # the extractive answer is still there
 

@@ -1,6 +1,9 @@
 """Load test: `qa serve` started as a separate process on loopback, then eval/loadtest.py
-with 20 concurrent clients for 60 seconds. Zero errors; every quote verbatim; p95
-latency printed and written to tests/artifacts/load.json."""
+with 20 concurrent clients until a budget of requests is spent. It checks behaviour under
+concurrency only: every request completed, zero errors, every quote verbatim, the run
+bounded by its request budget. It asserts nothing about time: latency and throughput are
+printed and written with the report to a temporary folder (the ``artifacts`` fixture);
+measuring them is the job of ``eval/loadtest.py --seconds 60`` (and ``eval/bench.py``)."""
 from __future__ import annotations
 
 import importlib.util
@@ -17,9 +20,9 @@ import pytest
 from tests.conftest import ROOT
 
 CLIENTS = 20
-SECONDS = 60
-GRACE = 10  # the hard stop: no request is waited for beyond SECONDS + GRACE
-MAX_REQUESTS = 5000
+MAX_REQUESTS = 100  # the run ends when this many requests have been sent (and answered)
+SECONDS = 300  # a safety stop only: no request starts after this, none is waited for beyond SECONDS + GRACE
+GRACE = 30
 
 
 def _loadtest():
@@ -69,24 +72,21 @@ def served(bundled_settings, engine, tmp_path_factory):
 
 
 @pytest.mark.load
-def test_twenty_clients_for_a_minute(served, artifacts):
+def test_twenty_concurrent_clients(served, artifacts):
     url, startup, corpus = served
     lt = _loadtest()
-    t0 = time.monotonic()
     report = lt.run(url, clients=CLIENTS, seconds=SECONDS, max_requests=MAX_REQUESTS, grace=GRACE, corpus=corpus)
-    wall = time.monotonic() - t0
     report["startup_s"] = round(startup, 2)
     (artifacts / "load.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nqa serve ready in {startup:.1f} s; {report['requests']} requests from {CLIENTS} clients in "
           f"{report['duration_s']} s; errors {report['errors']}; p50 {report['latency_s']['p50']} s, "
-          f"p95 {report['latency_s']['p95']} s")
+          f"p95 {report['latency_s']['p95']} s (not checked; report: {artifacts / 'load.json'})")
     assert report["error_samples"] == []
     assert report["errors"] == 0 and report["quote_mismatches"] == 0 and report["unfinished"] == 0
-    assert report["completed"] >= CLIENTS and report["citations_checked"] > 0
-    # bounded: it stopped by itself, in time and within the request budget
-    assert SECONDS <= wall <= SECONDS + GRACE + 6
-    assert report["requests"] <= MAX_REQUESTS
-    assert report["latency_s"]["p95"] is not None
+    assert report["citations_checked"] > 0
+    # bounded: it stopped by itself once the request budget was spent, every request answered
+    assert report["requests"] == report["completed"] == report["ok"] == MAX_REQUESTS
+    assert lt.passed(report)
 
 
 def test_loadtest_refuses_remote_hosts_and_checks_quotes(tmp_path):

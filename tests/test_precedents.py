@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from qa.render.csv import precedents_csv
+from qa.render.markdown import precedents_markdown
 from tests.test_search import qa_cli
 
 GANGKOU, HENGLAN, ANON = "中山市公安局港口分局", "中山市公安局横栏分局", "**市公安局**分局（已匿名）"
@@ -75,9 +77,9 @@ def test_exports(service):
     item = data["bureaus"][0]["items"][0]
     assert {"problem", "doc", "section", "start", "end", "measures"} <= set(item)
     assert {"text", "start", "end"} <= set(item["measures"][0])
-    rows = list(csv.reader(io.StringIO(result.to_csv())))
+    rows = list(csv.reader(io.StringIO(precedents_csv(result))))
     assert rows[0][:4] == ["单位", "问题", "措施序号", "措施"] and len(rows) > 2
-    md = result.to_markdown()
+    md = precedents_markdown(result)
     assert "## " in md and "问题：" in md
 
 

@@ -30,6 +30,18 @@ ODD_QUESTIONS = [
 ]
 
 
+# what the precedents found for an odd question must be about, when it is about something:
+# a phrase in the passage of at least one listed precedent
+PRECEDENT_TOPICS = {
+    ODD_QUESTIONS[1]: "涉案财物",
+    ODD_QUESTIONS[2]: "涉案财物",
+    ODD_QUESTIONS[3]: "食材",
+    ODD_QUESTIONS[4]: "涉案财物",  # traditional characters; the source is simplified
+    ODD_QUESTIONS[5]: "路灯",
+    ODD_QUESTIONS[6]: "涉案财物",
+}
+
+
 @pytest.mark.parametrize("question", ODD_QUESTIONS)
 def test_odd_questions_are_answered_or_declined_without_error(service, question):
     hits = service.search(question, k=5)
@@ -37,8 +49,31 @@ def test_odd_questions_are_answered_or_declined_without_error(service, question)
     assert ans.lead
     for c in ans.citations:
         assert service.index.notices[c.doc].text[c.start:c.end] == c.quote
-    service.precedents(question)
     assert all(h.chunk.text for h in hits)
+    # the precedents: at most 5 bureaus, each once, best first, at most 2 problems each, every
+    # problem and measure verbatim at its offsets in a notice of that bureau
+    found = service.precedents(question, k_bureaus=5, per_bureau=2)
+    bureaus = [b.bureau for b in found.bureaus]
+    assert len(bureaus) == len(set(bureaus)) <= 5
+    best = [max(i.score for i in b.items) for b in found.bureaus]
+    assert best == sorted(best, reverse=True)
+    passages = []
+    for b in found.bureaus:
+        assert 1 <= len(b.items) <= 2
+        for item in b.items:
+            notice = service.index.notices[item.doc]
+            assert item.bureau == b.bureau == notice.meta.bureau_label
+            assert notice.text[item.problem.start:item.problem.end] == item.problem.text
+            assert item.measures
+            for m in item.measures:
+                assert notice.text[m.start:m.end] == m.text and item.start <= m.start < m.end <= item.end
+            passages.append(notice.text[item.start:item.end])
+    if question in PRECEDENT_TOPICS:
+        topic = PRECEDENT_TOPICS[question]
+        assert any(topic in t for t in passages), f"no precedent about {topic}: {bureaus}"
+    # as data (JSON export, API) it says plainly whether anything was found
+    data = found.to_dict()
+    assert data["found"] is bool(bureaus) and [b["bureau"] for b in data["bureaus"]] == bureaus
 
 
 @pytest.mark.parametrize("question,message", [

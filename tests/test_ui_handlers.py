@@ -13,8 +13,9 @@ from qa.answer.compose import Answer, Citation
 from qa.feedback import RATINGS, FeedbackError, FeedbackStore, export_csv
 from qa.query.followup import is_followup, named_bureau, resolve_followup
 from qa.query.retrieval import QueryError
+from qa.render import html as render
 from tests.conftest import QUESTIONS
-from ui import handlers, render
+from ui import handlers
 
 PAYLOAD = '<script>window.__xss=1</script>[点我](javascript:alert(1)) <img src=x onerror="alert(2)"> **粗** & "引"'
 
@@ -140,7 +141,7 @@ def _fake_answer(text: str) -> Answer:
 def test_answer_html_escapes_everything():
     out = render.answer_html(_fake_answer(PAYLOAD), question=PAYLOAD + "?")
     assert "<script" not in out and "<img" not in out and "javascript:alert(1)" in out
-    assert "&lt;script&gt;" in out and "onerror=&quot;alert(2)&quot;" in out
+    assert "&lt;script&gt;" in out and "onerror=&#34;alert(2)&#34;" in out
     assert render.user_html(PAYLOAD).count("&lt;") == PAYLOAD.count("<") == 3
 
 

@@ -1,1 +1,1 @@
-"""Web interface for the rectification-notice assistant (Gradio): widgets, handlers, rendering."""
+"""Web interface for the rectification-notice assistant (Gradio): widgets and handlers (the HTML is qa.render.html)."""

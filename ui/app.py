@@ -23,8 +23,9 @@ import gradio as gr  # noqa: E402
 
 from qa.feedback import FeedbackError, FeedbackStore  # noqa: E402
 from qa.query.retrieval import QueryError  # noqa: E402
+from qa.render import html  # noqa: E402
 from qa.service import Service  # noqa: E402
-from ui import handlers, render, widgets  # noqa: E402
+from ui import handlers, widgets  # noqa: E402
 
 CONCURRENCY = 4  # events running at once over the engine (the embedder itself is serialised)
 QUEUE_MAX = 256  # waiting events beyond this are refused with a "queue full" message
@@ -50,7 +51,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
                 gr.Warning("请输入问题")
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
-            yield (handlers.chat_messages(state, pending=q), "", render.busy("正在检索……"), gr.skip(), gr.skip())
+            yield (handlers.chat_messages(state, pending=q), "", html.busy("正在检索……"), gr.skip(), gr.skip())
             try:
                 new = handlers.ask(service, q, state, bureaus, kinds)
             except QueryError as exc:
@@ -67,7 +68,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
             ev.then(None, None, None, js=widgets.SCROLL_TO_LAST_QUESTION, queue=False, api_visibility="private")
 
         def on_new():
-            return [], "", render.sources_placeholder(), [], gr.update(choices=[], value=None)
+            return [], "", html.sources_placeholder(), [], gr.update(choices=[], value=None)
 
         w.new_btn.click(on_new, None, chat_out, api_visibility="private", queue=False)
         w.chatbot.clear(on_new, None, chat_out, api_visibility="private", queue=False)
@@ -111,7 +112,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
                 page, csv_path, md_path = handlers.precedents(service, problem, k_bureaus, per_bureau, exports)
             except QueryError as exc:
                 gr.Warning(str(exc))
-                return render.message(str(exc), "error"), gr.update(visible=False), gr.update(visible=False)
+                return html.message(str(exc), "error"), gr.update(visible=False), gr.update(visible=False)
             return (page, gr.update(value=csv_path, visible=csv_path is not None),
                     gr.update(value=md_path, visible=md_path is not None))
 
@@ -126,7 +127,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
                 return handlers.retrieval_test(service, query, k, mode, bureaus, kinds)
             except QueryError as exc:
                 gr.Warning(str(exc))
-                return render.message(str(exc), "error")
+                return html.message(str(exc), "error")
 
         s_in = [w.s_query, w.s_k, w.s_mode, w.s_bureaus, w.s_kinds]
         w.s_btn.click(on_search, s_in, [w.s_out], api_name="search", **engine_ev)
@@ -137,7 +138,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
             try:
                 return handlers.notice_view(service, doc)
             except QueryError as exc:
-                return render.message(str(exc), "error")
+                return html.message(str(exc), "error")
 
         w.notice_pick.change(on_notice, [w.notice_pick], [w.notice_out], api_name="notice")
 

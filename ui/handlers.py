@@ -12,10 +12,12 @@ from pathlib import Path
 
 from qa.answer.compose import Answer
 from qa.feedback import RATINGS, FeedbackError, FeedbackStore, export_csv
-from qa.query.followup import named_bureau, resolve_followup
+from qa.query.followup import Exchange
 from qa.query.retrieval import MODES, QueryError, check_query
+from qa.render import html
+from qa.render.csv import precedents_csv
+from qa.render.markdown import precedents_markdown
 from qa.service import Service
-from ui import render
 
 RATING_BY_LABEL = {label: key for key, label in RATINGS.items()}
 # the Chatbot's own feedback buttons: thumbs up / down, and a flag menu entry
@@ -46,21 +48,15 @@ def _clean(values) -> list[str]:
 # ----------------------------------------------------------------------------- chat
 
 def ask(service: Service, question: str, turns: list[Turn] | None, bureaus=None, kinds=None) -> list[Turn]:
-    """Answer one chat question; returns the turns with the new one appended.
-    A follow-up is resolved against the previous question first (qa.query.followup)."""
+    """Answer one chat question; returns the turns with the new one appended. The service
+    resolves a follow-up against the conversation (qa.query.followup)."""
     turns = list(turns or [])
     q = check_query(question or "")
-    prev = turns[-1] if turns else None
-    asked = resolve_followup(q, prev.asked if prev else None, service.index.bureau_aliases)
     bureaus, kinds = _clean(bureaus), _clean(kinds)
-    scope: list[str] = []
-    if asked != q and not bureaus:
-        # “那横栏分局呢？” asks about that bureau only; “它们的措施呢？” stays where the previous was
-        named = named_bureau(q, service.index.bureau_aliases)
-        scope = [named] if named else list(prev.scope)
+    history = [Exchange(t.asked, tuple(t.scope)) for t in turns]
     t0 = time.perf_counter()
-    answer = service.ask(asked, bureaus=(bureaus or scope) or None, kinds=kinds or None)
-    turns.append(Turn(q, asked, bureaus, kinds, answer, time.perf_counter() - t0, scope))
+    answer = service.ask(q, bureaus=bureaus or None, kinds=kinds or None, history=history)
+    turns.append(Turn(q, answer.asked, bureaus, kinds, answer, time.perf_counter() - t0, list(answer.scope)))
     return turns
 
 
@@ -69,11 +65,11 @@ def chat_messages(turns: list[Turn] | None, pending: str | None = None) -> list[
     // 2 is the turn index); ``pending`` adds the question being answered, with a busy note."""
     msgs: list[dict] = []
     for t in turns or []:
-        msgs.append({"role": "user", "content": render.user_html(t.question)})
-        msgs.append({"role": "assistant", "content": render.answer_html(t.answer, t.question, t.scope)})
+        msgs.append({"role": "user", "content": html.user_html(t.question)})
+        msgs.append({"role": "assistant", "content": html.answer_html(t.answer, t.question, t.scope)})
     if pending is not None:
-        msgs.append({"role": "user", "content": render.user_html(pending)})
-        msgs.append({"role": "assistant", "content": render.busy()})
+        msgs.append({"role": "user", "content": html.user_html(pending)})
+        msgs.append({"role": "assistant", "content": html.busy()})
     return msgs
 
 
@@ -88,10 +84,10 @@ def sources(service: Service, turns: list[Turn] | None, index: int | None = None
     """The sources panel for one turn (default: the latest)."""
     turns = turns or []
     if not turns:
-        return render.sources_placeholder()
+        return html.sources_placeholder()
     i = len(turns) - 1 if index is None else max(0, min(int(index), len(turns) - 1))
     t = turns[i]
-    return render.sources_html(t.answer, service.notice, f"来源 · 第 {i + 1} 问：{t.question}")
+    return html.sources_html(t.answer, service.notice, f"来源 · 第 {i + 1} 问：{t.question}")
 
 
 def feedback_choices(turns: list[Turn] | None) -> list[tuple[str, int]]:
@@ -148,7 +144,7 @@ def precedents(service: Service, problem: str, k_bureaus: int = 5, per_bureau: i
     """Precedent search: (HTML, CSV path, Markdown path); the files are written to
     ``out_dir`` only when something was found."""
     result = service.precedents(problem, k_bureaus=int(k_bureaus), per_bureau=int(per_bureau))
-    page = render.precedents_html(result, lambda doc, off: service.notice(doc).line_of(off))
+    page = html.precedents_html(result, lambda doc, off: service.notice(doc).line_of(off))
     if not result.bureaus:
         return page, None, None
     out_dir = Path(out_dir or tempfile.mkdtemp(prefix="qa-exports-"))
@@ -156,8 +152,8 @@ def precedents(service: Service, problem: str, k_bureaus: int = 5, per_bureau: i
     stamp = f"{datetime.now():%Y%m%d-%H%M%S-%f}"
     csv_path = out_dir / f"precedents-{stamp}.csv"
     md_path = out_dir / f"precedents-{stamp}.md"
-    csv_path.write_text(result.to_csv(), encoding="utf-8-sig")
-    md_path.write_text(result.to_markdown(markdown=True), encoding="utf-8")
+    csv_path.write_text(precedents_csv(result), encoding="utf-8-sig")
+    md_path.write_text(precedents_markdown(result), encoding="utf-8")
     return page, str(csv_path), str(md_path)
 
 
@@ -180,13 +176,13 @@ def retrieval_test(service: Service, query: str, k: int = 10, mode: str = "hybri
     line = (f"检索方式：{MODE_LABELS.get(mode, mode)} · 融合：{fusion} · 每路候选 {r.candidates} · "
             f"嵌入模型 {service.embedder.id} · 分块上限 {st.chunk.max_tokens} token"
             + (f" · 查询处理：{'、'.join(extras)}" if extras else ""))
-    return render.hits_html(hits, q, mode, line, lambda doc, off: service.notice(doc).line_of(off), took)
+    return html.hits_html(hits, q, mode, line, lambda doc, off: service.notice(doc).line_of(off), took)
 
 
 # --------------------------------------------------------------------------- notices
 
 def notices_overview(service: Service) -> str:
-    return render.notices_table_html(service.notice_list(), service.rejected())
+    return html.notices_table_html(service.notice_list(), service.rejected())
 
 
 def notice_choices(service: Service) -> list[tuple[str, str]]:
@@ -195,8 +191,8 @@ def notice_choices(service: Service) -> list[tuple[str, str]]:
 
 def notice_view(service: Service, doc: str | None) -> str:
     if not doc:
-        return render.message("选择一份通报查看全文与章节结构。", "empty")
-    return render.notice_html(service.notice(doc))
+        return html.message("选择一份通报查看全文与章节结构。", "empty")
+    return html.notice_html(service.notice(doc))
 
 
 # ------------------------------------------------------------------------------ API

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from ui import render
+from qa.render import html
 from ui.handlers import LIKE_OPTIONS, MODE_LABELS
 
 TITLE = "巡察整改通报问答助手"
@@ -171,9 +171,7 @@ def build(bureaus: list[str], kind_labels: dict[str, str], notice_choices: list[
           notices_html: str, n_notices: int) -> SimpleNamespace:
     """Create every component (inside a Blocks context) and return them by name."""
     w = SimpleNamespace()
-    gr.HTML(f'<div id="qa-header"><h1>{render.esc(TITLE)}</h1><div class="qa-sub">'
-            f'基于已收录的 {n_notices} 份公安机关巡察整改进展情况通报作答：只引用通报原文（逐字核对），'
-            f'并注明单位、通报与章节。</div></div>', js_on_load=None)
+    gr.HTML(html.header_html(TITLE, n_notices), js_on_load=None)
     with gr.Tabs() as w.tabs:
         with gr.Tab("问答", id="chat"):
             with gr.Row(equal_height=False):
@@ -208,7 +206,7 @@ def build(bureaus: list[str], kind_labels: dict[str, str], notice_choices: list[
                         w.fb_status = gr.Markdown("")
                         w.fb_file = gr.File(label="反馈导出文件", visible=False, interactive=False)
                 with gr.Column(scale=2, min_width=400):
-                    w.sources = gr.HTML(render.sources_placeholder(), elem_id="qa-sources", max_height=880,
+                    w.sources = gr.HTML(html.sources_placeholder(), elem_id="qa-sources", max_height=880,
                                         js_on_load=None, autoscroll=False)
         with gr.Tab("整改措施查找", id="precedents"):
             gr.Markdown("用自己的话描述一个问题，查找其他单位通报中相近的问题及其整改措施（原文引用，注明出处），"
@@ -224,7 +222,7 @@ def build(bureaus: list[str], kind_labels: dict[str, str], notice_choices: list[
                 w.prec_csv = gr.DownloadButton("导出 CSV", visible=False, scale=1, elem_id="qa-prec-csv")
                 w.prec_md = gr.DownloadButton("导出 Markdown", visible=False, scale=1, elem_id="qa-prec-md")
             gr.Examples(examples=[[q] for q in PRECEDENT_EXAMPLES], inputs=[w.problem], label="示例（点击填入）")
-            w.prec_out = gr.HTML(render.message("结果将按单位分组列出：通报所述问题，及其整改措施（每条注明出处）。", "empty"),
+            w.prec_out = gr.HTML(html.message("结果将按单位分组列出：通报所述问题，及其整改措施（每条注明出处）。", "empty"),
                                  elem_id="qa-prec-out", js_on_load=None)
         with gr.Tab("检索测试", id="search"):
             gr.Markdown("供分析人员调试检索：查看排序后的分块及其 BM25、向量与融合分数、章节路径。")
@@ -238,11 +236,11 @@ def build(bureaus: list[str], kind_labels: dict[str, str], notice_choices: list[
                 w.s_kinds = gr.Dropdown(choices=_kind_choices(kind_labels), multiselect=True, label="章节类型筛选")
                 w.s_btn = gr.Button("检索", variant="primary", elem_id="qa-s-btn")
             gr.Examples(examples=[[q] for q in SEARCH_EXAMPLES], inputs=[w.s_query], label="示例查询")
-            w.s_out = gr.HTML(render.message("输入查询后点击“检索”。", "empty"), elem_id="qa-s-out", js_on_load=None)
+            w.s_out = gr.HTML(html.message("输入查询后点击“检索”。", "empty"), elem_id="qa-s-out", js_on_load=None)
         with gr.Tab("通报", id="notices"):
             w.notices_table = gr.HTML(notices_html, elem_id="qa-notices", js_on_load=None)
             w.notice_pick = gr.Dropdown(choices=notice_choices, value=None, label="查看通报全文与章节结构",
                                         elem_id="qa-notice-pick")
-            w.notice_out = gr.HTML(render.message("选择一份通报查看全文与章节结构。", "empty"), elem_id="qa-notice-out",
+            w.notice_out = gr.HTML(html.message("选择一份通报查看全文与章节结构。", "empty"), elem_id="qa-notice-out",
                                    js_on_load=None)
     return w

@@ -7,15 +7,15 @@ quote; nothing reaches the user without it.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.answer.scoring import Candidate, Confidence, Scorer, question_type, states_type
+from qa.answer.blocks import Block, BlockSpec, Quote, items_block, measure_blocks
+from qa.answer.scoring import TYPE_WINDOW, Candidate, Confidence, Scorer, states_type
 from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
-from qa.query.retrieval import Retriever
+from qa.query.retrieval import Retriever, resolve_bureaus
 
 NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
 NOT_FOUND_EN = "No relevant content was found in the indexed notices."
@@ -24,6 +24,18 @@ MAX_CHUNKS = 6  # retrieved sections an answer quotes from
 MAX_PER_CHUNK = 2  # sentences per section
 MAX_QUOTES = 6  # sentences per answer (before neighbouring ones are merged)
 RELATED = 3  # "possibly related" passages shown when abstaining
+RELATED_MIN_COVERAGE = 0.3  # ... only sentences on the topic: covering this share of the question
+META_KINDS = ("preamble", "closing")  # where a notice says who inspected, when, and how to comment
+META_MARGIN = 0.05  # ... used when their best sentence is this close to the best of all
+COMPARE_CHUNKS = 3  # retrieved sections per bureau in a comparison
+COMPARE_QUOTES = 2  # sentences per bureau in a comparison
+# a bureau's row says 未提及 unless its best passages cover this share of the question's
+# words (chosen on the development questions, eval/tuning.md)
+COMPARE_MIN_COVERAGE = 0.3
+# ... and for a figure, date or name, a sentence stating one that covers this share
+COMPARE_TYPED_COVERAGE = 0.3
+TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date": ("日期", "date"),
+              "figure": ("具体数字", "figure"), "name": ("名称", "name")}
 # A sentence is quoted when it scores within MARGIN of the best sentence of the answer.
 MARGIN = 0.06
 
@@ -41,14 +53,15 @@ class Citation:
     line: int
     section_start: int = 0  # the whole cited section (a unit: a problem with its measures)
     section_end: int = 0
-    role: str = "evidence"  # or "related" (shown under 可能相关)
+    role: str = "evidence"  # problem, measure, item (structured answers), evidence, or related (可能相关)
     score: float = 0.0
+    label: str = ""  # a measure's or item's number in its block
 
     def to_dict(self) -> dict:
         return {"n": self.n, "doc": self.doc, "bureau": self.bureau, "title": self.title,
                 "section": list(self.section), "kind": self.kind, "start": self.start, "end": self.end,
                 "line": self.line, "quote": self.quote, "role": self.role,
-                "section_start": self.section_start, "section_end": self.section_end}
+                "section_start": self.section_start, "section_end": self.section_end, "label": self.label}
 
 
 @dataclass
@@ -61,59 +74,33 @@ class Answer:
     confidence: Confidence | None = None
     summary: str | None = None
     notes: list[str] = field(default_factory=list)
+    intent: str = "passages"  # how the answer was built (qa.query.intent)
+    blocks: list[Block] = field(default_factory=list)  # structured answers: measures, items, table rows
+    asked: str = ""  # the question as understood (a follow-up resolved against the conversation)
+    scope: tuple[str, ...] = ()  # bureaus a follow-up was limited to
 
     def evidence(self) -> list[Citation]:
-        return [c for c in self.citations if c.role == "evidence"]
+        return [c for c in self.citations if c.role != "related"]
+
+    def block_citations(self) -> list[tuple[Block, list[Citation]]]:
+        """Each block of a structured answer with its citations, in order."""
+        by_n = {c.n: c for c in self.citations}
+        return [(b, [by_n[n] for n in b.citations if n in by_n]) for b in self.blocks]
 
     def related(self) -> list[Citation]:
         return [c for c in self.citations if c.role == "related"]
 
-    def render(self, markdown: bool = True) -> str:
-        esc = escape_markdown if markdown else (lambda s: s)
-        en = self.lang == "en"
-        out = []
-        if self.summary:
-            out += [("**Summary** " if en else "**概述** ") + esc(self.summary) if markdown else self.summary, ""]
-        out += [esc(self.lead), ""]
-        groups = group_by_bureau(self.evidence())
-        for bureau, cites in groups:
-            out.append(f"**{esc(bureau)}**" if markdown else f"【{bureau}】")
-            for c in cites:
-                out.append(f"> {esc(c.quote)} [{c.n}]" if markdown else f"  “{c.quote}” [{c.n}]")
-            out.append("")
-        if self.related():
-            out.append("**Possibly related**" if en else "**可能相关**")
-            if not markdown:
-                out[-1] = "Possibly related:" if en else "可能相关："
-            for bureau, cites in group_by_bureau(self.related()):
-                out.append(f"*{esc(bureau)}*" if markdown else f"【{bureau}】")
-                for c in cites:
-                    out.append(f"> {esc(c.quote)} [{c.n}]" if markdown else f"  “{c.quote}” [{c.n}]")
-            out.append("")
-        if self.citations:
-            out.append("**Sources**" if en else "**来源**")
-            if not markdown:
-                out[-1] = "Sources:" if en else "来源："
-            for c in self.citations:
-                out.append(esc(source_line(c, en)) + ("  " if markdown else ""))
-        for note in self.notes:
-            out += ["", f"*{esc(note)}*" if markdown else note]
-        return "\n".join(out).rstrip() + "\n"
-
     def to_dict(self) -> dict:
-        return {"answer": self.render(markdown=True), "abstained": self.abstained,
+        """The answer as JSON data; ``answer`` is its Markdown rendering (qa.render.markdown)."""
+        from qa.render.markdown import answer_markdown
+
+        return {"answer": answer_markdown(self), "abstained": self.abstained,
                 "citations": [c.to_dict() for c in self.citations], "lang": self.lang,
                 "confidence": None if self.confidence is None else {
                     "dense": round(self.confidence.dense, 4),
                     "coverage": None if self.confidence.coverage is None else round(self.confidence.coverage, 4)},
-                "notes": self.notes}
-
-
-def source_line(c: Citation, en: bool = False) -> str:
-    path = " › ".join(c.section)
-    if en:
-        return f"[{c.n}] {c.bureau} · {c.title} · {path} · line {c.line}, chars {c.start}–{c.end} ({c.doc})"
-    return f"[{c.n}] {c.bureau} ·《{c.title}》· {path} · 第 {c.line} 行，字符 {c.start}–{c.end}（{c.doc}）"
+                "notes": self.notes, "intent": self.intent, "blocks": [b.to_dict() for b in self.blocks],
+                "asked": self.asked or self.question, "scope": list(self.scope)}
 
 
 def group_by_bureau(cites: list[Citation]) -> list[tuple[str, list[Citation]]]:
@@ -124,14 +111,6 @@ def group_by_bureau(cites: list[Citation]) -> list[tuple[str, list[Citation]]]:
     return list(order.items())
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
-
-
-def escape_markdown(text: str) -> str:
-    """Notice and user text shown literally in Markdown (no emphasis, links or HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
 class Answerer:
     def __init__(self, index: LoadedIndex, retriever: Retriever, min_dense: float = 0.0, min_coverage: float = 0.0):
         self.index = index
@@ -139,6 +118,7 @@ class Answerer:
         self.scorer = Scorer(index)
         self.min_dense = min_dense
         self.min_coverage = min_coverage
+        self.problem_of = {(p.doc, p.section): p for p in index.problems}
 
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> Answer:
         prepared = self.retriever.prepare(question)
@@ -151,15 +131,112 @@ class Answerer:
         cands = self.scorer.sentences(prepared, svec, hits)
         conf = self.scorer.confidence(prepared, hits, cands)
         if prepared.unknown_bureaus and not prepared.bureaus:  # asks about a bureau we do not have
-            ans = finalize(self.index, q, lang, True, self._pick_related(cands), conf)
-            ans.notes.append(f"问题中提到的“{'、'.join(prepared.unknown_bureaus)}”不在已收录的通报中"
-                             f"（已收录：{'、'.join(self.index.bureaus)}）。")
-            return ans
+            known = "、".join(self.index.bureaus)
+            lead = (f"The indexed notices include none from {', '.join(prepared.unknown_bureaus)} "
+                    f"(indexed: {known})." if lang == "en" else
+                    f"已收录的通报中没有“{'、'.join(prepared.unknown_bureaus)}”的通报（已收录：{known}）。")
+            return finalize(self.index, q, lang, True, [], conf, lead=lead)
         if not hits or not cands or not conf.sufficient(self.min_dense, self.min_coverage):
-            return finalize(self.index, q, lang, True, self._pick_related(cands), conf)
-        return finalize(self.index, q, lang, False, self._pick(q, cands), conf)
+            if conf.typed is False and conf.coverage is not None and conf.coverage >= self.min_coverage:
+                # on topic, but the figure, date or name asked for is not stated: say so first
+                what = TYPE_WORDS[prepared.qtype or "figure"][lang == "en"]
+                lead = (f"The notices do not state the {what} asked for; the closest passages are below."
+                        if lang == "en" else f"通报中没有写明所问的{what}；最接近的原文如下。")
+                covers = self.scorer.question_coverage(prepared)
+                on_topic = [c for c in cands if (covers(self.index.notices[self.index.chunks[c.row].doc]
+                                                          .text[c.start:c.end]) or 0.0) >= RELATED_MIN_COVERAGE]
+                return finalize(self.index, q, lang, True, self._pick_related(on_topic)[:2], conf, lead=lead)
+            return finalize(self.index, q, lang, True, [], conf)
+        structured = self._structured(prepared, qvec, svec, cands, bureaus, kinds, conf)
+        if structured is not None:
+            return structured
+        return finalize(self.index, q, lang, False, self._pick(q, cands, prepared.qtype), conf)
 
-    def _pick(self, q: str, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
+    def _structured(self, prepared, qvec, svec, cands, bureaus, kinds, conf) -> Answer | None:
+        """An answer built from the notices' structure for the question's intent, or None
+        (then the most relevant sentences are quoted)."""
+        lang, en = prepared.lang, prepared.lang == "en"
+        specs: list[BlockSpec] = []
+        if prepared.intent == "measures":
+            specs = measure_blocks(self.index, self.problem_of, cands, self.scorer.unit_rows,
+                                   self.scorer.question_coverage(prepared))
+            if specs:
+                n = sum(1 for x in specs for q in x.quotes if q.role == "measure")
+                if len(specs) == 1:
+                    lead = (f"{specs[0].bureau}: the problem as its notice states it and all {n} measures, quoted "
+                            "verbatim (in Chinese)." if en else
+                            f"{specs[0].bureau}针对该问题的整改措施共 {n} 项，以下先引问题原文，再逐项引述措施。")
+                else:
+                    names = "、".join(dict.fromkeys(x.bureau for x in specs))
+                    lead = (f"{len(specs)} matching problems ({names}), each with all its measures, quoted verbatim "
+                            "(in Chinese)." if en else
+                            f"找到 {len(specs)} 个相关问题（{names}），每个问题先引原文，再逐项引述全部整改措施。")
+        elif prepared.intent == "next_steps":
+            docs = self._docs_in_scope(prepared, bureaus) or [self.index.chunks[max(cands, key=lambda c: c.score).row].doc]
+            specs = [b for b in (items_block(self.index, d, prepared.text, self.scorer.unit_rows) for d in docs) if b]
+            if specs:
+                n = sum(len(x.quotes) for x in specs)
+                lead = (f"{'; '.join(f'{x.bureau}: {x.heading}' for x in specs)} — all {n} items, quoted verbatim "
+                        "(in Chinese)." if en else
+                        "；".join(f"{x.bureau}通报“{x.heading}”部分" for x in specs) + f"共 {n} 项，逐项引述如下。")
+        elif prepared.intent == "meta" and not kinds:
+            # who inspected, when, disclosure, contact: the opening and closing paragraphs
+            hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=list(META_KINDS), qvec=qvec)
+            meta_cands = self.scorer.sentences(prepared, svec, hits)
+            if meta_cands and max(c.score for c in meta_cands) >= max(c.score for c in cands) - META_MARGIN:
+                ans = finalize(self.index, prepared.text, lang, False, self._pick(prepared.text, meta_cands,
+                                                                                 prepared.qtype), conf)
+                ans.intent = "meta"
+                return ans
+            return None
+        elif prepared.intent == "compare":
+            specs = self._compare_rows(prepared, qvec, svec, bureaus, kinds)
+            if specs:
+                silent = [x.bureau for x in specs if x.missing]
+                lead = (f"By bureau ({len(specs)} in scope; {len(silent)} of their notices do not mention it)."
+                        if en else f"按单位列出（共 {len(specs)} 个单位，其中 {len(silent)} 个单位的通报未提及）。")
+                if len(silent) == len(specs):
+                    return None
+        if not specs:
+            return None
+        ans = finalize_blocks(self.index, prepared.text, lang, specs, lead, conf)
+        ans.intent = prepared.intent
+        return ans
+
+    def _docs_in_scope(self, prepared, bureaus: list[str] | None) -> list[str]:
+        wanted = set(resolve_bureaus(self.index, bureaus) or prepared.bureaus)
+        return [doc for doc, n in self.index.notices.items() if n.meta.bureau_label in wanted]
+
+    def _compare_rows(self, prepared, qvec, svec, bureaus, kinds) -> list[BlockSpec]:
+        """A row per bureau in scope (the bureaus the question names, else all): its best
+        passage, or 未提及 when its notice does not answer."""
+        named = resolve_bureaus(self.index, bureaus) or list(prepared.bureaus)
+        scope = named if len(named) >= 2 else self.index.bureaus
+        rows = []
+        for b in scope:
+            hits = self.retriever.search(prepared, k=COMPARE_CHUNKS, bureaus=[b], kinds=kinds, qvec=qvec, focus=False)
+            cands = self.scorer.sentences(prepared, svec, hits)
+            conf = self.scorer.confidence(prepared, hits, cands)
+            doc = next((d for d, n in self.index.notices.items() if n.meta.bureau_label == b), "")
+            if not cands or not conf.sufficient(self.min_dense, COMPARE_MIN_COVERAGE):
+                rows.append(BlockSpec("row", b, doc, b, [], missing=True))
+                continue
+            best = sorted(cands, key=lambda c: -c.score)
+            if prepared.qtype:  # only sentences stating the figure, date or name asked for, on topic
+                text = self.index.notices[doc].text
+                covers = self.scorer.question_coverage(prepared)
+                best = [c for c in best[:TYPE_WINDOW] if states_type(prepared.qtype, text[c.start:c.end], prepared.text)
+                        and (covers(text[c.start:c.end]) or 0.0) >= COMPARE_TYPED_COVERAGE]
+                if not best:
+                    rows.append(BlockSpec("row", b, doc, b, [], missing=True))
+                    continue
+            best = sorted(best[:COMPARE_QUOTES], key=lambda c: (c.row, c.idx))
+            rows.append(BlockSpec("row", b, self.index.chunks[best[0].row].doc, b,
+                                  [Quote(self.index.chunks[c.row].doc, c.start, c.end, c.row, "evidence")
+                                   for c in _merge_adjacent(best)]))
+        return rows
+
+    def _pick(self, q: str, cands: list[Candidate], qtype: str | None) -> list[tuple[Candidate, str]]:
         chosen: list[Candidate] = []
         by_chunk: dict[int, list[Candidate]] = {}
         for c in cands:
@@ -172,7 +249,6 @@ class Answerer:
         if len(chosen) > MAX_QUOTES:  # the best ones, in their order
             keep = {id(c) for c in sorted(chosen, key=lambda c: -c.score)[:MAX_QUOTES]}
             chosen = [c for c in chosen if id(c) in keep]
-        qtype = question_type(q)
         if qtype:  # the sentence stating the figure, date or name first
             typed = [c for c in chosen if states_type(qtype, self.index.notices[
                 self.index.chunks[c.row].doc].text[c.start:c.end], q)]
@@ -207,7 +283,7 @@ def _merge_adjacent(chosen: list[Candidate]) -> list[Candidate]:
 
 
 def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
-             picked: list[tuple[Candidate, str]], confidence: Confidence | None = None) -> Answer:
+             picked: list[tuple[Candidate, str]], confidence: Confidence | None = None, lead: str | None = None) -> Answer:
     """Build the answer from picked sentences: every quote is checked verbatim against the
     notice at its offsets; one that fails is dropped and reported, never shown."""
     citations: list[Citation] = []
@@ -232,7 +308,7 @@ def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
         c.n = i
     evidence = [c for c in ordered if c.role == "evidence"]
     if abstained or not evidence:
-        lead = NOT_FOUND_EN if lang == "en" else NOT_FOUND_ZH
+        lead = lead or (NOT_FOUND_EN if lang == "en" else NOT_FOUND_ZH)
         abstained = True
     else:
         bureaus = list(dict.fromkeys(c.bureau for c in evidence))
@@ -249,3 +325,50 @@ def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
 def quote_overlaps(c: Citation, doc: str, start: int, end: int) -> bool:
     return c.doc == doc and c.start < end and start < c.end
 
+
+
+def finalize_blocks(index: LoadedIndex, question: str, lang: str, specs: list[BlockSpec], lead: str,
+                    confidence: Confidence | None = None) -> Answer:
+    """A structured answer: every quote of every block checked verbatim (one that fails is
+    dropped and reported), citations numbered in block order."""
+    citations: list[Citation] = []
+    blocks: list[Block] = []
+    notes: list[str] = []
+    for spec in specs:
+        numbers = []
+        for q in spec.quotes:
+            notice = index.notices[q.doc]
+            quote = notice.text[q.start:q.end]
+            try:
+                check_quote(index, q.doc, q.start, q.end, quote)
+            except QuoteError as exc:
+                notes.append(f"已移除一条未通过原文核对的引文：{exc}")
+                continue
+            chunk = index.chunks[q.row]
+            sec = notice.sections[chunk.section_idx]
+            citations.append(Citation(len(citations) + 1, q.doc, notice.meta.bureau_label, notice.title,
+                                      chunk.section, chunk.kind, q.start, q.end, quote, notice.line_of(q.start),
+                                      sec.start, sec.end, q.role, 0.0, q.label))
+            numbers.append(len(citations))
+        blocks.append(Block(spec.kind, spec.bureau, spec.doc, spec.heading, numbers, spec.missing))
+    return Answer(question, lang, False, lead, citations, confidence, notes=notes, blocks=blocks)
+
+
+def narrow_to_item(answer: Answer, n: int) -> Answer:
+    """“第二条具体怎么做的？”: the n-th item of the first block (with its problem), or the
+    answer unchanged with a note when it has no such item."""
+    block = answer.blocks[0] if answer.blocks else None
+    by_n = {c.n: c for c in answer.citations}
+    cites = [by_n[i] for i in block.citations] if block else []
+    item = next((c for c in cites if c.label == str(n)), None)
+    if item is None:
+        answer.notes.append(f"上一个回答没有第 {n} 项，以下是完整回答。")
+        return answer
+    keep = [c for c in cites if c.role == "problem"] + [item]
+    for i, c in enumerate(keep, start=1):
+        c.n = i
+    lead = (f"Item {n} of {block.bureau}'s measures, quoted in full (in Chinese)." if answer.lang == "en"
+            else f"{block.bureau}针对该问题的第 {n} 项整改措施，全文引述如下。")
+    return Answer(answer.question, answer.lang, False, lead, keep, answer.confidence, notes=answer.notes,
+                  intent=answer.intent, blocks=[Block(block.kind, block.bureau, block.doc, block.heading,
+                                                      [c.n for c in keep])])

@@ -7,11 +7,8 @@ match, so that one bureau with many similar paragraphs cannot crowd the others o
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field, replace
 
-from qa.answer.compose import escape_markdown
 from qa.answer.scoring import Scorer
 from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
@@ -59,35 +56,6 @@ class PrecedentResult:
         return {"query": self.query, "found": bool(self.bureaus),
                 "bureaus": [{"bureau": b.bureau, "items": [i.to_dict() for i in b.items]} for b in self.bureaus],
                 "notes": self.notes}
-
-    def to_markdown(self, markdown: bool = True) -> str:
-        esc = escape_markdown if markdown else (lambda s: s)
-        if not self.bureaus:
-            return "未在已收录的通报中找到与所述问题相近的整改内容。\n"
-        out = [f"与“{esc(self.query)}”相近的问题及整改措施（{len(self.bureaus)} 个单位）：", ""]
-        for b in self.bureaus:
-            out.append(f"## {esc(b.bureau)}" if markdown else f"【{b.bureau}】")
-            for item in b.items:
-                where = f"{item.doc} 第 {item.line} 行，字符 {item.start}–{item.end}"
-                out.append(f"问题：{esc(item.problem.text)}")
-                out.append(f"出处：{esc(' › '.join(item.section))}（{esc(where)}）")
-                for j, m in enumerate(item.measures, start=1):
-                    out.append(f"{j}. {esc(m.text)} （字符 {m.start}–{m.end}）")
-                out.append("")
-        for note in self.notes:
-            out.append(esc(note))
-        return "\n".join(out).rstrip() + "\n"
-
-    def to_csv(self) -> str:
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["单位", "问题", "措施序号", "措施", "文件", "章节", "起", "止"])
-        for b in self.bureaus:
-            for item in b.items:
-                for j, m in enumerate(item.measures or [Span("", item.start, item.end)], start=1):
-                    w.writerow([b.bureau, item.problem.text, j, m.text, item.doc, " › ".join(item.section),
-                                m.start, m.end])
-        return buf.getvalue()
 
 
 class PrecedentFinder:

@@ -1,50 +1,84 @@
-"""Answer checks on the question set: quotes verbatim, gold passage among the quoted
-ones, abstention on the unanswerable questions (and its calibration)."""
+"""Answer figures on the question set, per question kind: completeness (share of a
+question's gold items the answer quotes), quote precision (share of quoted passages whose
+cited section holds a gold item), verbatim quotes, abstention precision and recall (and
+its calibration); for the precedent finder, passage and bureau recall and precision."""
 from __future__ import annotations
 
 import time
 
-from qa.answer.compose import Answerer, Confidence
+from qa.answer.scoring import Confidence
 from qa.answer.verify import is_verbatim
-from qa.evaluation.metrics import median
+from qa.evaluation.metrics import mean, median
 from qa.evaluation.questions import Question
 
 COVERAGE_GRID = [round(0.05 * i, 2) for i in range(0, 20)]
 
 
+def _overlaps(doc: str, start: int, end: int, g) -> bool:
+    return g.doc == doc and g.start < end and start < g.end
+
+
+def answer_row(q: Question, ans, index) -> dict:
+    """One question's answer figures: gold items quoted (completeness), quotes whose cited
+    section holds a gold item (precision), verbatim check, abstention."""
+    evidence = [] if ans.abstained else ans.evidence()
+    found = [any(_overlaps(c.doc, c.start, c.end, g) for c in evidence) for g in q.gold]
+    precise = [any(_overlaps(c.doc, c.section_start, c.section_end, g) for g in q.gold) for c in evidence]
+    conf = ans.confidence
+    return {"abstained": ans.abstained, "quotes": len(evidence), "precise_quotes": sum(precise),
+            "verbatim": all(is_verbatim(index, c.doc, c.start, c.end, c.quote) for c in ans.citations),
+            "gold_items": len(q.gold), "gold_items_quoted": sum(found),
+            "completeness": round(sum(found) / len(q.gold), 4) if q.gold else None,
+            "dense": None if conf is None else round(conf.dense, 4),
+            "coverage": None if conf is None or conf.coverage is None else round(conf.coverage, 4),
+            "typed": None if conf is None else conf.typed,
+            "typed_coverage": None if conf is None or conf.typed_coverage is None else round(conf.typed_coverage, 4)}
+
+
+def _aggregate(rows: list[dict], questions: list[Question]) -> dict:
+    answerable = [r for q, r in zip(questions, rows) if q.answerable]
+    none = [r for q, r in zip(questions, rows) if not q.answerable]
+    quotes = sum(r["quotes"] for r in rows)
+    tp = sum(r["abstained"] for r in none)
+    fp = sum(r["abstained"] for r in answerable)
+    return {"n": len(rows),
+            "completeness": round(mean([r["completeness"] for r in answerable]), 4) if answerable else None,
+            "quote_precision": round(sum(r["precise_quotes"] for r in rows) / quotes, 4) if quotes else None,
+            "quotes_per_answer": round(sum(r["quotes"] for r in answerable) / len(answerable), 2) if answerable else None,
+            "verbatim": all(r["verbatim"] for r in rows),
+            "abstained_correctly": tp, "unanswerable": len(none), "false_abstentions": fp,
+            "answerable": len(answerable)}
+
+
 def score_answers(service, questions: list[Question]) -> dict:
-    """Every question is answered once without abstaining (so that its quotes and
-    confidence are known), then the configured thresholds decide abstention."""
+    """Every question asked through the service as a user would (its abstention
+    included); figures overall and per kind, and the abstention calibration curve."""
     settings = service.settings.retrieval
-    answerer = Answerer(service.index, service.retriever)  # thresholds 0: never abstains
     per_q, latencies, confs, forced = {}, [], {}, {}
     for q in questions:
         t = time.perf_counter()
-        ans = answerer.ask(q.question)
+        ans = service.ask(q.question)
         latencies.append((time.perf_counter() - t) * 1000)
-        evidence = ans.evidence()
-        confs[q.id] = ans.confidence
-        forced[q.id] = ans.abstained  # with zero thresholds: an unknown bureau, or nothing found
-        abstained = ans.abstained or not ans.confidence.sufficient(settings.abstain_min_dense,
-                                                                   settings.abstain_min_coverage)
-        verbatim = all(is_verbatim(service.index, c.doc, c.start, c.end, c.quote) for c in ans.citations)
-        found = [any(c.doc == g.doc and c.start < g.end and g.start < c.end for c in evidence) for g in q.gold]
-        per_q[q.id] = {"abstained": abstained, "dense": round(ans.confidence.dense, 4), "typed": ans.confidence.typed,
-                       "coverage": None if ans.confidence.coverage is None else round(ans.confidence.coverage, 4),
-                       "quotes": len(evidence), "verbatim": verbatim,
-                       "gold_quoted": (any(found) and not abstained) if q.gold else None,
-                       "gold_items_quoted": 0 if abstained else sum(found), "gold_items": len(q.gold)}
-    answerable = [q for q in questions if q.answerable]
+        per_q[q.id] = answer_row(q, ans, service.index)
+        confs[q.id] = ans.confidence or Confidence(0.0, None, None)
+        # abstained although the thresholds were met: an unknown bureau, or nothing found
+        forced[q.id] = ans.abstained and confs[q.id].sufficient(settings.abstain_min_dense,
+                                                               settings.abstain_min_coverage)
+    rows = [per_q[q.id] for q in questions]
+    kinds = sorted({q.kind for q in questions})
+    overall = _aggregate(rows, questions)
+    ab = abstention_figures(questions, confs, forced, settings.abstain_min_dense, settings.abstain_min_coverage)
     return {
         "questions": len(questions),
-        "quotes_verbatim": all(r["verbatim"] for r in per_q.values()),
-        "quotes_total": sum(r["quotes"] for r in per_q.values()),
-        "quotes_per_answer": round(sum(per_q[q.id]["quotes"] for q in answerable) / max(len(answerable), 1), 2),
-        "gold_quoted_share": round(sum(1 for q in answerable if per_q[q.id]["gold_quoted"]) / max(len(answerable), 1), 4),
-        "gold_items_quoted_share": round(sum(per_q[q.id]["gold_items_quoted"] for q in answerable)
-                                         / max(sum(len(q.gold) for q in answerable), 1), 4),
-        "abstention": {**abstention_figures(questions, confs, forced, settings.abstain_min_dense,
-                                            settings.abstain_min_coverage),
+        "overall": overall,
+        "per_kind": {k: _aggregate([per_q[q.id] for q in questions if q.kind == k],
+                                   [q for q in questions if q.kind == k]) for k in kinds},
+        "per_lang": {lang: _aggregate([per_q[q.id] for q in questions if q.lang == lang],
+                                      [q for q in questions if q.lang == lang])
+                     for lang in sorted({q.lang for q in questions})},
+        "quotes_verbatim": overall["verbatim"],
+        "abstention": {**ab, "false_abstentions_per_100": round(100 * ab["false_abstentions"]
+                                                                / max(overall["answerable"], 1), 2),
                        "calibration": calibrate(questions, confs, forced)},
         "latency_ms": {"median": round(median(latencies), 1)},
         "per_question": per_q,
@@ -84,9 +118,6 @@ def calibrate(questions: list[Question], confs: dict[str, Confidence], forced: d
 def score_precedents(service, questions: list[Question], k_bureaus: int = 5, per_bureau: int = 2) -> dict:
     """On the precedent questions: share of gold passages inside a listed problem (with its
     measures), and share of gold bureaus listed."""
-    from qa.answer.precedents import PrecedentFinder
-
-    finder = PrecedentFinder(service.index, service.retriever)
     bureau_of = {doc: n.meta.bureau_label for doc, n in service.index.notices.items()}
     found_items = total_items = found_bureaus = total_bureaus = listed_items = relevant_items = 0
     latencies, per_q = [], {}
@@ -94,7 +125,7 @@ def score_precedents(service, questions: list[Question], k_bureaus: int = 5, per
         if q.kind != "precedent":
             continue
         t = time.perf_counter()
-        result = finder.find(q.question, k_bureaus=k_bureaus, per_bureau=per_bureau)
+        result = service.precedents(q.question, k_bureaus=k_bureaus, per_bureau=per_bureau)
         latencies.append((time.perf_counter() - t) * 1000)
         items = [i for b in result.bureaus for i in b.items]
         hit = [any(i.doc == g.doc and i.start < g.end and g.start < i.end for i in items) for g in q.gold]
@@ -108,7 +139,9 @@ def score_precedents(service, questions: list[Question], k_bureaus: int = 5, per
         found_bureaus += len(gold_b & listed)
         total_bureaus += len(gold_b)
         per_q[q.id] = {"gold_found": sum(hit), "gold": len(hit), "bureaus_found": len(gold_b & listed),
-                       "bureaus": len(gold_b)}
+                       "bureaus": len(gold_b), "listed": len(items),
+                       "relevant": sum(1 for i in items if any(i.doc == g.doc and i.start < g.end and g.start < i.end
+                                                               for g in q.gold))}
     return {"questions": len(per_q), "recall": round(found_items / max(total_items, 1), 4),
             "precision": round(relevant_items / max(listed_items, 1), 4),
             "items_per_question": round(listed_items / max(len(per_q), 1), 2),

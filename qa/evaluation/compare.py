@@ -44,7 +44,47 @@ def compare_runs(a: dict, b: dict) -> str:
         out += better or ["  （无）"]
         out.append(f"变差 {len(worse)} 题：")
         out += worse or ["  （无）"]
-        only = sorted(set(rows_a) ^ set(rows_b))
-        if only:
-            out.append(f"只在一次运行中出现的问题：{', '.join(only)}")
+    out += _compare_answers(a, b, rows_a, rows_b)
+    only = sorted(set(rows_a) ^ set(rows_b))
+    if only:
+        out.append(f"只在一次运行中出现的问题：{', '.join(only)}")
     return "\n".join(out) + "\n"
+
+
+def _answer_score(row: dict) -> tuple | None:
+    r = row.get("answer")
+    if not r:
+        return None
+    precision = r["precise_quotes"] / r["quotes"] if r["quotes"] else None
+    return r["completeness"], precision, r["abstained"]
+
+
+def _compare_answers(a: dict, b: dict, rows_a: dict, rows_b: dict) -> list[str]:
+    """Answers: overall change, then each question whose completeness, quote precision or
+    abstention changed."""
+    if not (a.get("answers") and b.get("answers")):
+        return []
+    oa, ob = a["answers"]["overall"], b["answers"]["overall"]
+    fmt = lambda x: "—" if x is None else f"{x:.2f}"  # noqa: E731
+    out = [f"## answers: completeness {fmt(oa['completeness'])} → {fmt(ob['completeness'])}，quote precision "
+           f"{fmt(oa['quote_precision'])} → {fmt(ob['quote_precision'])}，abstained correctly "
+           f"{oa['abstained_correctly']} → {ob['abstained_correctly']}，false abstentions "
+           f"{oa['false_abstentions']} → {ob['false_abstentions']}"]
+    better, worse = [], []
+    for qid in sorted(set(rows_a) & set(rows_b)):
+        sa, sb = _answer_score(rows_a[qid]), _answer_score(rows_b[qid])
+        if sa is None or sb is None or sa == sb:
+            continue
+        answerable = sa[0] is not None
+        gain = ((sb[0] or 0) - (sa[0] or 0) + (sb[1] or 0) - (sa[1] or 0)) if answerable else 0.0
+        if sa[2] != sb[2]:  # abstention changed: right for unanswerable questions, wrong otherwise
+            gain += (-1 if sb[2] else 1) if answerable else (1 if sb[2] else -1)
+        line = (f"  {qid} [{rows_b[qid]['kind']}] completeness {fmt(sa[0])}→{fmt(sb[0])} precision "
+                f"{fmt(sa[1])}→{fmt(sb[1])} abstained {sa[2]}→{sb[2]}  {rows_b[qid]['question'][:40]}")
+        if gain:
+            (better if gain > 0 else worse).append(line)
+    out.append(f"变好 {len(better)} 题：")
+    out += better or ["  （无）"]
+    out.append(f"变差 {len(worse)} 题：")
+    out += worse or ["  （无）"]
+    return out

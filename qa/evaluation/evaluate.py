@@ -17,13 +17,14 @@ def corpus_texts(service: Service) -> dict[str, str]:
 
 
 def evaluate(service: Service, questions_path: Path, retrievers: tuple[str, ...] = RETRIEVERS, k: int = 10,
-             baseline: bool = True, answers: bool = True, progress: bool = False) -> dict:
+             baseline: bool = True, answers: bool = True, progress: bool = False, split: str = "all") -> dict:
+    """Figures on one part of the question set (``split``: dev, test or all)."""
     texts = corpus_texts(service)
-    questions = load_questions(questions_path, texts)
+    questions = [q for q in load_questions(questions_path, texts) if split in ("all", q.split)]
     bureau_of = {doc: n.meta.bureau_label for doc, n in service.index.notices.items()}
     chunk_passages = [Passage(c.doc, c.start, c.end) for c in service.index.chunks]
     result: dict = {
-        "questions_file": str(questions_path), "questions": len(questions), "k": k,
+        "questions_file": str(questions_path), "split": split, "questions": len(questions), "k": k,
         "kinds": {kind: sum(1 for q in questions if q.kind == kind) for kind in sorted({q.kind for q in questions})},
         "settings": {"embedder": service.embedder.id, "chunk": service.settings.chunk.model_dump(),
                      "retrieval": service.settings.retrieval.model_dump(),
@@ -57,7 +58,8 @@ def evaluate(service: Service, questions_path: Path, retrievers: tuple[str, ...]
 def _per_question(questions: list[Question], result: dict) -> list[dict]:
     rows = []
     for q in questions:
-        row = {"id": q.id, "kind": q.kind, "lang": q.lang, "question": q.question, "gold": len(q.gold),
+        row = {"id": q.id, "kind": q.kind, "lang": q.lang, "split": q.split, "question": q.question,
+               "gold": len(q.gold),
                "retrievers": {}}
         for name, r in result["retrievers"].items():
             if q.id in r["per_question"]:

@@ -6,13 +6,22 @@ span overlaps the quote's span.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-KINDS = ("fact", "measure", "precedent", "paraphrase", "meta", "compare", "en", "none")
+KINDS = ("fact", "measure", "next_steps", "precedent", "paraphrase", "meta", "compare", "none")
 LANGS = ("zh", "en")
-FIELDS = ("id", "question", "lang", "kind", "gold", "answer")
+SPLITS = ("dev", "test")
+FIELDS = ("id", "question", "lang", "kind", "gold", "answer", "split")
+# optional: the problem a measure question is about (its gold must hold every measure
+# item), how it is worded, the bureaus a comparison covers and those whose notice is
+# silent on it, why an unanswerable question is unanswerable
+OPTIONAL = ("problem", "wording", "bureaus", "silent", "reason")
+WORDINGS = ("heading", "plain")
+REASONS = ("figure", "name", "date", "bureau", "measure", "notice")
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,12 @@ class Question:
     kind: str
     gold: tuple[Gold, ...]
     answer: str
+    split: str = "dev"
+    problem: Gold | None = None
+    wording: str | None = None
+    bureaus: tuple[str, ...] = ()
+    silent: tuple[str, ...] = ()
+    reason: str | None = None
 
     @property
     def answerable(self) -> bool:
@@ -65,7 +80,7 @@ def check_questions(path: Path, texts: dict[str, str]) -> list[str]:
         missing = [f for f in FIELDS if f not in obj]
         if missing:
             problems.append(f"{where}：缺少字段 {', '.join(missing)}")
-        extra = sorted(set(obj) - set(FIELDS))
+        extra = sorted(set(obj) - set(FIELDS) - set(OPTIONAL))
         if extra:
             problems.append(f"{where}：未知字段 {', '.join(extra)}")
         qid = obj.get("id")
@@ -83,6 +98,9 @@ def check_questions(path: Path, texts: dict[str, str]) -> list[str]:
             problems.append(f"{where}：kind 应为 {'/'.join(KINDS)} 之一，而不是 {obj['kind']!r}")
         if "answer" in obj and not isinstance(obj["answer"], str):
             problems.append(f"{where}：answer 应为字符串")
+        if "split" in obj and obj["split"] not in SPLITS:
+            problems.append(f"{where}：split 应为 {'/'.join(SPLITS)} 之一，而不是 {obj['split']!r}")
+        problems += _check_optional(obj, where, texts)
         gold = obj.get("gold")
         if "gold" not in obj:
             continue
@@ -115,6 +133,34 @@ def check_questions(path: Path, texts: dict[str, str]) -> list[str]:
     return problems
 
 
+def _check_optional(obj: dict, where: str, texts: dict[str, str]) -> list[str]:
+    out = []
+    if obj.get("kind") == "measure" and "problem" not in obj:
+        out.append(f"{where}：measure 问题须有 problem 字段（所问问题在通报中的原文）")
+    if "problem" in obj:
+        p = obj["problem"]
+        if not isinstance(p, dict) or set(p) != {"doc", "quote"}:
+            out.append(f"{where}：problem 应为 {{\"doc\": …, \"quote\": …}}")
+        elif p["doc"] not in texts or texts[p["doc"]].count(p["quote"]) != 1:
+            out.append(f"{where}：problem 的引文“{p['quote']}”须在 {p['doc']} 中恰好出现一次")
+    if "wording" in obj and obj["wording"] not in WORDINGS:
+        out.append(f"{where}：wording 应为 {'/'.join(WORDINGS)} 之一")
+    if "reason" in obj and obj["reason"] not in REASONS:
+        out.append(f"{where}：reason 应为 {'/'.join(REASONS)} 之一")
+    for key in ("bureaus", "silent"):
+        if key in obj and not (isinstance(obj[key], list) and all(isinstance(b, str) and b for b in obj[key])):
+            out.append(f"{where}：{key} 应为单位名称的列表")
+    if isinstance(obj.get("silent"), list) and isinstance(obj.get("bureaus"), list):
+        if not set(obj["silent"]) <= set(obj["bureaus"]):
+            out.append(f"{where}：silent 中的单位须都在 bureaus 中")
+    return out
+
+
+def _gold(texts: dict[str, str], g: dict) -> Gold:
+    start = texts[g["doc"]].index(g["quote"])
+    return Gold(g["doc"], g["quote"], start, start + len(g["quote"]))
+
+
 def load_questions(path: Path, texts: dict[str, str]) -> list[Question]:
     """Load a question file that passes :func:`check_questions` (raises ValueError otherwise)."""
     problems = check_questions(path, texts)
@@ -125,9 +171,45 @@ def load_questions(path: Path, texts: dict[str, str]) -> list[Question]:
         if not line.strip():
             continue
         obj = json.loads(line)
-        gold = []
-        for g in obj["gold"]:
-            start = texts[g["doc"]].index(g["quote"])
-            gold.append(Gold(g["doc"], g["quote"], start, start + len(g["quote"])))
-        out.append(Question(obj["id"], obj["question"], obj["lang"], obj["kind"], tuple(gold), obj["answer"]))
+        out.append(Question(obj["id"], obj["question"], obj["lang"], obj["kind"],
+                            tuple(_gold(texts, g) for g in obj["gold"]), obj["answer"], obj["split"],
+                            _gold(texts, obj["problem"]) if "problem" in obj else None, obj.get("wording"),
+                            tuple(obj.get("bureaus", ())), tuple(obj.get("silent", ())), obj.get("reason")))
+    return out
+
+
+def assign_splits(rows: list[dict], test_share: float = 0.4) -> dict[str, str]:
+    """A held-out test part stratified by kind and notice: within each (kind, first gold
+    notice) group, questions ordered by a hash of their id, the first ceil(share × n) go
+    to the test part. Deterministic: the split a question gets does not depend on its
+    answers, and a new question does not move the others of other groups."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        doc = r["gold"][0]["doc"] if r.get("gold") else (r.get("problem") or {}).get("doc", "")
+        groups.setdefault((r["kind"], doc), []).append(r["id"])
+    out = {}
+    for ids in groups.values():
+        ids = sorted(ids, key=lambda i: hashlib.sha256(i.encode()).hexdigest())
+        n_test = math.ceil(test_share * len(ids))
+        for j, qid in enumerate(ids):
+            out[qid] = "test" if j < n_test else "dev"
+    return out
+
+
+def incomplete_measures(questions: list[Question], problems: list) -> list[str]:
+    """Measure questions whose gold misses a measure item of their problem (as the index
+    extracted problem → measures, ``qa.ingest.problems``), one message each."""
+    out = []
+    for q in questions:
+        if q.kind != "measure" or q.problem is None:
+            continue
+        p = next((p for p in problems if p.doc == q.problem.doc and p.start <= q.problem.start < p.end), None)
+        if p is None:
+            out.append(f"{q.id}：problem“{q.problem.quote}”不在索引提取的任何问题中")
+            continue
+        missed = [m for m in p.measures if not any(g.doc == p.doc and g.start < m.end and m.start < g.end
+                                                   for g in q.gold)]
+        if missed and len(q.gold) < len(p.measures):
+            shown = "；".join(m.text[:24] for m in missed[:3])
+            out.append(f"{q.id}：gold 缺少问题“{q.problem.quote}”的 {len(missed)} 项措施（{shown}…）")
     return out

@@ -12,8 +12,16 @@ def _fmt(x: float) -> str:
 
 
 def to_markdown(result: dict) -> str:
-    lines = [f"问题集：{result['questions_file']}（{result['questions']} 题："
-             + "，".join(f"{k} {v}" for k, v in result["kinds"].items()) + "）", ""]
+    lines = [f"问题集：{result['questions_file']}，{result.get('split', 'all')} 部分（{result['questions']} 题："
+             + "，".join(f"{k} {v}" for k, v in result["kinds"].items()) + "）"]
+    if result["retrievers"]:
+        lines += retrieval_lines(result)
+    lines += answer_lines(result)
+    return "\n".join(lines) + "\n"
+
+
+def retrieval_lines(result: dict) -> list[str]:
+    lines = [""]
     lines += ["| retriever | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 | median latency (ms) |",
               "|---|---|---|---|---|---|---|"]
     for name, r in result["retrievers"].items():
@@ -40,26 +48,60 @@ def to_markdown(result: dict) -> str:
         first = next(r["per_bureau"][b] for r in result["retrievers"].values() if b in r["per_bureau"])
         cells = [_fmt(result["retrievers"][n]["per_bureau"].get(b, {}).get("R@5", 0.0)) for n in names]
         lines.append(f"| {b} | {first['gold_items']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _opt(x: float | None) -> str:
+    return "—" if x is None else _fmt(x)
+
+
+def answer_lines(result: dict) -> list[str]:
+    """The answer and precedent figures: per kind, then abstention and precedents."""
+    lines: list[str] = []
     a = result.get("answers")
     if a:
-        ab = a["abstention"]
-        lines += ["", "Answers (`qa ask`):", "",
-                  f"- quotes verbatim: {'yes, all' if a['quotes_verbatim'] else 'NO'} ({a['quotes_total']} quotes)",
-                  f"- answerable questions whose gold passage is among the quoted ones: {a['gold_quoted_share']:.3f}"
-                  f" (gold items quoted: {a['gold_items_quoted_share']:.3f})",
-                  f"- abstention on the {ab['unanswerable']} unanswerable questions (min dense {ab['min_dense']}, "
-                  f"min coverage {ab['min_coverage']}): precision {ab['precision']:.3f}, recall {ab['recall']:.3f}; "
-                  f"missed abstentions {ab['missed_abstentions']}, false abstentions {ab['false_abstentions']}"
-                  f" (calibration on this set selects min dense {ab['calibration']['selected']['min_dense']}, "
-                  f"min coverage {ab['calibration']['selected']['min_coverage']})",
-                  f"- quotes per answer: {a['quotes_per_answer']}",
+        ab, o = a["abstention"], a["overall"]
+        lines += ["", "Answers (`qa ask`), by question kind:", "",
+                  "| kind | n | completeness | quote precision | quotes per answer | abstained (unanswerable) |"
+                  " false abstentions |", "|---|---|---|---|---|---|---|"]
+        for kind, r in list(a["per_kind"].items()) + [("**all**", o)] + [
+                (f"lang {lang}", r) for lang, r in a.get("per_lang", {}).items()]:
+            none = f"{r['abstained_correctly']} / {r['unanswerable']}" if r["unanswerable"] else "—"
+            lines.append(f"| {kind} | {r['n']} | {_opt(r['completeness'])} | {_opt(r['quote_precision'])} | "
+                         f"{r['quotes_per_answer'] if r['quotes_per_answer'] is not None else '—'} | {none} | "
+                         f"{r['false_abstentions']} |")
+        lines += ["", f"- quotes verbatim: {'yes, all' if a['quotes_verbatim'] else 'NO'}",
+                  f"- abstention (min dense {ab['min_dense']}, min coverage {ab['min_coverage']}): precision "
+                  f"{ab['precision']:.3f}, recall {ab['recall']:.3f} on {ab['unanswerable']} unanswerable questions; "
+                  f"{ab['false_abstentions_per_100']} false abstentions per 100 answerable"
+                  f" (calibration on this set would select min coverage {ab['calibration']['selected']['min_coverage']})",
                   f"- median `ask` latency: {a['latency_ms']['median']:.1f} ms"]
     if "precedents" in result:
         p = result["precedents"]
-        lines += [f"- precedent recall (gold passages found by `qa precedents`, {p['questions']} questions): "
-                  f"{p['recall']:.3f}; precision of the listed problems: {p['precision']:.3f} "
-                  f"({p['items_per_question']} problems listed per question); bureaus found: {p['bureau_recall']:.3f}"]
-    return "\n".join(lines) + "\n"
+        lines += [f"- precedent finder ({p['questions']} questions): passage recall {p['recall']:.3f}, precision "
+                  f"{p['precision']:.3f} ({p['items_per_question']} problems listed per question), bureau recall "
+                  f"{p['bureau_recall']:.3f}"]
+    return lines
+
+
+def plot_completeness(result: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    kinds = {k: r for k, r in result["answers"]["per_kind"].items() if r["completeness"] is not None}
+    fig, ax = plt.subplots(figsize=(8, 4))
+    names = list(kinds)
+    ax.bar(names, [kinds[k]["completeness"] for k in names], color="#3b82f6", label="completeness")
+    ax.plot(names, [kinds[k]["quote_precision"] or 0 for k in names], "o", color="#f59e0b", label="quote precision")
+    ax.axhline(0.9, color="#94a3b8", lw=1, ls="--")
+    ax.set(ylim=(0, 1.05), ylabel="share", title="Answers by question kind")
+    ax.legend(fontsize=8)
+    ax.tick_params(axis="x", labelrotation=30)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def plot(result: dict, path: Path) -> None:
@@ -101,7 +143,12 @@ def _per_kind_curves(result: dict, name: str) -> dict[str, list[float]]:
 
 def write_report(result: dict, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    plot(result, out_dir / "recall_at_k.png")
-    md = "# Evaluation report\n\n" + to_markdown(result) + "\n![Recall@k](recall_at_k.png)\n"
+    md = f"# Evaluation report ({result.get('split', 'all')} part)\n\n" + to_markdown(result)
+    if result["retrievers"]:
+        plot(result, out_dir / "recall_at_k.png")
+        md += "\n![Recall@k](recall_at_k.png)\n"
+    if result.get("answers"):
+        plot_completeness(result, out_dir / "answers_by_kind.png")
+        md += "\n![Answers by kind](answers_by_kind.png)\n"
     (out_dir / "report.md").write_text(md, encoding="utf-8")
     (out_dir / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -20,6 +20,7 @@ follow-up that names an indexed bureau to that bureau, see :func:`named_bureau`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from qa.query.bureaus import spans
 
@@ -34,6 +35,46 @@ _LEAD = re.compile(r"^(?:那么|那|还有|另外|此外|以及|而且|并且|�
                    r"then|what of)\s*[，,、]?\s*", re.I)
 _REFER = re.compile(r"^(?:它们|它|他们|她们|这些|那些|上述|前述|该单位|其)(?:的)?", re.I)
 _TAIL = re.compile(r"[\s?？。.!！,，、；;：:呢吗呀啊吧]+$")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A previous question of the conversation, as it was understood."""
+    asked: str
+    scope: tuple[str, ...] = ()  # the bureaus it was limited to
+
+
+@dataclass(frozen=True)
+class Understood:
+    asked: str  # the question to answer
+    scope: tuple[str, ...] = ()  # bureaus a follow-up is limited to (when the user set no filter)
+    item: int | None = None  # “第二条具体怎么做的？”: the n-th item of the previous answer
+
+    def is_followup(self, question: str) -> bool:
+        return self.asked != question or self.item is not None
+
+
+_ITEM = re.compile(r"^(?:那|那么)?(?:其中)?第([一二三四五六七八九十]|\d{1,2})(?:条|项|点|个措施|项措施)")
+_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def understand(question: str, history: list[Exchange] | None, table: dict | None = None) -> Understood:
+    """``question`` resolved against the conversation: a bureau swapped in (limited to
+    that bureau), an item of the previous answer asked for, or the previous question
+    continued; otherwise the question itself."""
+    q = (question or "").strip()
+    prev = history[-1] if history else None
+    if prev is None:
+        return Understood(q)
+    m = _ITEM.match(q)
+    if m:
+        n = _NUM.get(m.group(1)) or int(m.group(1))
+        return Understood(prev.asked, prev.scope, n)
+    asked = resolve_followup(q, prev.asked, table)
+    if asked == q:
+        return Understood(q)
+    named = named_bureau(q, table or {})
+    return Understood(asked, (named,) if named else prev.scope)
 
 
 def named_bureau(text: str, table: dict) -> str | None:

@@ -16,6 +16,7 @@ from qa.index.store import LoadedIndex
 from qa.ingest.structure import KIND_LABELS, KINDS
 from qa.query.bureaus import mentions
 from qa.query.glossary import expand, load_glossary
+from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
 from qa.text import Tokenizer, clean_query, is_chinese, normalize, tokenize
 
@@ -41,6 +42,8 @@ class PreparedQuery:
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # English: (word, its translations)
     bureaus: tuple[str, ...] = ()  # indexed bureaus the question names
     unknown_bureaus: tuple[str, ...] = ()  # bureau names in the question the corpus lacks
+    intent: str = "passages"  # how the answer is built (qa.query.intent)
+    qtype: str | None = None  # person / money / date / figure / name, or None
 
     @property
     def search_text(self) -> str:
@@ -171,7 +174,7 @@ class Retriever:
             terms = [t for t in terms if normalize(t) not in words]
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
         return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
-                             tuple(unknown) if lang == "zh" else ())
+                             tuple(unknown) if lang == "zh" else (), question_intent(q), question_type(q))
 
     def embed(self, prepared: PreparedQuery) -> np.ndarray:
         return self.embedder.embed_query(prepared.dense_text)

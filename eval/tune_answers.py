@@ -1,0 +1,89 @@
+"""How the answer settings were chosen, on the development part of the question set only
+(the test part is never read here):
+
+- ``TOP_MARGIN``: how close the best problem section's best sentence must be to the best
+  sentence overall for a "how was it rectified" question to be answered with that
+  problem's measures;
+- ``BLOCK_MIN_COVERAGE``: how much of the question a problem's section must cover to be
+  answered with (a problem that reads alike but shares no words is off topic);
+- ``BLOCK_MARGIN``: how close further problems must be to get a block of their own;
+- ``COMPARE_MIN_COVERAGE``: how much of the question a bureau's passages must cover for
+  its row of a comparison to quote them rather than say 未提及;
+- ``MARGIN``: how close to the best sentence another must score to be quoted too (answers
+  built from passages);
+- ``META_MARGIN``: how close the opening and closing paragraphs' best sentence must be to
+  the best overall for a metadata question to be answered from them.
+
+    .venv/bin/python eval/tune_answers.py     # writes eval/tuning_answers.json and .md
+
+Each value is varied alone against the others' current values; the score is completeness
+plus quote precision on the questions of the kinds the setting is for.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from qa.answer import blocks, compose
+from qa.evaluation.answers import score_answers
+from qa.evaluation.evaluate import corpus_texts
+from qa.evaluation.questions import load_questions
+from qa.service import Service
+
+ROOT = Path(__file__).resolve().parent
+GRID = (
+    (blocks, "BLOCK_MIN_COVERAGE", (0.2, 0.3, 0.45), ("measure", "precedent")),
+    (blocks, "BLOCK_MARGIN", (0.0, 0.02, 0.05), ("measure", "precedent")),
+    (compose, "COMPARE_MIN_COVERAGE", (0.2, 0.3, 0.45), ("compare",)),
+    (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
+    (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
+)
+
+
+def _score(result: dict, kinds: tuple[str, ...]) -> dict:
+    rows = {k: result["per_kind"][k] for k in kinds if k in result["per_kind"]}
+    compl = [r["completeness"] for r in rows.values() if r["completeness"] is not None]
+    prec = [r["quote_precision"] for r in rows.values() if r["quote_precision"] is not None]
+    c, p = sum(compl) / len(compl), sum(prec) / len(prec)
+    return {"completeness": round(c, 4), "quote_precision": round(p, 4), "score": round(c + p, 4)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--questions", type=Path, default=ROOT / "questions.jsonl")
+    ap.add_argument("--out", type=Path, default=ROOT / "tuning_answers")
+    args = ap.parse_args()
+    service = Service.open(progress=False)
+    questions = [q for q in load_questions(args.questions, corpus_texts(service)) if q.split == "dev"]
+    out = {"questions": len(questions), "grid": []}
+    for module, name, values, kinds in GRID:
+        current = getattr(module, name)
+        subset = [q for q in questions if q.kind in kinds]
+        rows = []
+        for v in values:
+            setattr(module, name, v)
+            rows.append({"value": v, **_score(score_answers(service, subset), kinds)})
+            print(name, rows[-1], flush=True)
+        best = max(rows, key=lambda r: (r["score"], -abs(r["value"] - current)))
+        setattr(module, name, best["value"])
+        out["grid"].append({"setting": name, "kinds": kinds, "was": current, "selected": best["value"], "rows": rows})
+    args.out.with_suffix(".json").write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    args.out.with_suffix(".md").write_text(to_markdown(out), encoding="utf-8")
+    print(to_markdown(out))
+
+
+def to_markdown(out: dict) -> str:
+    lines = [f"Answer settings, on the {out['questions']} development questions (completeness + quote precision "
+             "on the kinds each setting is for):", ""]
+    for g in out["grid"]:
+        lines += [f"### {g['setting']} ({', '.join(g['kinds'])}): selected {g['selected']} (was {g['was']})", "",
+                  "| value | completeness | quote precision | sum |", "|---|---|---|---|"]
+        lines += [f"| {r['value']} | {r['completeness']:.3f} | {r['quote_precision']:.3f} | {r['score']:.3f} |"
+                  for r in g["rows"]]
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Structured answers, built from what the index extracted (problem → measures, section
+kinds), by intent (qa.query.intent):
+
+- ``measures``: the matching problem as the notice states it, then every measure item,
+  one block per matching problem (best first);
+- ``next_steps``: every item of the next-steps or long-term part of a notice;
+- ``compare``: a row per bureau in scope, its best passage or 未提及.
+
+A builder returns :class:`BlockSpec` objects (what to quote, with roles and labels);
+:func:`qa.answer.compose.finalize_blocks` checks every quote verbatim and numbers them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from qa.answer.scoring import Candidate
+from qa.index.store import LoadedIndex
+from qa.ingest.problems import Problem
+
+# a problem is answered when its best sentence scores within TOP_MARGIN of the best
+# sentence of all retrieved sections (measured on the 77 development measure questions:
+# completeness / quote precision 0.875 / 0.647 at 0, 0.907 / 0.638 at 0.05 and at 0.1);
+# further problems within BLOCK_MARGIN of it get a block each, at most MAX_BLOCKS; a
+# problem whose section covers less than BLOCK_MIN_COVERAGE of the question's words is
+# off topic (the last two chosen on the development questions, eval/tuning_answers.md)
+TOP_MARGIN = 0.05
+BLOCK_MARGIN = 0.02
+MAX_BLOCKS = 3
+BLOCK_MIN_COVERAGE = 0.3
+
+
+@dataclass
+class Quote:
+    doc: str
+    start: int
+    end: int
+    row: int  # a chunk row of the section quoted (for its heading path)
+    role: str  # problem, measure, item, evidence
+    label: str = ""
+
+
+@dataclass
+class BlockSpec:
+    kind: str  # measures, items, row
+    bureau: str
+    doc: str
+    heading: str  # what the block is about: the problem heading, the part's heading, the bureau
+    quotes: list[Quote] = field(default_factory=list)
+    missing: bool = False  # a compare row whose notice is silent (未提及)
+
+
+@dataclass
+class Block:
+    """A block of a finished answer: its citations by number."""
+    kind: str
+    bureau: str
+    doc: str
+    heading: str
+    citations: list[int]
+    missing: bool = False
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "bureau": self.bureau, "doc": self.doc, "heading": self.heading,
+                "citations": self.citations, "missing": self.missing}
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding blanks."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def unit_relevance(index: LoadedIndex, cands: list[Candidate]) -> dict[tuple[str, int], float]:
+    """Each retrieved unit's relevance: the score of its best sentence."""
+    out: dict[tuple[str, int], float] = {}
+    for c in cands:
+        chunk = index.chunks[c.row]
+        key = (chunk.doc, chunk.section_idx)
+        out[key] = max(out.get(key, -1.0), c.score)
+    return out
+
+
+def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem], cands: list[Candidate],
+                   unit_rows: dict[tuple[str, int], list[int]],
+                   covers: Callable[[str], float | None] | None = None) -> list[BlockSpec]:
+    """The matching problems with all their measures; empty when the best passages are
+    not in a problem section (the answer is then built from passages). ``covers`` gives
+    the share of the question's words a text contains: a problem whose section covers
+    less than BLOCK_MIN_COVERAGE is off topic, however similar it reads."""
+    relevance = unit_relevance(index, cands)
+    if covers is not None:
+        for key in list(relevance):
+            text = "".join(index.chunks[r].text for r in unit_rows[key])
+            cov = covers(text)
+            if key in problem_of and cov is not None and cov < BLOCK_MIN_COVERAGE:
+                del relevance[key]
+    if not relevance:
+        return []
+    top = max(relevance.values())
+    ranked = sorted(((s, k) for k, s in relevance.items() if k in problem_of), reverse=True)
+    if not ranked or ranked[0][0] < top - TOP_MARGIN:
+        return []
+    best = ranked[0][0]
+    out = []
+    for score, key in ranked[:MAX_BLOCKS]:
+        if score < best - BLOCK_MARGIN:
+            break
+        out.append(problem_block(index, problem_of[key], unit_rows[key][0]))
+    return out
+
+
+def problem_block(index: LoadedIndex, p: Problem, row: int) -> BlockSpec:
+    notice = index.notices[p.doc]
+    text = notice.text
+    quotes = [Quote(p.doc, *_strip(text, p.problem.start, p.problem.end), row, "problem")]
+    for i, m in enumerate(p.measures, start=1):
+        quotes.append(Quote(p.doc, *_strip(text, m.start, m.end), row, "measure", str(i)))
+    return BlockSpec("measures", notice.meta.bureau_label, p.doc, p.problem.text.strip(), quotes)
+
+
+_LONG_TERM = re.compile(r"长期|尚未|没改完|没整改完|还没|未完成|还有哪些|long[- ]term|still|unfinished", re.I)
+
+
+def items_block(index: LoadedIndex, doc: str, question: str,
+                unit_rows: dict[tuple[str, int], list[int]]) -> BlockSpec | None:
+    """Every item of the next-steps (or long-term) part of ``doc``: each leaf section of
+    that kind, split at its 一是/二是… items when it has them."""
+    notice = index.notices[doc]
+    wanted = ("long_term", "next_steps") if _LONG_TERM.search(question) else ("next_steps", "long_term")
+    for kind in wanted:
+        leaves = [s for s in notice.sections if s.kind == kind and s.is_leaf and notice.text[s.start:s.end].strip()]
+        if leaves:
+            break
+    else:
+        return None
+    quotes = []
+    for sec in leaves:
+        row = next((r for r in unit_rows.get((doc, sec.idx), [])), None)
+        if row is None:  # a section inside a bigger unit: the unit's first chunk
+            row = next((i for i, c in enumerate(index.chunks) if c.doc == doc and c.start <= sec.start < c.end), 0)
+        spans = [(a, b) for a, b in sec.items] if len(sec.items) > 1 else [(sec.start, sec.end)]
+        if len(sec.items) > 1 and sec.items[0][0] > sec.start:  # the text before the first item
+            spans.insert(0, (sec.start, sec.items[0][0]))
+        for a, b in spans:
+            a, b = _strip(notice.text, a, b)
+            if b > a:
+                quotes.append(Quote(doc, a, b, row, "item", str(len(quotes) + 1)))
+    parent = notice.sections[leaves[0].parent] if leaves[0].parent is not None else leaves[0]
+    return BlockSpec("items", notice.meta.bureau_label, doc, parent.heading.strip(), quotes)

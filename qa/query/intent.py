@@ -1,0 +1,65 @@
+"""What a question asks for, decided once when it is prepared.
+
+- the **intent**, which decides how the answer is built (qa.answer.compose):
+  ``measures`` (how a problem was rectified), ``next_steps`` (next steps, long-term
+  items), ``meta`` (who inspected, dates, disclosure period, contact), ``compare``
+  (across bureaus), or ``passages`` (anything else: the most relevant sentences);
+- the **answer type** of a question asking for a person, a sum, a date, a figure or a
+  name (the sentence stating it comes first; without one the notices do not answer).
+"""
+from __future__ import annotations
+
+import re
+
+# Question types whose answer is a person, a sum of money, a figure, a date or a name.
+QTYPES = (
+    ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫什么名字|叫什么|姓名|是谁)|"
+                          r"\bwho (is|was)\b|name of the (chief|head|secretary|director)", re.I)),
+    ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|"
+                         r"how much money|\bcost\b|\bbudget\b|\bsalary\b|\bwages?\b", re.I)),
+    ("date", re.compile(r"什么时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
+                        r"\bwhen\b|what date|which day|which year|what time", re.I)),
+    ("figure", re.compile(r"多少|几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|几次|数量|比例|百分之|比率|率是|"
+                          r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
+    ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位|部门|机构)|什么名义|"
+                        r"\bname\b|which (inspection )?group|what title", re.I)),
+)
+
+INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
+_COMPARE = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个|哪几家|哪个单位|哪家|分别|都有哪些单位|几个单位|"
+                      r"(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
+                      r"\bwhich (of the )?(bureaus|branches|units|offices)\b|\bcompare\b|\beach (bureau|branch)\b|"
+                      r"\bboth\b|\brespectively\b|\bacross (the )?bureaus\b|\bdiffer", re.I)
+_NEXT = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
+                   r"尚未(完成|整改)|未完成|还在整改|后续|收尾|结束(以)?后.{0,8}(怎么|如何|还)|"
+                   r"long[- ]term|next steps?|what next|going forward|plans? (for|to)|still (open|to be|unfinished)",
+                   re.I)
+_META = re.compile(r"巡察组|哪个组|反馈(意见|时间|日期)?|(什么时候|何时).{0,6}巡察|巡察(时间|期间|日期)|公示|公开期限|"
+                   r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信|信箱|信封|地址|渠道|发布|全称|标题|"
+                   r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|address|send (comments|opinions)|"
+                   r"published", re.I)
+_MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么|如何|怎样|解决了吗|采取|做了(哪些|什么)|"
+                       r"\bhow\b|what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b",
+                       re.I)
+
+_ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
+
+
+def question_type(question: str) -> str | None:
+    for name, pattern in QTYPES:
+        if pattern.search(question):
+            return name
+    return None
+
+
+def question_intent(question: str) -> str:
+    """How the answer to ``question`` is built (see the module docstring)."""
+    if _COMPARE.search(question):
+        return "compare"
+    if _NEXT.search(question):
+        return "next_steps"
+    if _META.search(question) and not _ASKS_MEASURES.search(question):
+        return "meta"
+    if _MEASURES.search(question) and question_type(question) is None:
+        return "measures"
+    return "passages"

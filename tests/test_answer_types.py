@@ -1,0 +1,88 @@
+"""Answers built from the notices' structure, one test per question type (the bundled
+index, the real embedder): every quote verbatim, complete where the type asks for it."""
+from __future__ import annotations
+
+from qa.query.followup import Exchange
+
+
+def _verbatim(service, answer) -> None:
+    for c in answer.citations:
+        assert service.index.notices[c.doc].text[c.start:c.end] == c.quote
+
+
+def test_measures_answer_quotes_the_problem_and_every_item(service):
+    a = service.ask("港口分局是怎么整改会议纪要不规范问题的？")
+    assert a.intent == "measures" and not a.abstained and len(a.blocks) >= 1
+    block = [c for c in a.citations if c.n in a.blocks[0].citations]
+    assert block[0].role == "problem" and "会议纪要" in block[0].quote
+    items = [c for c in block if c.role == "measure"]
+    assert [c.label for c in items] == ["1", "2", "3"]
+    assert [c.quote[:3] for c in items] == ["一是加", "二是及", "三是规"]  # each item whole, with its label
+    assert items[2].quote.endswith("。") and len(items[2].quote) > 40
+    assert "3 项" in a.lead
+    _verbatim(service, a)
+
+
+def test_measures_answer_with_numbered_sub_items(service):
+    a = service.ask("横栏分局是怎么解决庆丰路西海大桥至中江高速横栏出入口路段拥堵问题的？")
+    items = [c for c in a.citations if c.n in a.blocks[0].citations and c.role == "measure"]
+    assert len(items) == 4 and items[0].quote.startswith("一是建立车流量监测机制")
+    assert a.blocks[0].heading.startswith("（3）")
+
+
+def test_english_question_gets_an_english_lead_and_the_same_structure(service):
+    a = service.ask("How did the Gangkou branch standardise its meeting minutes?")
+    assert a.lang == "en" and a.intent == "measures" and "measures" in a.lead
+    assert any(c.role == "measure" and c.quote.startswith("一是") for c in a.citations)
+    _verbatim(service, a)
+
+
+def test_next_steps_answer_lists_every_item_of_that_part(service):
+    a = service.ask("横栏分局下一步怎么做？")
+    assert a.intent == "next_steps" and len(a.blocks) == 1
+    notice = service.index.notices[a.blocks[0].doc]
+    leaves = [s for s in notice.sections if s.kind == "next_steps" and s.is_leaf]
+    assert len(a.citations) >= len(leaves) >= 4
+    assert all(c.role == "item" and c.kind == "next_steps" for c in a.citations)
+    _verbatim(service, a)
+
+
+def test_compare_answer_has_a_row_per_bureau_and_says_when_a_notice_is_silent(service):
+    a = service.ask("各单位在整改中新建或完善了多少项制度？")
+    assert a.intent == "compare" and not a.abstained
+    assert sorted(b.bureau for b in a.blocks) == sorted(service.index.bureaus)  # none silently dropped
+    rows = {b.bureau: b for b in a.blocks}
+    henglan = [c for c in a.citations if c.n in rows["中山市公安局横栏分局"].citations]
+    assert any("17项" in c.quote for c in henglan)
+    for b in a.blocks:  # a row either quotes a sentence stating a figure or says 未提及
+        assert b.missing == (not b.citations)
+    _verbatim(service, a)
+
+
+def test_compare_of_named_bureaus_covers_just_those(service):
+    a = service.ask("港口分局和横栏分局在涉案财物管理上分别采取了什么措施？")
+    assert a.intent == "compare" and {b.bureau for b in a.blocks} == {"中山市公安局港口分局", "中山市公安局横栏分局"}
+
+
+def test_a_bureau_the_corpus_lacks_is_declined_first_and_without_padding(service):
+    a = service.ask("小榄分局整改得怎么样？")
+    assert a.abstained and a.lead.startswith("已收录的通报中没有“小榄分局”")
+    assert "中山市公安局港口分局" in a.lead and a.citations == []
+
+
+def test_a_figure_the_notices_do_not_state_is_declined_with_the_reason(service):
+    a = service.ask("横栏分局交（巡）警大队和西涌派出所新办公区改造一共花了多少钱？")
+    assert a.abstained and "没有写明所问的金额" in a.lead
+
+
+def test_followups_are_resolved_in_the_service(service):
+    first = service.ask("港口分局是怎么整改会议纪要不规范问题的？")
+    history = [Exchange(first.asked, first.scope)]
+    second = service.ask("那横栏分局呢？", history=history)
+    assert second.asked == "横栏分局是怎么整改会议纪要不规范问题的？"
+    assert second.scope == ("中山市公安局横栏分局",) and second.lead.startswith("理解为：")
+    assert all(c.bureau == "中山市公安局横栏分局" for c in second.citations)
+    third = service.ask("第二条具体怎么做的？", history=history)
+    items = [c for c in third.citations if c.role == "measure"]
+    assert len(items) == 1 and items[0].label == "2" and items[0].quote.startswith("二是及时纠正")
+    assert "第 2 项" in third.lead

@@ -1,0 +1,47 @@
+"""What a question asks for: intent and answer type, decided once in the query stage."""
+from __future__ import annotations
+
+import pytest
+
+from qa.query.intent import question_intent, question_type
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("港口分局是怎么整改会议纪要不规范问题的？", "measures"),
+    ("横栏分局针对公务用车管理采取了哪些措施？", "measures"),
+    ("How did the Zhoushan bureau improve its handling of non-police calls?", "measures"),
+    ("What measures did the Gangkou branch take on canteen purchasing?", "measures"),
+    ("横栏分局下一步有什么打算？", "next_steps"),
+    ("港口分局还有哪些问题需要长期整改？", "next_steps"),
+    ("What are the Zhoushan bureau's next steps?", "next_steps"),
+    ("各单位在整改中新建或完善了多少项制度？", "compare"),
+    ("港口分局和横栏分局在涉案财物管理上分别做了什么？", "compare"),
+    ("Which bureaus give an e-mail address for comments?", "compare"),
+    ("开发区分局是由市委哪个巡察组巡察的？", "meta"),
+    ("对舟山市公安局的整改有意见，打什么电话？", "meta"),
+    ("What phone number can the public call about the Henglan branch's rectification?", "meta"),
+    ("港口分局共组织召开了多少次党委会议？", "passages"),
+    ("巡察整改工作", "passages"),
+])
+def test_intent(question, intent):
+    assert question_intent(question) == intent
+
+
+@pytest.mark.parametrize("question,qtype", [
+    ("一共召开了多少次会议？", "figure"),
+    ("巡察组什么时候反馈的？", "date"),
+    ("方案叫什么名字？", "name"),
+    ("港口分局党委书记叫什么名字？", "person"),
+    ("新办公区改造花了多少钱？", "money"),
+    ("How many officers were rotated?", "figure"),
+    ("怎样整改？", None),
+])
+def test_answer_type(question, qtype):
+    assert question_type(question) == qtype
+
+
+def test_prepared_question_carries_intent_and_type(engine):
+    p = engine.retriever.prepare("港口分局共组织召开了多少次党委会议？")
+    assert (p.intent, p.qtype) == ("passages", "figure")
+    p = engine.retriever.prepare("港口分局是怎么整改会议纪要不规范问题的？")
+    assert (p.intent, p.qtype) == ("measures", None)
