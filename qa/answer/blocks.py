@@ -26,9 +26,9 @@ from qa.ingest.problems import Problem
 # problem whose section covers less than BLOCK_MIN_COVERAGE of the question's words is
 # off topic (the last two chosen on the development questions, eval/tuning_answers.md)
 TOP_MARGIN = 0.05
-BLOCK_MARGIN = 0.02
+BLOCK_MARGIN = 0.05
 MAX_BLOCKS = 3
-BLOCK_MIN_COVERAGE = 0.3
+BLOCK_MIN_COVERAGE = 0.2
 
 
 @dataclass
