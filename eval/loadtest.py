@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -232,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--grace", type=float, default=10, help="停止发新请求后，最多再等多少秒")
     ap.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
     ap.add_argument("--corpus", type=Path, default=ROOT / "data" / "notices", help="服务器所用的通报目录")
-    ap.add_argument("--out", type=Path, default=ROOT / "tests" / "artifacts" / "load.json")
+    ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "qa-load.json")
     ap.add_argument("--allow-remote", action="store_true", help="允许非本机地址（默认只测 127.0.0.1）")
     args = ap.parse_args(argv)
     try:

@@ -307,7 +307,7 @@ def precedents(problem: Annotated[str | None, typer.Argument(help="用自己的�
     elif fmt == "csv":
         from qa.render.csv import precedents_csv
 
-        sys.stdout.write(precedents_csv(result))
+        sys.stdout.write(precedents_csv(result, lambda d, o: service.index.notices[d].line_of(o)))
     else:
         from qa.render.terminal import precedents_text
 

@@ -21,6 +21,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+# hypothesis: no example database in the repository, and the same examples on every run
+# (derandomized: a failure is reproducible, the suite deterministic)
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("no-db", database=None, derandomize=True)
+_hypothesis_settings.load_profile("no-db")
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTICES = ROOT / "data" / "notices"
 QUESTIONS = ROOT / "eval" / "questions.jsonl"

@@ -163,7 +163,7 @@ def test_chat_answer_sources_followup_and_feedback(browser, bundled_url, service
     # a follow-up, resolved against the previous question
     p.ask("还有枪支存放呢？")
     last = p.page.locator("#qa-chat .qa-answer").last.inner_text()
-    assert "已结合上一问理解为" in last and "公务用枪" in last
+    assert "理解为" in last and "公务用枪" in last
     assert "第 2 问" in p.page.inner_text("#qa-sources")
     # the app scrolls the chat to the start of the latest question (or, when the answer is
     # shorter than the chat, to the end, with the question in view)
@@ -186,6 +186,24 @@ def test_chat_answer_sources_followup_and_feedback(browser, bundled_url, service
         time.sleep(0.2)
     rows = store.rows()
     assert len(rows) == before + 1 and rows[-1]["rating"] == "useful" and rows[-1]["question"] == "还有枪支存放呢？"
+    assert not p.dialogs and not p.errors
+
+
+def test_measures_list_and_comparison_table(browser, bundled_url, service, artifacts):
+    """A "how was it rectified" answer is a numbered list of every measure under the
+    problem; a question across bureaus is a table with a row per bureau."""
+    p = Page(browser, bundled_url)
+    p.ask("港口分局是怎么整改会议纪要不规范问题的？")
+    last = p.page.locator("#qa-chat .qa-answer").last
+    assert last.locator(".qa-problem").count() == 1 and last.locator("ol.qa-measures li").count() == 3
+    assert "二是及时纠正" in last.inner_text()
+    last.locator(".qa-n", has_text="[3]").first.click()  # scrolls to and highlights its source card
+    p.page.wait_for_selector("#qa-sources .qa-src-flash", timeout=5000)
+    p.ask("各单位在整改中新建或完善了多少项制度？")
+    table = p.page.locator("#qa-chat .qa-answer").last.locator("table.qa-compare")
+    assert table.locator("tbody tr").count() == len(service.index.bureaus)
+    assert "17项" in table.inner_text()
+    p.shot("compare.png", artifacts, readme=True)
     assert not p.dialogs and not p.errors
 
 

@@ -77,8 +77,11 @@ def test_exports(service):
     item = data["bureaus"][0]["items"][0]
     assert {"problem", "doc", "section", "start", "end", "measures"} <= set(item)
     assert {"text", "start", "end"} <= set(item["measures"][0])
-    rows = list(csv.reader(io.StringIO(precedents_csv(result))))
-    assert rows[0][:4] == ["单位", "问题", "措施序号", "措施"] and len(rows) > 2
+    rows = list(csv.reader(io.StringIO(precedents_csv(result, lambda d, o: service.index.notices[d].line_of(o)))))
+    assert rows[0][:7] == ["单位", "问题", "措施序号", "措施", "通报标题", "章节", "行"] and len(rows) > 2
+    first = rows[1]
+    notice = service.index.notices[first[7]]
+    assert first[4] == notice.title and int(first[6]) == notice.line_of(int(first[8]))
     md = precedents_markdown(result)
     assert "## " in md and "问题：" in md
 

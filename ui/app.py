@@ -163,7 +163,7 @@ def start(service: Service, host: str = "127.0.0.1", port: int = 7860, block: bo
     app = build_app(service, **build_kw)
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_MAX)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet, show_error=True,
-               css=widgets.CSS, theme=widgets.theme(), inbrowser=False, share=False)
+               css=widgets.CSS, theme=widgets.theme(), head=widgets.HEAD, inbrowser=False, share=False)
     url = app.local_url
     if block:
         if threading.current_thread() is threading.main_thread():

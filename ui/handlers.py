@@ -22,7 +22,7 @@ from qa.service import Service
 RATING_BY_LABEL = {label: key for key, label in RATINGS.items()}
 # the Chatbot's own feedback buttons: thumbs up / down, and a flag menu entry
 LIKE_OPTIONS = ("Like", "Dislike", "证据有误")
-MODE_LABELS = {"hybrid": "混合（向量 + BM25，RRF 融合）", "dense": "仅向量", "bm25": "仅 BM25"}
+MODE_LABELS = {"hybrid": "混合（向量 0.4 + BM25 0.6，归一化分数加权）", "dense": "仅向量", "bm25": "仅 BM25"}
 
 
 @dataclass
@@ -152,7 +152,7 @@ def precedents(service: Service, problem: str, k_bureaus: int = 5, per_bureau: i
     stamp = f"{datetime.now():%Y%m%d-%H%M%S-%f}"
     csv_path = out_dir / f"precedents-{stamp}.csv"
     md_path = out_dir / f"precedents-{stamp}.md"
-    csv_path.write_text(precedents_csv(result), encoding="utf-8-sig")
+    csv_path.write_text(precedents_csv(result, lambda d, o: service.index.notices[d].line_of(o)), encoding="utf-8-sig")
     md_path.write_text(precedents_markdown(result), encoding="utf-8")
     return page, str(csv_path), str(md_path)
 

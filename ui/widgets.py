@@ -84,6 +84,13 @@ sup.qa-n { font-size: 11px; vertical-align: super; }
 .qa-src-h { font-weight: 650; font-size: 15px; margin-bottom: 8px; }
 .qa-src { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 10px; }
 .qa-src-related { border-style: dashed; }
+.qa-src-flash { outline: 3px solid #f59e0b; outline-offset: 1px; }
+#qa-chat .qa-n { cursor: pointer; }
+.qa-problem .qa-label { font-weight: 650; margin-right: 6px; color: #1e3a8a; }
+.qa-compare td.qa-compare-b { white-space: nowrap; font-weight: 600; vertical-align: top; }
+.qa-quote-cell { margin: 2px 0 !important; white-space: pre-wrap; }
+.qa-item summary { cursor: pointer; }
+.qa-more { color: #64748b; font-size: 12px; margin-left: 4px; }
 .qa-src-top { display: flex; align-items: center; gap: 4px; flex-wrap: wrap; }
 .qa-src-bureau { font-weight: 650; margin-left: 4px; }
 .qa-kind { font-size: 11.5px; color: #475569; background: #f1f5f9; border-radius: 4px; padding: 0 5px; margin-left: 6px; }
@@ -144,6 +151,22 @@ mark.qa-hl { background: #fde68a; color: inherit; padding: 0 1px; border-radius:
 .qa-lvl-5, .qa-lvl-6 { padding-left: 40px; }
 #qa-chat .message { font-size: 15px; }
 """
+
+
+# Clicking an answer's [n] scrolls the sources panel to that quote's card and highlights it.
+HEAD = """<script>
+document.addEventListener('click', (ev) => {
+  const n = ev.target.closest && ev.target.closest('#qa-chat .qa-n');
+  if (!n) return;
+  const label = n.textContent.trim();
+  const mark = [...document.querySelectorAll('#qa-sources .qa-n')].find((x) => x.textContent.trim() === label);
+  const card = mark && mark.closest('.qa-src');
+  if (!card) return;
+  card.scrollIntoView({behavior: 'smooth', block: 'center'});
+  card.classList.add('qa-src-flash');
+  setTimeout(() => card.classList.remove('qa-src-flash'), 1800);
+});
+</script>"""
 
 
 # After an answer arrives: scroll the chat so that the latest question is at the top (the

@@ -30,7 +30,7 @@ META_MARGIN = 0.1  # ... used when their best sentence is this close to the best
 COMPARE_CHUNKS = 3  # retrieved sections per bureau in a comparison
 COMPARE_QUOTES = 2  # sentences per bureau in a comparison
 # a bureau's row says 未提及 unless its best passages cover this share of the question's
-# words (chosen on the development questions, eval/tuning.md)
+# words (chosen on the development questions, eval/tuning_answers.md)
 COMPARE_MIN_COVERAGE = 0.45
 # ... and for a figure, date or name, a sentence stating one that covers this share
 COMPARE_TYPED_COVERAGE = 0.3

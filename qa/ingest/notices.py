@@ -23,7 +23,7 @@ class Notice:
 
     @property
     def title(self) -> str:
-        return self.meta.title or f"{self.meta.bureau_label}巡察整改情况通报（{self.doc}，原文无标题）"
+        return self.meta.title or f"{self.meta.bureau_label}巡察整改情况通报（原文无标题）"
 
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset."""

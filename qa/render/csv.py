@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from qa.answer.precedents import PrecedentResult
 
-PRECEDENT_COLUMNS = ("单位", "问题", "措施序号", "措施", "文件", "章节", "起", "止")
+PRECEDENT_COLUMNS = ("单位", "问题", "措施序号", "措施", "通报标题", "章节", "行", "文件", "起", "止")
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence]) -> str:
@@ -24,14 +24,17 @@ def _table(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     return buf.getvalue()
 
 
-def precedents_csv(result: PrecedentResult) -> str:
-    """A row per measure (a problem without measures: one row with its own span)."""
+def precedents_csv(result: PrecedentResult, line_of: Callable[[str, int], int] | None = None) -> str:
+    """A row per measure (a problem without measures: one row with its own span), with
+    the notice's title and the measure's line (``line_of(doc, offset)``; without it, the
+    problem's line)."""
     def rows():
         for b in result.bureaus:
             for item in b.items:
                 measures = [(m.text, m.start, m.end) for m in item.measures] or [("", item.start, item.end)]
                 for j, (text, start, end) in enumerate(measures, start=1):
-                    yield [b.bureau, item.problem.text, j, text, item.doc, " › ".join(item.section), start, end]
+                    yield [b.bureau, item.problem.text, j, text, item.title, " › ".join(item.section),
+                           line_of(item.doc, start) if line_of else item.line, item.doc, start, end]
     return _table(PRECEDENT_COLUMNS, rows())
 
 
