@@ -236,7 +236,7 @@ def _history(service, path: Path) -> list:
 @app.command()
 def chat(bureau: BureauOpt = None, kind: KindOpt = None,
          corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
-    """对话问答：逐行读入问题（键盘或管道），追问按上文理解（“那横栏分局呢？”“第二条具体怎么做的？”）。
+    r"""对话问答：逐行读入问题（键盘或管道），追问按上文理解（“那横栏分局呢？”“第二条具体怎么做的？”）。
 
     例：qa chat；printf '港口分局怎样整改会议纪要问题？\n那横栏分局呢？\n' | qa chat
     """
@@ -317,7 +317,6 @@ def precedents(problem: Annotated[str | None, typer.Argument(help="用自己的�
 @app.command()
 def notices(as_json: JsonOpt = False, corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
     """列出已索引的通报及其元数据（单位、巡察组、日期、章节数）。"""
-
     service = _service(corpus, index, quiet=as_json)
     rows = service.notice_list()
     if as_json:

@@ -32,7 +32,7 @@ from qa.query.retrieval import Hit, QueryError, Retriever, check_query
 
 
 def _stderr(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    print(msg, file=sys.stderr, flush=True)  # noqa: T201 - the default progress log is the console
 
 
 class Service:

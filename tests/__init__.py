@@ -1,0 +1,1 @@
+"""The test suite (pytest); shared fixtures are in conftest.py."""

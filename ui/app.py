@@ -32,7 +32,10 @@ QUEUE_MAX = 256  # waiting events beyond this are refused with a "queue full" me
 ENGINE = "engine"  # concurrency group of every event that uses the engine
 
 
-def build_app(service: Service, feedback: FeedbackStore | None = None, export_dir: Path | None = None) -> gr.Blocks:
+# C901: the nested event handlers, a few lines each, count toward build_app; they share its
+# service, store and widgets, and each is wired next to its definition.
+def build_app(service: Service, feedback: FeedbackStore | None = None,  # noqa: C901
+              export_dir: Path | None = None) -> gr.Blocks:
     """The Gradio app over ``service``. Feedback goes to ``<data_dir>/feedback.sqlite3``
     unless another store is given; exported files are written to ``export_dir``."""
     store = feedback or FeedbackStore.for_settings(service.settings)
@@ -48,14 +51,14 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
         def on_ask(question, state, bureaus, kinds):
             q = (question or "").strip()
             if not q:
-                gr.Warning("请输入问题")
+                gr.Warning("请输入问题", title="提示")
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 return
             yield (handlers.chat_messages(state, pending=q), "", html.busy("正在检索……"), gr.skip(), gr.skip())
             try:
                 new = handlers.ask(service, q, state, bureaus, kinds)
             except QueryError as exc:
-                gr.Warning(str(exc))
+                gr.Warning(str(exc), title="提示")
                 yield handlers.chat_messages(state), q, handlers.sources(service, state), state, gr.skip()
                 return
             yield (handlers.chat_messages(new), "", handlers.sources(service, new), new,
@@ -83,9 +86,11 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
 
         def on_like(state, comment, evt: gr.LikeData):
             try:
-                return handlers.like_feedback(store, state, evt.index, evt.liked, comment)
+                status = handlers.like_feedback(store, state, evt.index, evt.liked, comment)
+                gr.Info(status, title="反馈", duration=4)  # a confirmation where the button was clicked
+                return status
             except FeedbackError as exc:
-                gr.Warning(str(exc))
+                gr.Warning(str(exc), title="提示")
                 return gr.skip()
 
         w.chatbot.like(on_like, [turns, w.fb_comment], [w.fb_status], api_visibility="private")
@@ -94,7 +99,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
             try:
                 status = handlers.submit_feedback(store, state, target, rating, comment)
             except FeedbackError as exc:
-                gr.Warning(str(exc))
+                gr.Warning(str(exc), title="提示")
                 return gr.skip(), gr.skip()
             return status, ""
 
@@ -111,7 +116,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
             try:
                 page, csv_path, md_path = handlers.precedents(service, problem, k_bureaus, per_bureau, exports)
             except QueryError as exc:
-                gr.Warning(str(exc))
+                gr.Warning(str(exc), title="提示")
                 return html.message(str(exc), "error"), gr.update(visible=False), gr.update(visible=False)
             return (page, gr.update(value=csv_path, visible=csv_path is not None),
                     gr.update(value=md_path, visible=md_path is not None))
@@ -126,7 +131,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
             try:
                 return handlers.retrieval_test(service, query, k, mode, bureaus, kinds)
             except QueryError as exc:
-                gr.Warning(str(exc))
+                gr.Warning(str(exc), title="提示")
                 return html.message(str(exc), "error")
 
         s_in = [w.s_query, w.s_k, w.s_mode, w.s_bureaus, w.s_kinds]
@@ -148,7 +153,7 @@ def build_app(service: Service, feedback: FeedbackStore | None = None, export_di
             try:
                 return handlers.ask_json(service, question, bureaus, kinds)
             except QueryError as exc:
-                raise gr.Error(str(exc)) from None
+                raise gr.Error(str(exc), title="错误") from None
 
         gr.api(ask_json, api_name="ask_json", **engine_ev)
     return demo

@@ -84,6 +84,7 @@ sup.qa-n { font-size: 11px; vertical-align: super; }
 .qa-src-h { font-weight: 650; font-size: 15px; margin-bottom: 8px; }
 .qa-src { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 10px; }
 .qa-src-related { border-style: dashed; }
+footer { display: none !important; }  /* Gradio's own footer is English ("Use via API", "Built with Gradio") */
 .qa-src-flash { outline: 3px solid #f59e0b; outline-offset: 1px; }
 #qa-chat .qa-n { cursor: pointer; }
 .qa-problem .qa-label { font-weight: 650; margin-right: 6px; color: #1e3a8a; }

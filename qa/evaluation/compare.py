@@ -32,7 +32,8 @@ def compare_runs(a: dict, b: dict) -> str:
     for name in names:
         oa, ob = a["retrievers"][name]["overall"], b["retrievers"][name]["overall"]
         out.append(f"## {name}: R@5 {oa['R@5']:.3f} → {ob['R@5']:.3f}，MRR@10 {oa['MRR@10']:.3f} → {ob['MRR@10']:.3f}")
-        better, worse = [], []
+        better: list[str] = []
+        worse: list[str] = []
         for qid in sorted(set(rows_a) & set(rows_b)):
             sa, sb = _score(rows_a[qid], name), _score(rows_b[qid], name)
             if sa is None or sb is None or sa == sb:
@@ -70,7 +71,8 @@ def _compare_answers(a: dict, b: dict, rows_a: dict, rows_b: dict) -> list[str]:
            f"{fmt(oa['quote_precision'])} → {fmt(ob['quote_precision'])}，abstained correctly "
            f"{oa['abstained_correctly']} → {ob['abstained_correctly']}，false abstentions "
            f"{oa['false_abstentions']} → {ob['false_abstentions']}"]
-    better, worse = [], []
+    better: list[str] = []
+    worse: list[str] = []
     for qid in sorted(set(rows_a) & set(rows_b)):
         sa, sb = _answer_score(rows_a[qid]), _answer_score(rows_b[qid])
         if sa is None or sb is None or sa == sb:

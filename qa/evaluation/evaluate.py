@@ -34,7 +34,7 @@ def evaluate(service: Service, questions_path: Path, retrievers: tuple[str, ...]
     }
     for mode in retrievers:
         def search(q: str, mode=mode) -> list[Passage]:
-            return [Passage(h.chunk.doc, h.chunk.start, h.chunk.end) for h in service.retriever.search(q, k=k, mode=mode)]
+            return [Passage(h.chunk.doc, h.chunk.start, h.chunk.end) for h in service.search(q, k=k, mode=mode)]
         run = run_retriever(questions, search, chunk_passages)
         result["retrievers"][mode] = score_run(questions, run, bureau_of, k)
     if baseline:

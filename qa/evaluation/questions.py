@@ -77,60 +77,73 @@ def check_questions(path: Path, texts: dict[str, str]) -> list[str]:
         if not isinstance(obj, dict):
             problems.append(f"{where}：应为 JSON 对象")
             continue
-        missing = [f for f in FIELDS if f not in obj]
-        if missing:
-            problems.append(f"{where}：缺少字段 {', '.join(missing)}")
-        extra = sorted(set(obj) - set(FIELDS) - set(OPTIONAL))
-        if extra:
-            problems.append(f"{where}：未知字段 {', '.join(extra)}")
-        qid = obj.get("id")
-        if not isinstance(qid, str) or not qid.strip():
-            problems.append(f"{where}：id 应为非空字符串")
-        elif qid in ids:
-            problems.append(f"{where}：id {qid} 与第 {ids[qid]} 行重复")
-        else:
-            ids[qid] = lineno
-        if "question" in obj and (not isinstance(obj["question"], str) or not obj["question"].strip()):
-            problems.append(f"{where}：question 应为非空字符串")
-        if "lang" in obj and obj["lang"] not in LANGS:
-            problems.append(f"{where}：lang 应为 {'/'.join(LANGS)} 之一，而不是 {obj['lang']!r}")
-        if "kind" in obj and obj["kind"] not in KINDS:
-            problems.append(f"{where}：kind 应为 {'/'.join(KINDS)} 之一，而不是 {obj['kind']!r}")
-        if "answer" in obj and not isinstance(obj["answer"], str):
-            problems.append(f"{where}：answer 应为字符串")
-        if "split" in obj and obj["split"] not in SPLITS:
-            problems.append(f"{where}：split 应为 {'/'.join(SPLITS)} 之一，而不是 {obj['split']!r}")
+        problems += _check_fields(obj, where, lineno, ids)
         problems += _check_optional(obj, where, texts)
-        gold = obj.get("gold")
-        if "gold" not in obj:
-            continue
-        if not isinstance(gold, list):
-            problems.append(f"{where}：gold 应为列表")
-            continue
-        if obj.get("kind") == "none" and gold:
-            problems.append(f"{where}：kind 为 none（无答案）的问题，gold 应为空列表")
-        if obj.get("kind") in KINDS and obj.get("kind") != "none" and not gold:
-            problems.append(f"{where}：gold 为空，但 kind 不是 none")
-        for j, g in enumerate(gold, start=1):
-            gw = f"{where} gold 第 {j} 项"
-            if not isinstance(g, dict) or set(g) != {"doc", "quote"}:
-                problems.append(f"{gw}：应为 {{\"doc\": …, \"quote\": …}}")
-                continue
-            doc, quote = g["doc"], g["quote"]
-            if not isinstance(quote, str) or not quote.strip():
-                problems.append(f"{gw}：quote 应为非空字符串")
-                continue
-            if doc not in texts:
-                problems.append(f"{gw}：文档 {doc!r} 不在语料中（可用：{', '.join(sorted(texts))}）")
-                continue
-            count = texts[doc].count(quote)
-            if count == 0:
-                problems.append(f"{gw}：引文“{quote}”在 {doc} 中找不到（须与原文逐字一致）")
-            elif count > 1:
-                problems.append(f"{gw}：引文“{quote}”在 {doc} 中出现 {count} 次，请加长使其唯一")
+        if "gold" in obj:
+            problems += _check_gold(obj, where, texts)
     if n == 0:
         problems.append(f"{path.name} 中没有问题")
     return problems
+
+
+def _check_fields(obj: dict, where: str, lineno: int, ids: dict[str, int]) -> list[str]:
+    """The required fields and their values; records the line of a new ``id`` in ``ids``."""
+    out = []
+    missing = [f for f in FIELDS if f not in obj]
+    if missing:
+        out.append(f"{where}：缺少字段 {', '.join(missing)}")
+    extra = sorted(set(obj) - set(FIELDS) - set(OPTIONAL))
+    if extra:
+        out.append(f"{where}：未知字段 {', '.join(extra)}")
+    qid = obj.get("id")
+    if not isinstance(qid, str) or not qid.strip():
+        out.append(f"{where}：id 应为非空字符串")
+    elif qid in ids:
+        out.append(f"{where}：id {qid} 与第 {ids[qid]} 行重复")
+    else:
+        ids[qid] = lineno
+    if "question" in obj and (not isinstance(obj["question"], str) or not obj["question"].strip()):
+        out.append(f"{where}：question 应为非空字符串")
+    if "lang" in obj and obj["lang"] not in LANGS:
+        out.append(f"{where}：lang 应为 {'/'.join(LANGS)} 之一，而不是 {obj['lang']!r}")
+    if "kind" in obj and obj["kind"] not in KINDS:
+        out.append(f"{where}：kind 应为 {'/'.join(KINDS)} 之一，而不是 {obj['kind']!r}")
+    if "answer" in obj and not isinstance(obj["answer"], str):
+        out.append(f"{where}：answer 应为字符串")
+    if "split" in obj and obj["split"] not in SPLITS:
+        out.append(f"{where}：split 应为 {'/'.join(SPLITS)} 之一，而不是 {obj['split']!r}")
+    return out
+
+
+def _check_gold(obj: dict, where: str, texts: dict[str, str]) -> list[str]:
+    """The ``gold`` list: its agreement with ``kind``, and each item a quote found exactly
+    once in its document."""
+    gold = obj["gold"]
+    if not isinstance(gold, list):
+        return [f"{where}：gold 应为列表"]
+    out = []
+    if obj.get("kind") == "none" and gold:
+        out.append(f"{where}：kind 为 none（无答案）的问题，gold 应为空列表")
+    if obj.get("kind") in KINDS and obj.get("kind") != "none" and not gold:
+        out.append(f"{where}：gold 为空，但 kind 不是 none")
+    for j, g in enumerate(gold, start=1):
+        gw = f"{where} gold 第 {j} 项"
+        if not isinstance(g, dict) or set(g) != {"doc", "quote"}:
+            out.append(f"{gw}：应为 {{\"doc\": …, \"quote\": …}}")
+            continue
+        doc, quote = g["doc"], g["quote"]
+        if not isinstance(quote, str) or not quote.strip():
+            out.append(f"{gw}：quote 应为非空字符串")
+            continue
+        if doc not in texts:
+            out.append(f"{gw}：文档 {doc!r} 不在语料中（可用：{', '.join(sorted(texts))}）")
+            continue
+        count = texts[doc].count(quote)
+        if count == 0:
+            out.append(f"{gw}：引文“{quote}”在 {doc} 中找不到（须与原文逐字一致）")
+        elif count > 1:
+            out.append(f"{gw}：引文“{quote}”在 {doc} 中出现 {count} 次，请加长使其唯一")
+    return out
 
 
 def _check_optional(obj: dict, where: str, texts: dict[str, str]) -> list[str]:

@@ -55,7 +55,7 @@ def read_jsonl(path: Path) -> list:
 
 
 def corpus_state(corpus_dir: Path) -> dict[str, dict]:
-    """doc -> {size, mtime} for a quick staleness check (hashes only when these differ)."""
+    """Per document, doc -> {size, mtime}, for a quick staleness check (hashes only when these differ)."""
     out = {}
     for p in scan_corpus(corpus_dir):
         st = p.stat()

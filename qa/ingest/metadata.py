@@ -117,7 +117,9 @@ def infer_meta(text: str, sections: list[Section]) -> NoticeMeta:
     period_year = None
     if m:
         meta.inspection_period = m.group(0)
-        period_year = DATE_RE.match(m.group(1)).group(1)
+        start = DATE_RE.match(m.group(1))
+        assert start is not None  # PERIOD_RE's first group is a full DATE_RE date
+        period_year = start.group(1)
     meta.feedback_date = _feedback_date(intro, period_year)
     for line in reversed(closing_text.splitlines()):
         m = FULL_DATE_LINE_RE.match(line)

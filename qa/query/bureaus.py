@@ -23,7 +23,7 @@ ANONYMISED_WORDS = ("匿名", "隐去", "未具名")
 
 
 def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
-    """alias (normalised) -> (bureau labels, names a city only). Aliases: the full name,
+    """Map alias (normalised) -> (bureau labels, names a city only). Aliases: the full name,
     the sub-bureau name (港口分局, 港口), its short form (开发区分局), and the city."""
     out: dict[str, set[str]] = defaultdict(set)
     by_city: dict[str, set[str]] = defaultdict(set)

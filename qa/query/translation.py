@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from pathlib import Path
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -49,7 +50,7 @@ def _phrases(gloss: str) -> list[str]:
     return out
 
 
-def build_table(vocab: set[str], names: set[str] = frozenset(), path: Path | None = None) -> dict:
+def build_table(vocab: set[str], names: Collection[str] = frozenset(), path: Path | None = None) -> dict:
     """{"en": {phrase: [zh words]}, "pinyin": {syllables: [zh words]}} over corpus words;
     ``names`` (words of bureau and city names) are also reachable by their pinyin."""
     path = path or cedict_path()
@@ -79,7 +80,8 @@ def build_table(vocab: set[str], names: set[str] = frozenset(), path: Path | Non
     for name in names:  # 横栏 -> henglan, from the readings of its characters
         if len(name) >= 2 and all(ch in char_py for ch in name):
             py["".join(char_py[ch] for ch in name)].add(name)
-    table_en = {k: sorted(([w, pos] for w, pos in v.items()), key=lambda x: (x[1], -len(x[0]))) for k, v in en.items()}
+    table_en = {k: [[w, pos] for w, pos in sorted(v.items(), key=lambda wp: (wp[1], -len(wp[0])))]
+                for k, v in en.items()}
     return {"en": table_en, "pinyin": {k: sorted(v) for k, v in py.items()}}
 
 

@@ -9,7 +9,7 @@ by suffix from :data:`READERS`; today plain text and Markdown
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from qa.ingest.readers.text import TextReader
 from qa.ingest.source import NoticeError, SourceText
@@ -17,6 +17,7 @@ from qa.ingest.source import NoticeError, SourceText
 MAX_BYTES = 20 * 1024 * 1024
 
 
+@runtime_checkable
 class DocumentReader(Protocol):
     suffixes: tuple[str, ...]
 

