@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: run test setup browser eval bench tune clean
+.PHONY: run test lint setup browser eval bench tune clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ run: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check qa ui eval tests
+	$(BIN)/mypy qa
 
 eval: $(STAMP)
 	$(BIN)/qa eval --report eval/report

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -26,7 +26,7 @@ class UserError(Exception):
     """Printed as a message, exit code 2."""
 
 
-def _fail(msg: str, code: int = 2) -> None:
+def _fail(msg: str, code: int = 2) -> NoReturn:
     print(f"错误：{msg}", file=sys.stderr)
     raise typer.Exit(code)
 
@@ -71,7 +71,7 @@ def _read_batch(path: Path) -> list[tuple[int, dict | None, str | None]]:
         _fail(f"{path} 是目录，不是文件")
     except UnicodeDecodeError:
         _fail(f"{path} 不是 UTF-8 文本")
-    out = []
+    out: list[tuple[int, dict | None, str | None]] = []
     for i, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
             continue
@@ -95,6 +95,7 @@ def _run_batch(path: Path, fn) -> None:
     for lineno, obj, err in _read_batch(path):
         qid = (obj or {}).get("id", f"line-{lineno}")
         if err is None:
+            assert obj is not None  # a line without an error has its object
             try:
                 result = fn(str(obj["question"]) if obj["question"] is not None else "")
                 print(json.dumps({"id": qid, **result}, ensure_ascii=False), flush=True)

@@ -92,6 +92,7 @@ class FeedbackStore:
             with con:
                 cur = con.execute("INSERT INTO feedback (created_at, rating, comment, question, asked, abstained, "
                                   "bureaus, kinds, citations, answer) VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+            assert cur.lastrowid is not None  # set by the INSERT
             return int(cur.lastrowid)
         finally:
             con.close()

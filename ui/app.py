@@ -170,6 +170,7 @@ def start(service: Service, host: str = "127.0.0.1", port: int = 7860, block: bo
     app.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet, show_error=True,
                css=widgets.CSS, theme=widgets.theme(), head=widgets.HEAD, inbrowser=False, share=False)
     url = app.local_url
+    assert url is not None  # set by launch
     if block:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl+C

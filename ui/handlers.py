@@ -65,6 +65,7 @@ def chat_messages(turns: list[Turn] | None, pending: str | None = None) -> list[
     // 2 is the turn index); ``pending`` adds the question being answered, with a busy note."""
     msgs: list[dict] = []
     for t in turns or []:
+        assert t.answer is not None  # a turn is stored with its answer (ask)
         msgs.append({"role": "user", "content": html.user_html(t.question)})
         msgs.append({"role": "assistant", "content": html.answer_html(t.answer, t.question, t.scope)})
     if pending is not None:
@@ -87,6 +88,7 @@ def sources(service: Service, turns: list[Turn] | None, index: int | None = None
         return html.sources_placeholder()
     i = len(turns) - 1 if index is None else max(0, min(int(index), len(turns) - 1))
     t = turns[i]
+    assert t.answer is not None  # a turn is stored with its answer (ask)
     return html.sources_html(t.answer, service.notice, f"来源 · 第 {i + 1} 问：{t.question}")
 
 
@@ -113,6 +115,7 @@ def submit_feedback(store: FeedbackStore, turns: list[Turn] | None, index, ratin
     if key not in RATINGS:
         raise FeedbackError("请选择评价：有用 / 没用 / 证据有误")
     t = turns[i]
+    assert t.answer is not None  # a turn is stored with its answer (ask)
     fid = store.add(key, question=t.question, asked=t.asked, answer=t.answer.to_dict(), comment=comment or "",
                     bureaus=t.bureaus or t.scope, kinds=t.kinds)
     return f"已记录对第 {i + 1} 问的反馈“{RATINGS[key]}”（编号 {fid}），谢谢！"

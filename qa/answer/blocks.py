@@ -138,7 +138,7 @@ def items_block(index: LoadedIndex, doc: str, question: str,
             break
     else:
         return None
-    quotes = []
+    quotes: list[Quote] = []
     for sec in leaves:
         row = next((r for r in unit_rows.get((doc, sec.idx), [])), None)
         if row is None:  # a section inside a bigger unit: the unit's first chunk

@@ -365,6 +365,7 @@ def narrow_to_item(answer: Answer, n: int) -> Answer:
     if item is None:
         answer.notes.append(f"上一个回答没有第 {n} 项，以下是完整回答。")
         return answer
+    assert block is not None  # item is one of the block's citations
     keep = [c for c in cites if c.role == "problem"] + [item]
     for i, c in enumerate(keep, start=1):
         c.n = i

@@ -107,7 +107,8 @@ class Scorer:
     def confidence(self, prepared: PreparedQuery, hits: list[Hit], cands: list[Candidate]) -> Confidence:
         dense = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
         if prepared.lang == "en":
-            coverage = max((self.group_coverage(prepared.groups, h.chunk.text) for h in hits), default=None)
+            covs = [c for c in (self.group_coverage(prepared.groups, h.chunk.text) for h in hits) if c is not None]
+            coverage = max(covs, default=None)
         else:
             qtoks = set(tokenize(prepared.coverage_text))
             covs = [c for c in (self.coverage(qtoks, h.chunk.text) for h in hits) if c is not None]

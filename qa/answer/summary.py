@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, Citation
 from qa.answer.verify import QuoteError, check_quote
 from qa.config import PROJECT_ROOT, LLMSettings
 from qa.index.store import LoadedIndex
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 PROMPTS = PROJECT_ROOT / "prompts"
 MAX_REPLY_CHARS = 4000
@@ -35,7 +39,7 @@ def load_prompt(name: str) -> str:
     return (PROMPTS / f"{name}.md").read_text(encoding="utf-8")
 
 
-def build_messages(question: str, citations: list[Citation]) -> list[dict]:
+def build_messages(question: str, citations: list[Citation]) -> list[ChatCompletionMessageParam]:
     passages = "\n\n".join(f"[{c.n}] 单位：{c.bureau}\n章节：{' › '.join(c.section)}\n原文：{c.quote}"
                              for c in citations)
     user = load_prompt("summary_user").format(question=question, passages=passages)

@@ -109,6 +109,7 @@ def calibrate(questions: list[Question], confs: dict[str, Confidence], forced: d
             key = (f["abstained_correctly"] - f["false_abstentions"], -f["false_abstentions"], -cov, -d)
             if best_key is None or key > best_key:
                 best, best_key = f, key
+    assert best is not None  # both grids have values (dense_grid holds 0.0)
     curve = [abstention_figures(questions, confs, forced, best["min_dense"], cov) for cov in COVERAGE_GRID]
     return {"selected": best,
             "coverage_curve": [{k: f[k] for k in ("min_coverage", "missed_abstentions", "false_abstentions")}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from qa.evaluation.baseline import build_baseline
 from qa.evaluation.metrics import Passage
@@ -58,9 +59,8 @@ def evaluate(service: Service, questions_path: Path, retrievers: tuple[str, ...]
 def _per_question(questions: list[Question], result: dict) -> list[dict]:
     rows = []
     for q in questions:
-        row = {"id": q.id, "kind": q.kind, "lang": q.lang, "split": q.split, "question": q.question,
-               "gold": len(q.gold),
-               "retrievers": {}}
+        row: dict[str, Any] = {"id": q.id, "kind": q.kind, "lang": q.lang, "split": q.split,
+                               "question": q.question, "gold": len(q.gold), "retrievers": {}}
         for name, r in result["retrievers"].items():
             if q.id in r["per_question"]:
                 row["retrievers"][name] = r["per_question"][q.id]

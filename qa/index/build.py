@@ -329,7 +329,7 @@ def _rebuild(settings: Settings, embedder: Embedder, p: Plan, progress: bool, re
             else:
                 parts.append((prev_bm25, d.rows))
         elif parts and isinstance(parts[-1], list):
-            parts[-1] = parts[-1] + d.tokens
+            parts[-1] = parts[-1] + (d.tokens or [])
         else:
             parts.append(list(d.tokens or []))
     write_build(settings, embedder, list(docs.values()), bm25.assemble(parts), p.files, rejected, report,

@@ -21,6 +21,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -174,7 +175,7 @@ def assemble(parts: list[tuple[BM25Index, np.ndarray] | list[list[str]]]) -> BM2
             keep = np.asarray(keep, dtype=np.int64)
             rows, terms, tf = _entries(index)
             if index is not base:  # other vocabularies: map by token
-                names = [None] * len(index.vocab)
+                names = [""] * len(index.vocab)  # every slot is set: the columns are 0..len-1
                 for tok, i in index.vocab.items():
                     names[i] = tok
                 remap = np.array([vocab.setdefault(tok, len(vocab)) for tok in names], dtype=np.int64)
@@ -235,7 +236,7 @@ def save(index: BM25Index, path: Path) -> None:
 
 
 def load(path: Path, mmap: bool = True) -> BM25Index:
-    mode = "r" if mmap else None
+    mode: Literal["r"] | None = "r" if mmap else None
     params = json.loads((path / PARAMS).read_text(encoding="utf-8"))
     if (params.get("method"), params.get("k1"), params.get("b")) != (METHOD, K1, B):
         raise ValueError(f"BM25 parameters {params} differ from this program's ({METHOD}, k1={K1}, b={B})")
