@@ -30,7 +30,8 @@ lint: $(STAMP)
 	$(BIN)/mypy qa
 
 eval: $(STAMP)
-	$(BIN)/qa eval --report eval/report
+	$(BIN)/qa eval --split test --report eval/report/test
+	$(BIN)/qa eval --split dev --report eval/report/dev
 
 bench: $(STAMP)
 	$(BIN)/python eval/bench.py
