@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import heading_only
-from qa.query.intent import question_type  # noqa: F401 (re-exported for callers)
 from qa.query.retrieval import Hit, PreparedQuery
-from qa.text import tokenize
+from qa.text import Tokenizer, tokenize
 
 HAS_TYPE = {
     "person": re.compile(r"(?!习近平)[\u4e00-\u9fff]{2,3}同志(?!为核心)"),
@@ -51,6 +51,13 @@ def states_type(qtype: str, sentence: str, question: str) -> bool:
     return bool(HAS_TYPE[qtype].search(sentence))
 
 
+@lru_cache(maxsize=65536)
+def _token_set(tokenizer: Tokenizer, text: str) -> frozenset[str]:
+    """The tokens of a sentence or passage, computed once per text (sentences are scored
+    again and again: for every question that retrieves their section)."""
+    return frozenset(tokenizer(text))
+
+
 @dataclass
 class Candidate:
     hit_rank: int
@@ -80,12 +87,29 @@ class Confidence:
 
 
 class Scorer:
-    def __init__(self, index: LoadedIndex):
+    def __init__(self, index: LoadedIndex, tokenizer: Tokenizer = tokenize):
         self.index = index
+        self.tokenize = tokenizer
         self.unit_rows: dict[tuple[str, int], list[int]] = {}
         for i, c in enumerate(index.chunks):
             self.unit_rows.setdefault((c.doc, c.section_idx), []).append(i)
         self._max_idf = max(index.idf.values(), default=1.0)
+        # per chunk row, its heading lines and their roles (derived once, not per question)
+        self._headings: dict[int, list[tuple[int, int, bool, bool]]] = {}
+
+    def _tokens(self, text: str) -> frozenset[str]:
+        return _token_set(self.tokenize, text)
+
+    def headings(self, row: int) -> list[tuple[int, int, bool, bool]]:
+        """(start, heading end, bare, has children) of the headings that start in chunk ``row``."""
+        out = self._headings.get(row)
+        if out is None:
+            chunk = self.index.chunks[row]
+            notice = self.index.notices[chunk.doc]
+            out = [(x.start, x.heading_end, heading_only(x, notice.text), bool(x.children)) for x in notice.sections
+                   if chunk.start <= x.start < chunk.end and x.heading_end > x.start]
+            self._headings[row] = out
+        return out
 
     def idf(self, token: str) -> float:
         return self.index.idf.get(token, self._max_idf)
@@ -94,14 +118,14 @@ class Scorer:
         total = sum(self.idf(t) for t in qtoks)
         if not total:
             return None
-        return sum(self.idf(t) for t in qtoks & set(tokenize(text))) / total
+        return sum(self.idf(t) for t in qtoks & self._tokens(text)) / total
 
     def question_coverage(self, prepared: PreparedQuery):
         """A function: text -> the share of the question's words it contains (None when
         the question has no such words)."""
         if prepared.lang == "en":
             return lambda text: self.group_coverage(prepared.groups, text)
-        qtoks = set(tokenize(prepared.coverage_text))
+        qtoks = set(self._tokens(prepared.coverage_text))
         return lambda text: self.coverage(qtoks, text)
 
     def confidence(self, prepared: PreparedQuery, hits: list[Hit], cands: list[Candidate]) -> Confidence:
@@ -110,7 +134,7 @@ class Scorer:
             covs = [c for c in (self.group_coverage(prepared.groups, h.chunk.text) for h in hits) if c is not None]
             coverage = max(covs, default=None)
         else:
-            qtoks = set(tokenize(prepared.coverage_text))
+            qtoks = set(self._tokens(prepared.coverage_text))
             covs = [c for c in (self.coverage(qtoks, h.chunk.text) for h in hits) if c is not None]
             coverage = max(covs, default=None)
         qtype = prepared.qtype
@@ -118,7 +142,7 @@ class Scorer:
         if qtype:
             # the best sentence that states a figure, date or name: how much of the question it covers
             best = sorted(cands, key=lambda c: -c.score)[:TYPE_WINDOW]
-            qtoks = set(tokenize(prepared.coverage_text))
+            qtoks = set(self._tokens(prepared.coverage_text))
             covs = []
             for c in best:
                 sentence = self.index.notices[self.index.chunks[c.row].doc].text[c.start:c.end]
@@ -138,7 +162,7 @@ class Scorer:
         prove little about whether the notices answer the question)."""
         if not groups:
             return None
-        toks = set(tokenize(text))
+        toks = self._tokens(text)
         total = found = 0.0
         for word, terms in groups:
             if word.replace(".", "").isdigit() and not numbers:
@@ -155,7 +179,7 @@ class Scorer:
         split into several chunks: all of them count), scored; ``qvec`` may hold several
         query vectors (rows), a sentence takes its best similarity. With ``headings`` the
         headings (the problems as the notices state them) count fully too."""
-        qtoks = set(tokenize(prepared.coverage_text))
+        qtoks = set(self._tokens(prepared.coverage_text))
         weight = sum(self.idf(t) for t in qtoks)
         qtype = prepared.qtype
         qmat = np.atleast_2d(qvec).T
@@ -180,14 +204,9 @@ class Scorer:
         # heading lines in this chunk: a container's bare heading (（一）聚焦…方面) is no
         # evidence; a leaf that is one line (003's "(4)…共检查接处警登记簿365本") is content;
         # the heading of a section with body text ranks a little lower
-        headings = []
-        for x in notice.sections:
-            if chunk.start <= x.start < chunk.end and x.heading_end > x.start:
-                bare = heading_only(x, text)
-                role = "skip" if bare and x.children else ("content" if bare else "heading")
-                if with_headings:
-                    role = "content"
-                headings.append((x.start, x.heading_end, role))
+        headings = [(hs, he, "content" if with_headings else
+                     ("skip" if bare and children else ("content" if bare else "heading")))
+                    for hs, he, bare, children in self.headings(row)]
         out = []
         for j, ((s, e), c) in enumerate(zip(spans.tolist(), cos.tolist())):
             inside = [role for hs, he, role in headings if hs <= s and e <= he + 1]
@@ -198,7 +217,7 @@ class Scorer:
             if prepared.lang == "en":
                 lex = self.group_coverage(prepared.groups, sentence, numbers=True) or 0.0
             elif weight > 0:
-                lex = sum(self.idf(t) for t in qtoks & set(tokenize(sentence))) / weight
+                lex = sum(self.idf(t) for t in qtoks & self._tokens(sentence)) / weight
             score = c + LEXICAL_WEIGHT * lex
             if inside and inside[0] == "heading":
                 score -= HEADING_PENALTY
