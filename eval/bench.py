@@ -396,7 +396,6 @@ def bench_incremental(cases: list[tuple[str, object]], work: Path, embedder) -> 
         out[label] = {"notices_before": rep.notices - 1, "chunks_before": rep.chunks - r.chunks,
                       "appended": rep.appended, "total_s": wall,
                       "stages": {k: v for k, v in rep.timings.items() if k != "total"},
-                      "index_parts": rep.index_parts,
                       "index_bytes": du(rep.path)}
         # back to the index without it (the full path: a notice was removed)
         build_index(settings, embedder, progress=False)
@@ -781,10 +780,6 @@ def to_markdown(r: dict) -> str:
                          f"{fmt(s.get('chunk'), 3)} | {fmt(s.get('embed'), 3)} | {fmt(s.get('index'), 3)} | "
                          f"{v['index_bytes'] / 2**20:,.1f} MiB |")
         lines.append("")
-        for k, v in inc.items():
-            if k != "new_notice" and v.get("index_parts"):
-                lines.append(f"Index write at {k}: " + ", ".join(
-                    f"{part.replace('_', ' ')} {sec:.3f} s" for part, sec in v["index_parts"].items()) + ".")
         if r.get("bm25_rebuild"):
             lines.append("")
             for k, v in r["bm25_rebuild"].items():

@@ -22,6 +22,7 @@ def eval_answers(service, engine):
     return [(q, service.ask(q.question)) for q in questions]
 
 
+@pytest.mark.timeout(1500)  # the first test also builds the index and answers the test part
 def test_every_quote_of_every_eval_question_is_verbatim(eval_answers, bundled_settings):
     sources = {p.name: p.read_text(encoding="utf-8") for p in bundled_settings.corpus_dir.glob("*.txt")}
     checked = 0
@@ -34,6 +35,7 @@ def test_every_quote_of_every_eval_question_is_verbatim(eval_answers, bundled_se
     assert checked > 300
 
 
+@pytest.mark.timeout(1500)
 def test_answers_lead_with_a_sentence_in_the_question_language(eval_answers):
     reasons = (NOT_FOUND_ZH, NOT_FOUND_EN, "已收录的通报中没有", "通报中没有写明", "The indexed notices include none",
                "The notices do not state")

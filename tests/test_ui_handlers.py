@@ -99,7 +99,7 @@ def test_followup_in_chat_is_resolved_and_limited_to_the_named_bureau(service):
     assert t.scope == ["中山市公安局横栏分局"]
     assert all(c.bureau == "中山市公安局横栏分局" for c in t.answer.citations)
     html = handlers.chat_messages(turns)[-1]["content"]
-    assert "已结合上一问理解为" in html
+    assert "理解为：" in html
     # a second follow-up without a bureau stays with the same bureau
     turns = handlers.ask(service, "它们的整改措施呢？", turns)
     assert turns[-1].scope == ["中山市公安局横栏分局"] and turns[-1].asked.startswith("横栏分局")
@@ -209,7 +209,7 @@ def test_retrieval_test_shows_scores_and_paths(service):
     hits = service.search("涉案财物管理不规范", k=7)
     for h in hits:
         assert f"{h.score:.4f}" in out and render.esc(h.chunk.section[-1]) in out
-    assert "RRF" in out
+    assert "归一化分数加权" in out  # the label says what the fusion really is
     bm25 = handlers.retrieval_test(service, "涉案财物管理不规范", k=3, mode="bm25")
     assert bm25.count("<tr>") == 4 and 'qa-muted">—' in bm25  # no dense score in BM25-only mode
     with pytest.raises(QueryError):

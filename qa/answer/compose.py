@@ -219,7 +219,10 @@ class Answerer:
             cands = self.scorer.sentences(prepared, svec, hits)
             conf = self.scorer.confidence(prepared, hits, cands)
             doc = next((d for d, n in self.index.notices.items() if n.meta.bureau_label == b), "")
-            if not cands or not conf.sufficient(self.min_dense, COMPARE_MIN_COVERAGE):
+            # a figure, date or name: the sentence stating it decides (below); otherwise how
+            # much of the question the bureau's best passages cover
+            if not cands or not conf.sufficient(self.min_dense, self.min_coverage if prepared.qtype
+                                                else COMPARE_MIN_COVERAGE):
                 rows.append(BlockSpec("row", b, doc, b, [], missing=True))
                 continue
             best = sorted(cands, key=lambda c: -c.score)
