@@ -164,7 +164,7 @@ class Answerer:
             if specs:
                 n = sum(1 for x in specs for q in x.quotes if q.role == "measure")
                 if len(specs) == 1:
-                    lead = (f"{specs[0].bureau}: the problem as its notice states it and all {n} measures, quoted "
+                    lead = (f"The problem as the notice of {specs[0].bureau} states it and all {n} measures, quoted "
                             "verbatim (in Chinese)." if en else
                             f"{specs[0].bureau}针对该问题的整改措施共 {n} 项，以下先引问题原文，再逐项引述措施。")
                 else:
@@ -177,7 +177,7 @@ class Answerer:
             specs = [b for b in (items_block(self.index, d, prepared.text, self.scorer.unit_rows) for d in docs) if b]
             if specs:
                 n = sum(len(x.quotes) for x in specs)
-                lead = (f"{'; '.join(f'{x.bureau}: {x.heading}' for x in specs)} — all {n} items, quoted verbatim "
+                lead = (f"All {n} items of {'; '.join(f'{x.bureau}: {x.heading}' for x in specs)}, quoted verbatim "
                         "(in Chinese)." if en else
                         "；".join(f"{x.bureau}通报“{x.heading}”部分" for x in specs) + f"共 {n} 项，逐项引述如下。")
         elif prepared.intent == "meta" and not kinds:
