@@ -61,16 +61,21 @@ def _service(corpus: Path | None, index: Path | None, quiet: bool = False):
         _fail(str(exc), 3)
 
 
-def _read_batch(path: Path) -> list[tuple[int, dict | None, str | None]]:
-    """(line number, object or None, error or None) per non-blank line of a JSONL file."""
+def _read_text(path: Path) -> str:
+    """A UTF-8 text file given on the command line; a clear message when it cannot be read."""
     try:
-        raw = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         _fail(f"文件不存在：{path}")
     except IsADirectoryError:
         _fail(f"{path} 是目录，不是文件")
     except UnicodeDecodeError:
         _fail(f"{path} 不是 UTF-8 文本")
+
+
+def _read_batch(path: Path) -> list[tuple[int, dict | None, str | None]]:
+    """(line number, object or None, error or None) per non-blank line of a JSONL file."""
+    raw = _read_text(path)
     out: list[tuple[int, dict | None, str | None]] = []
     for i, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
@@ -219,14 +224,7 @@ def _history(service, path: Path) -> list:
     understood against the ones before it, as the chat does."""
     from qa.query.followup import Exchange, understand
 
-    try:
-        lines = [ln.strip() for ln in path.read_bytes().decode("utf-8-sig").splitlines() if ln.strip()]
-    except FileNotFoundError:
-        _fail(f"文件不存在：{path}")
-    except IsADirectoryError:
-        _fail(f"{path} 是目录，不是文件")
-    except UnicodeDecodeError:
-        _fail(f"{path} 不是 UTF-8 文本")
+    lines = [ln.strip() for ln in _read_text(path).splitlines() if ln.strip()]
     history: list = []
     for line in lines:
         u = understand(line, history, service.index.bureau_aliases)

@@ -86,3 +86,21 @@ def test_followups_are_resolved_in_the_service(service):
     items = [c for c in third.citations if c.role == "measure"]
     assert len(items) == 1 and items[0].label == "2" and items[0].quote.startswith("二是及时纠正")
     assert "第 2 项" in third.lead
+
+
+def test_cli_follow_ups_with_a_context_file_and_in_a_chat(service, bundled_settings, tmp_path):
+    import json
+
+    from tests.test_search import qa_cli
+
+    context = tmp_path / "previous.txt"
+    context.write_text("港口分局是怎么整改会议纪要不规范问题的？\n", encoding="utf-8")
+    r = qa_cli(bundled_settings, "ask", "那横栏分局呢？", "--context", str(context), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["asked"] == "横栏分局是怎么整改会议纪要不规范问题的？" and out["scope"] == ["中山市公安局横栏分局"]
+    r = qa_cli(bundled_settings, "chat", input_text="港口分局是怎么整改会议纪要不规范问题的？\n第二条具体怎么做的？\n")
+    assert r.returncode == 0, r.stderr
+    assert "2. “二是及时纠正" in r.stdout and "第 2 项" in r.stdout
+    r = qa_cli(bundled_settings, "ask", "那横栏分局呢？", "--context", str(tmp_path / "missing.txt"))
+    assert r.returncode == 2 and "文件不存在" in r.stderr

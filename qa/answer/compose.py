@@ -286,6 +286,23 @@ def _merge_adjacent(chosen: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _cite(index: LoadedIndex, n: int, doc: str, start: int, end: int, row: int, role: str, notes: list[str],
+          score: float = 0.0, label: str = "") -> Citation | None:
+    """Citation ``n`` of ``doc[start:end]`` (in the section of chunk ``row``), or None, with
+    a note, when the quote fails the verbatim check."""
+    notice = index.notices[doc]
+    quote = notice.text[start:end]
+    try:
+        check_quote(index, doc, start, end, quote)
+    except QuoteError as exc:
+        notes.append(f"已移除一条未通过原文核对的引文：{exc}")
+        return None
+    chunk = index.chunks[row]
+    sec = notice.sections[chunk.section_idx]
+    return Citation(n, doc, notice.meta.bureau_label, notice.title, chunk.section, chunk.kind, start, end, quote,
+                    notice.line_of(start), sec.start, sec.end, role, score, label)
+
+
 def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
              picked: list[tuple[Candidate, str]], confidence: Confidence | None = None, lead: str | None = None) -> Answer:
     """Build the answer from picked sentences: every quote is checked verbatim against the
@@ -293,18 +310,10 @@ def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
     citations: list[Citation] = []
     notes: list[str] = []
     for cand, role in picked:
-        chunk = index.chunks[cand.row]
-        notice = index.notices[chunk.doc]
-        quote = notice.text[cand.start:cand.end]
-        try:
-            check_quote(index, chunk.doc, cand.start, cand.end, quote)
-        except QuoteError as exc:
-            notes.append(f"已移除一条未通过原文核对的引文：{exc}")
-            continue
-        sec = notice.sections[chunk.section_idx]
-        citations.append(Citation(len(citations) + 1, chunk.doc, notice.meta.bureau_label, notice.title,
-                                  chunk.section, chunk.kind, cand.start, cand.end, quote,
-                                  notice.line_of(cand.start), sec.start, sec.end, role, cand.score))
+        c = _cite(index, len(citations) + 1, index.chunks[cand.row].doc, cand.start, cand.end, cand.row, role,
+                  notes, cand.score)
+        if c is not None:
+            citations.append(c)
     # evidence first, renumbered in the order shown (grouped by bureau)
     ordered = [c for _, cs in group_by_bureau([c for c in citations if c.role == "evidence"]) for c in cs]
     ordered += [c for _, cs in group_by_bureau([c for c in citations if c.role == "related"]) for c in cs]
@@ -341,19 +350,10 @@ def finalize_blocks(index: LoadedIndex, question: str, lang: str, specs: list[Bl
     for spec in specs:
         numbers = []
         for q in spec.quotes:
-            notice = index.notices[q.doc]
-            quote = notice.text[q.start:q.end]
-            try:
-                check_quote(index, q.doc, q.start, q.end, quote)
-            except QuoteError as exc:
-                notes.append(f"已移除一条未通过原文核对的引文：{exc}")
-                continue
-            chunk = index.chunks[q.row]
-            sec = notice.sections[chunk.section_idx]
-            citations.append(Citation(len(citations) + 1, q.doc, notice.meta.bureau_label, notice.title,
-                                      chunk.section, chunk.kind, q.start, q.end, quote, notice.line_of(q.start),
-                                      sec.start, sec.end, q.role, 0.0, q.label))
-            numbers.append(len(citations))
+            c = _cite(index, len(citations) + 1, q.doc, q.start, q.end, q.row, q.role, notes, 0.0, q.label)
+            if c is not None:
+                citations.append(c)
+                numbers.append(c.n)
         blocks.append(Block(spec.kind, spec.bureau, spec.doc, spec.heading, numbers, spec.missing))
     return Answer(question, lang, False, lead, citations, confidence, notes=notes, blocks=blocks)
 
