@@ -144,8 +144,7 @@ class Answerer:
                 lead = (f"The notices do not state the {what} asked for; the closest passages are below."
                         if lang == "en" else f"通报中没有写明所问的{what}；最接近的原文如下。")
                 covers = self.scorer.question_coverage(prepared)
-                on_topic = [c for c in cands if (covers(self.index.notices[self.index.chunks[c.row].doc]
-                                                          .text[c.start:c.end]) or 0.0) >= RELATED_MIN_COVERAGE]
+                on_topic = [c for c in cands if (covers(self._sentence(c)) or 0.0) >= RELATED_MIN_COVERAGE]
                 return finalize(self.index, q, lang, True, self._pick_related(on_topic)[:2], conf, lead=lead)
             return finalize(self.index, q, lang, True, [], conf)
         structured = self._structured(prepared, qvec, svec, cands, bureaus, kinds, conf)
@@ -204,6 +203,10 @@ class Answerer:
         ans.intent = prepared.intent
         return ans
 
+    def _sentence(self, c: Candidate) -> str:
+        """A candidate's text, from its own notice (a bureau may have several)."""
+        return self.index.notices[self.index.chunks[c.row].doc].text[c.start:c.end]
+
     def _docs_in_scope(self, prepared, bureaus: list[str] | None) -> list[str]:
         wanted = set(resolve_bureaus(self.index, bureaus) or prepared.bureaus)
         return [doc for doc, n in self.index.notices.items() if n.meta.bureau_label in wanted]
@@ -213,6 +216,7 @@ class Answerer:
         passage, or 未提及 when its notice does not answer."""
         named = resolve_bureaus(self.index, bureaus) or list(prepared.bureaus)
         scope = named if len(named) >= 2 else self.index.bureaus
+        covers = self.scorer.question_coverage(prepared)
         rows = []
         for b in scope:
             hits = self.retriever.search(prepared, k=COMPARE_CHUNKS, bureaus=[b], kinds=kinds, qvec=qvec, focus=False)
@@ -227,10 +231,9 @@ class Answerer:
                 continue
             best = sorted(cands, key=lambda c: -c.score)
             if prepared.qtype:  # only sentences stating the figure, date or name asked for, on topic
-                text = self.index.notices[doc].text
-                covers = self.scorer.question_coverage(prepared)
-                best = [c for c in best[:TYPE_WINDOW] if states_type(prepared.qtype, text[c.start:c.end], prepared.text)
-                        and (covers(text[c.start:c.end]) or 0.0) >= COMPARE_TYPED_COVERAGE]
+                said = [(c, self._sentence(c)) for c in best[:TYPE_WINDOW]]
+                best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
+                        and (covers(text) or 0.0) >= COMPARE_TYPED_COVERAGE]
                 if not best:
                     rows.append(BlockSpec("row", b, doc, b, [], missing=True))
                     continue
