@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: run test lint setup browser eval bench tune clean
+.PHONY: run test lint setup system eval bench tune clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +16,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-browser:
-	./scripts/install-browser.sh
+system:
+	./scripts/install-system.sh
 
 run: $(STAMP)
 	$(BIN)/qa serve
 
-test: $(STAMP) browser
+test: $(STAMP) system
 	$(BIN)/pytest
 
 lint: $(STAMP)
