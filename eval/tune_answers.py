@@ -4,9 +4,9 @@
 - ``TOP_MARGIN``: how close the best problem section's best sentence must be to the best
   sentence overall for a "how was it rectified" question to be answered with that
   problem's measures;
-- ``BLOCK_MIN_COVERAGE``: how much of the question a problem's section must cover to be
-  answered with (a problem that reads alike but shares no words is off topic);
 - ``BLOCK_MARGIN``: how close further problems must be to get a block of their own;
+- ``EXTRA_MIN_RELATIVE_COVERAGE``: how well a further problem's statement must cover the
+  question, relative to the first problem's, to get a block (same topic, not just alike);
 - ``COMPARE_MIN_COVERAGE``: how much of the question a bureau's passages must cover for
   its row of a comparison to quote them rather than say 未提及;
 - ``MARGIN``: how close to the best sentence another must score to be quoted too (answers
@@ -33,8 +33,8 @@ from qa.service import Service
 
 ROOT = Path(__file__).resolve().parent
 GRID = (
-    (blocks, "BLOCK_MIN_COVERAGE", (0.2, 0.3, 0.45), ("measure", "precedent")),
-    (blocks, "BLOCK_MARGIN", (0.0, 0.02, 0.05), ("measure", "precedent")),
+    (blocks, "BLOCK_MARGIN", (0.02, 0.05, 0.1, 0.2), ("measure", "precedent")),
+    (blocks, "EXTRA_MIN_RELATIVE_COVERAGE", (0.0, 0.8, 1.0, 2.0), ("measure", "precedent")),
     (compose, "COMPARE_MIN_COVERAGE", (0.2, 0.3, 0.45), ("compare",)),
     (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
     (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),

@@ -7,6 +7,7 @@ quote; nothing reaches the user without it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,6 +16,8 @@ from qa.answer.blocks import Block, BlockSpec, Quote, items_block, measure_block
 from qa.answer.scoring import TYPE_WINDOW, Candidate, Confidence, Scorer, states_type
 from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
+from qa.ingest.metadata import FIELD_LABELS, field_spans
+from qa.query.intent import asked_fields, asks_contact
 from qa.query.retrieval import Retriever, resolve_bureaus
 
 NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
@@ -39,6 +42,8 @@ TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date
 # A sentence is quoted when it scores within MARGIN of the best sentence of the answer
 # (chosen on the development questions, eval/tuning_answers.md; 0.06 before the split).
 MARGIN = 0.02
+_CLAUSE_RE = re.compile(r"[^。；;\n]+")
+_CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
 
 @dataclass
 class Citation:
@@ -147,19 +152,20 @@ class Answerer:
                 on_topic = [c for c in cands if (covers(self._sentence(c)) or 0.0) >= RELATED_MIN_COVERAGE]
                 return finalize(self.index, q, lang, True, self._pick_related(on_topic)[:2], conf, lead=lead)
             return finalize(self.index, q, lang, True, [], conf)
-        structured = self._structured(prepared, qvec, svec, cands, bureaus, kinds, conf)
+        structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
         if structured is not None:
             return structured
         return finalize(self.index, q, lang, False, self._pick(q, cands, prepared.qtype), conf)
 
-    def _structured(self, prepared, qvec, svec, cands, bureaus, kinds, conf) -> Answer | None:
+    def _structured(self, prepared, qvec, svec, hits, cands, bureaus, kinds, conf) -> Answer | None:
         """An answer built from the notices' structure for the question's intent, or None
         (then the most relevant sentences are quoted)."""
         lang, en = prepared.lang, prepared.lang == "en"
         specs: list[BlockSpec] = []
         if prepared.intent == "measures":
-            specs = measure_blocks(self.index, self.problem_of, cands, self.scorer.unit_rows,
-                                   self.scorer.question_coverage(prepared))
+            scoped = bool(prepared.bureaus or bureaus)
+            specs = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows,
+                                   self.scorer.question_coverage(prepared), scoped)
             if specs:
                 n = sum(1 for x in specs for q in x.quotes if q.role == "measure")
                 if len(specs) == 1:
@@ -173,13 +179,26 @@ class Answerer:
                             f"找到 {len(specs)} 个相关问题（{names}），每个问题先引原文，再逐项引述全部整改措施。")
         elif prepared.intent == "next_steps":
             docs = self._docs_in_scope(prepared, bureaus) or [self.index.chunks[max(cands, key=lambda c: c.score).row].doc]
-            specs = [b for b in (items_block(self.index, d, prepared.text, self.scorer.unit_rows) for d in docs) if b]
+            covers = self.scorer.question_coverage(prepared)
+            specs = [b for b in (items_block(self.index, d, prepared.text, self.scorer.unit_rows, covers)
+                                 for d in docs) if b]
             if specs:
                 n = sum(len(x.quotes) for x in specs)
                 lead = (f"All {n} items of {'; '.join(f'{x.bureau}: {x.heading}' for x in specs)}, quoted verbatim "
                         "(in Chinese)." if en else
                         "；".join(f"{x.bureau}通报“{x.heading}”部分" for x in specs) + f"共 {n} 项，逐项引述如下。")
         elif prepared.intent == "meta" and not kinds:
+            fields, other = asked_fields(prepared.text)
+            if fields and not other:  # one sentence from the extracted metadata, each field cited
+                docs = self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
+                ans = self._meta_answer(prepared, fields, docs, conf)
+                if ans is not None:
+                    return ans
+            if asks_contact(prepared.text):  # where to send comments: the contact clauses, whole
+                docs = self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
+                ans = self._contact_answer(prepared, docs, conf)
+                if ans is not None:
+                    return ans
             # who inspected, when, disclosure, contact: the opening and closing paragraphs
             hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=list(META_KINDS), qvec=qvec)
             meta_cands = self.scorer.sentences(prepared, svec, hits)
@@ -201,6 +220,64 @@ class Answerer:
             return None
         ans = finalize_blocks(self.index, prepared.text, lang, specs, lead, conf)
         ans.intent = prepared.intent
+        return ans
+
+    def _meta_answer(self, prepared, fields: tuple[str, ...], docs: list[str], conf) -> Answer | None:
+        """“港口分局：巡察组为市委第八巡察组[1]；巡察时间为…[2]。”: a sentence per notice
+        from its extracted metadata, each value cited where the notice states it; None when
+        a notice does not state a field asked for (then passages are quoted)."""
+        en = prepared.lang == "en"
+        citations: list[Citation] = []
+        notes: list[str] = []
+        parts = []
+        for doc in docs:
+            notice = self.index.notices[doc]
+            spans = field_spans(notice.text, notice.sections, notice.meta)
+            if any(f not in spans for f in fields):
+                return None
+            row = next(i for i, ch in enumerate(self.index.chunks) if ch.doc == doc)
+            said = []
+            for f in fields:
+                a, b = spans[f]
+                row_f = next((i for i, ch in enumerate(self.index.chunks) if ch.doc == doc and ch.start <= a < ch.end),
+                             row)
+                c = _cite(self.index, len(citations) + 1, doc, a, b, row_f, "evidence", notes, 1.0, FIELD_LABELS[f][en])
+                if c is None:
+                    return None
+                citations.append(c)
+                value = " ".join(c.quote.split()) if f == "title" else c.quote
+                said.append(f"the {FIELD_LABELS[f][1]} is {value} [{c.n}]" if en
+                            else f"{FIELD_LABELS[f][0]}为{value}[{c.n}]")
+            parts.append((f"{notice.meta.bureau_label}: " + "; ".join(said)) if en
+                         else f"{notice.meta.bureau_label}：" + "；".join(said))
+        lead = ("; ".join(parts) + ". (As the notices state; quoted below.)") if en else "。".join(parts) + "。"
+        ans = Answer(prepared.text, prepared.lang, False, lead, citations, conf, notes=notes, intent="meta")
+        return ans
+
+    def _contact_answer(self, prepared, docs: list[str], conf) -> Answer | None:
+        """Where to send comments: every contact clause (phone, postal box, postcode,
+        e-mail, web channel) of each notice's closing paragraph, quoted whole; None when a
+        notice has none."""
+        specs = []
+        for doc in docs:
+            notice = self.index.notices[doc]
+            closing = next((s for s in notice.sections if s.kind == "closing"), None)
+            if closing is None:
+                return None
+            row = next((i for i, ch in enumerate(self.index.chunks)
+                        if ch.doc == doc and ch.start <= closing.start < ch.end), None)
+            clauses = [m.span() for m in _CLAUSE_RE.finditer(notice.text, closing.start, closing.end)
+                       if _CONTACT_CLAUSE_RE.search(m.group(0))]
+            if row is None or not clauses:
+                return None
+            specs.append(BlockSpec("items", notice.meta.bureau_label, doc, "意见建议渠道",
+                                   [Quote(doc, a, b, row, "item", str(i)) for i, (a, b) in enumerate(clauses, start=1)]))
+        en = prepared.lang == "en"
+        names = "、".join(x.bureau for x in specs)
+        lead = (f"Where to send comments, as {', '.join(x.bureau for x in specs)} state{'s' if len(specs) == 1 else ''} "
+                "it (quoted verbatim, in Chinese)." if en else f"{names}通报所留的意见建议渠道，原文如下。")
+        ans = finalize_blocks(self.index, prepared.text, prepared.lang, specs, lead, conf)
+        ans.intent = "meta"
         return ans
 
     def _sentence(self, c: Candidate) -> str:

@@ -183,3 +183,71 @@ def apply_sidecar(meta: NoticeMeta, data: dict) -> NoticeMeta:
         m = CITY_RE.match(out.bureau)
         out.city = m.group(1) if m else out.city
     return out
+
+
+# Fields a metadata answer states, with their labels (Chinese, English).
+FIELD_LABELS = {
+    "title": ("通报标题", "title"),
+    "inspection_group": ("巡察组", "inspection group"),
+    "inspection_period": ("巡察时间", "inspection period"),
+    "feedback_date": ("反馈日期", "feedback date"),
+    "publication_date": ("落款日期", "date of the notice"),
+    "disclosure_period": ("公开期限", "disclosure period"),
+    "phone": ("联系电话", "phone"),
+    "email": ("电子邮箱", "e-mail"),
+}
+
+
+def field_spans(text: str, sections: list[Section], meta: NoticeMeta) -> dict[str, tuple[int, int]]:
+    """Where the notice states each metadata field: ``text[start:end]`` is the value as
+    written (a date as written, not in ISO form). A field is left out when the text does
+    not state it or a sidecar file gave another value."""
+    preamble = next((s for s in sections if s.kind == "preamble"), None)
+    closing = next((s for s in sections if s.kind == "closing"), None)
+    spans: dict[str, tuple[int, int]] = {}
+    if preamble is not None:
+        lines, pos = [], preamble.start
+        for line in text[preamble.start:preamble.end].splitlines(keepends=True):
+            if line.strip():
+                lines.append((pos + len(line) - len(line.lstrip()), pos + len(line.rstrip())))
+            pos += len(line)
+        title = [(a, b) for a, b in lines[:4]]
+        intro = next(((a, b) for a, b in lines if INTRO_RE.match(text[a:b])), lines[0] if lines else (0, 0))
+        end_title = next((i for i, (a, b) in enumerate(title) if INTRO_RE.match(text[a:b])), len(title))
+        if meta.title and end_title and "".join(text[a:b] for a, b in title[:end_title]) == meta.title:
+            spans["title"] = (title[0][0], title[end_title - 1][1])
+        a, b = intro
+        m = PERIOD_RE.search(text, a, b)
+        if m and m.group(0) == meta.inspection_period:
+            spans["inspection_period"] = m.span()
+        for sentence in re.finditer(r"[^。]+", text[a:b]):
+            s0 = a + sentence.start()
+            head = sentence.group(0)
+            if "反馈" not in head:
+                continue
+            head = head[: head.index("反馈")]
+            dates = [d for d in SHORT_DATE_RE.finditer(head) if "至" not in head[d.end():d.end() + 1]]
+            if dates:
+                year = DATE_RE.match(m.group(1)).group(1) if m and DATE_RE.match(m.group(1)) else None
+                if _iso(dates[-1], year) == meta.feedback_date:
+                    spans["feedback_date"] = (s0 + dates[-1].start(), s0 + dates[-1].end())
+                break
+    m = GROUP_RE.search(text)
+    if m and m.group(0) == meta.inspection_group:
+        spans["inspection_group"] = m.span()
+    if closing is not None:
+        c0, c1 = closing.start, closing.end
+        pos = c0
+        for line in text[c0:c1].splitlines(keepends=True):
+            d = FULL_DATE_LINE_RE.match(line.rstrip("\r\n"))
+            if d and f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}" == meta.publication_date:
+                lead = len(line) - len(line.lstrip())
+                spans["publication_date"] = (pos + lead, pos + len(line.rstrip()))
+            pos += len(line)
+        for name, pattern, group in (("disclosure_period", DISCLOSURE_RE, 1), ("phone", PHONE_RE, 1),
+                                     ("email", EMAIL_RE, 0)):
+            m = pattern.search(text, c0, c1)
+            if m and m.group(group).strip() == getattr(meta, name):
+                s, e = m.span(group)
+                spans[name] = (s, s + len(m.group(group).strip()))
+    return spans

@@ -63,3 +63,38 @@ def question_intent(question: str) -> str:
     if _MEASURES.search(question) and question_type(question) is None:
         return "measures"
     return "passages"
+
+
+# What a metadata question asks for: the fields (qa.ingest.metadata.FIELD_LABELS) and
+# whether it also asks for something no field holds (an address, a web channel, a count).
+META_FIELDS = (
+    ("inspection_group", re.compile(r"巡察组|哪个组|谁.{0,6}巡察|巡察.{0,4}是谁|who inspected|inspection (group|team)|"
+                                    r"which (group|team)", re.I)),
+    ("inspection_period", re.compile(r"(什么时候|何时|什么时间|时间|期间|日期).{0,6}(开展|进行)?.{0,4}巡察|巡察(时间|期间|日期)|"
+                                     r"巡察是什么时(候|间)|什么时间开展|over what period|when (was|were|did) .{0,40}inspect",
+                                     re.I)),
+    ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|何时)|(哪天|哪一天|什么时候|何时).{0,12}反馈|"
+                                 r"when .{0,40}feedback|feedback (date|was given)", re.I)),
+    ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|日期).{0,6}(发布|印发|落款)|(发布|落款)(日期|时间)|"
+                                    r"when was .{0,40}(published|issued)|date of the notice", re.I)),
+    ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|disclosure period|how long .{0,30}(public|disclos)", re.I)),
+    ("phone", re.compile(r"电话|phone|call", re.I)),
+    ("email", re.compile(r"邮箱|电子邮件|e-?mail", re.I)),
+    ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title", re.I)),
+)
+_META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
+                         r"(?<!e-mail )(?<!email )address|post|mail to|letter|channel|online|platform|how many", re.I)
+# ... or where to send comments (the closing paragraph's contact details)
+_CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
+                      r"address|\bpost|letter|channel|online|platform|phone|e-?mail|contact", re.I)
+
+
+def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
+    """The metadata fields a question asks for, and whether it asks for more than they hold."""
+    fields = tuple(name for name, pattern in META_FIELDS if pattern.search(question))
+    return fields, bool(_META_OTHER.search(question))
+
+
+def asks_contact(question: str) -> bool:
+    """Whether a metadata question asks where or how to send comments."""
+    return bool(_CONTACT.search(question)) and not re.search(r"多少|几(个|项|类)|how many", question)
