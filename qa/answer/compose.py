@@ -188,26 +188,7 @@ class Answerer:
                         "(in Chinese)." if en else
                         "；".join(f"{x.bureau}通报“{x.heading}”部分" for x in specs) + f"共 {n} 项，逐项引述如下。")
         elif prepared.intent == "meta" and not kinds:
-            fields, other = asked_fields(prepared.text)
-            if fields and not other:  # one sentence from the extracted metadata, each field cited
-                docs = self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
-                ans = self._meta_answer(prepared, fields, docs, conf)
-                if ans is not None:
-                    return ans
-            if asks_contact(prepared.text):  # where to send comments: the contact clauses, whole
-                docs = self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
-                ans = self._contact_answer(prepared, docs, conf)
-                if ans is not None:
-                    return ans
-            # who inspected, when, disclosure, contact: the opening and closing paragraphs
-            hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=list(META_KINDS), qvec=qvec)
-            meta_cands = self.scorer.sentences(prepared, svec, hits)
-            if meta_cands and max(c.score for c in meta_cands) >= max(c.score for c in cands) - META_MARGIN:
-                ans = finalize(self.index, prepared.text, lang, False, self._pick(prepared.text, meta_cands,
-                                                                                 prepared.qtype), conf)
-                ans.intent = "meta"
-                return ans
-            return None
+            return self._meta(prepared, qvec, svec, hits, cands, bureaus, conf)
         elif prepared.intent == "compare":
             specs = self._compare_rows(prepared, qvec, svec, bureaus, kinds)
             if specs:
@@ -221,6 +202,28 @@ class Answerer:
         ans = finalize_blocks(self.index, prepared.text, lang, specs, lead, conf)
         ans.intent = prepared.intent
         return ans
+
+    def _meta(self, prepared, qvec, svec, hits, cands, bureaus, conf) -> Answer | None:
+        """Who inspected, when, disclosure, contact: a sentence from the extracted fields,
+        the contact clauses, or the best sentences of the opening and closing paragraphs."""
+        fields, other = asked_fields(prepared.text)
+        docs = self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
+        if fields and not other:  # one sentence from the extracted metadata, each field cited
+            ans = self._meta_answer(prepared, fields, docs, conf)
+            if ans is not None:
+                return ans
+        if asks_contact(prepared.text):  # where to send comments: the contact clauses, whole
+            ans = self._contact_answer(prepared, docs, conf)
+            if ans is not None:
+                return ans
+        hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=list(META_KINDS), qvec=qvec)
+        meta_cands = self.scorer.sentences(prepared, svec, hits)
+        if meta_cands and max(c.score for c in meta_cands) >= max(c.score for c in cands) - META_MARGIN:
+            ans = finalize(self.index, prepared.text, prepared.lang, False,
+                           self._pick(prepared.text, meta_cands, prepared.qtype), conf)
+            ans.intent = "meta"
+            return ans
+        return None
 
     def _meta_answer(self, prepared, fields: tuple[str, ...], docs: list[str], conf) -> Answer | None:
         """“港口分局：巡察组为市委第八巡察组[1]；巡察时间为…[2]。”: a sentence per notice

@@ -206,48 +206,61 @@ def field_spans(text: str, sections: list[Section], meta: NoticeMeta) -> dict[st
     closing = next((s for s in sections if s.kind == "closing"), None)
     spans: dict[str, tuple[int, int]] = {}
     if preamble is not None:
-        lines, pos = [], preamble.start
-        for line in text[preamble.start:preamble.end].splitlines(keepends=True):
-            if line.strip():
-                lines.append((pos + len(line) - len(line.lstrip()), pos + len(line.rstrip())))
-            pos += len(line)
-        title = [(a, b) for a, b in lines[:4]]
-        intro = next(((a, b) for a, b in lines if INTRO_RE.match(text[a:b])), lines[0] if lines else (0, 0))
-        end_title = next((i for i, (a, b) in enumerate(title) if INTRO_RE.match(text[a:b])), len(title))
-        if meta.title and end_title and "".join(text[a:b] for a, b in title[:end_title]) == meta.title:
-            spans["title"] = (title[0][0], title[end_title - 1][1])
-        a, b = intro
-        m = PERIOD_RE.search(text, a, b)
-        if m and m.group(0) == meta.inspection_period:
-            spans["inspection_period"] = m.span()
-        for sentence in re.finditer(r"[^。]+", text[a:b]):
-            s0 = a + sentence.start()
-            head = sentence.group(0)
-            if "反馈" not in head:
-                continue
-            head = head[: head.index("反馈")]
-            dates = [d for d in SHORT_DATE_RE.finditer(head) if "至" not in head[d.end():d.end() + 1]]
-            if dates:
-                year = DATE_RE.match(m.group(1)).group(1) if m and DATE_RE.match(m.group(1)) else None
-                if _iso(dates[-1], year) == meta.feedback_date:
-                    spans["feedback_date"] = (s0 + dates[-1].start(), s0 + dates[-1].end())
-                break
+        spans.update(_preamble_spans(text, preamble, meta))
     m = GROUP_RE.search(text)
     if m and m.group(0) == meta.inspection_group:
         spans["inspection_group"] = m.span()
     if closing is not None:
-        c0, c1 = closing.start, closing.end
-        pos = c0
-        for line in text[c0:c1].splitlines(keepends=True):
-            d = FULL_DATE_LINE_RE.match(line.rstrip("\r\n"))
-            if d and f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}" == meta.publication_date:
-                lead = len(line) - len(line.lstrip())
-                spans["publication_date"] = (pos + lead, pos + len(line.rstrip()))
-            pos += len(line)
-        for name, pattern, group in (("disclosure_period", DISCLOSURE_RE, 1), ("phone", PHONE_RE, 1),
-                                     ("email", EMAIL_RE, 0)):
-            m = pattern.search(text, c0, c1)
-            if m and m.group(group).strip() == getattr(meta, name):
-                s, e = m.span(group)
-                spans[name] = (s, s + len(m.group(group).strip()))
+        spans.update(_closing_spans(text, closing, meta))
+    return spans
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The non-blank lines of ``text[start:end]``, without surrounding blanks."""
+    out, pos = [], start
+    for line in text[start:end].splitlines(keepends=True):
+        if line.strip():
+            out.append((pos + len(line) - len(line.lstrip()), pos + len(line.rstrip())))
+        pos += len(line)
+    return out
+
+
+def _preamble_spans(text: str, preamble: Section, meta: NoticeMeta) -> dict[str, tuple[int, int]]:
+    spans: dict[str, tuple[int, int]] = {}
+    lines = _lines(text, preamble.start, preamble.end)
+    title = lines[:4]
+    end_title = next((i for i, (a, b) in enumerate(title) if INTRO_RE.match(text[a:b])), len(title))
+    if meta.title and end_title and "".join(text[a:b] for a, b in title[:end_title]) == meta.title:
+        spans["title"] = (title[0][0], title[end_title - 1][1])
+    a, b = next(((a, b) for a, b in lines if INTRO_RE.match(text[a:b])), lines[0] if lines else (0, 0))
+    period = PERIOD_RE.search(text, a, b)
+    if period and period.group(0) == meta.inspection_period:
+        spans["inspection_period"] = period.span()
+    start = DATE_RE.match(period.group(1)) if period else None
+    year = start.group(1) if start else None
+    for sentence in re.finditer(r"[^。]+", text[a:b]):
+        head = sentence.group(0)
+        if "反馈" not in head:
+            continue
+        head = head[: head.index("反馈")]
+        dates = [d for d in SHORT_DATE_RE.finditer(head) if "至" not in head[d.end():d.end() + 1]]
+        if dates and _iso(dates[-1], year) == meta.feedback_date:
+            s0 = a + sentence.start()
+            spans["feedback_date"] = (s0 + dates[-1].start(), s0 + dates[-1].end())
+        break
+    return spans
+
+
+def _closing_spans(text: str, closing: Section, meta: NoticeMeta) -> dict[str, tuple[int, int]]:
+    spans: dict[str, tuple[int, int]] = {}
+    for a, b in _lines(text, closing.start, closing.end):
+        d = FULL_DATE_LINE_RE.match(text[a:b])
+        if d and f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}" == meta.publication_date:
+            spans["publication_date"] = (a, b)
+    for name, pattern, group in (("disclosure_period", DISCLOSURE_RE, 1), ("phone", PHONE_RE, 1),
+                                 ("email", EMAIL_RE, 0)):
+        m = pattern.search(text, closing.start, closing.end)
+        if m and m.group(group).strip() == getattr(meta, name):
+            s = m.start(group)
+            spans[name] = (s, s + len(m.group(group).strip()))
     return spans
