@@ -103,6 +103,11 @@ def is_chinese(text: str) -> bool:
 Tokenizer = Callable[[str], list[str]]
 
 
+def is_word(token: str) -> bool:
+    """Whether jieba's dictionary has ``token`` (not a fragment its HMM guessed)."""
+    return _jieba().dt.FREQ.get(token, 0) > 0
+
+
 def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
     """Normalised jieba tokens (search mode), without punctuation and stop words."""
     toks = _jieba().lcut_for_search(normalize(text))

@@ -18,6 +18,7 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.query.intent import asked_fields, asks_contact
+from qa.text import is_word, tokenize
 from qa.query.retrieval import Retriever, resolve_bureaus
 
 NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
@@ -42,6 +43,10 @@ TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date
 # A sentence is quoted when it scores within MARGIN of the best sentence of the answer
 # (chosen on the development questions, eval/tuning_answers.md; 0.06 before the split).
 MARGIN = 0.02
+# a question asking whether any notice mentions something, and the question words that
+# say nothing about the topic
+EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有.{0,2}(单位|分局)")
+QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
 
@@ -144,18 +149,43 @@ class Answerer:
             return finalize(self.index, q, lang, True, [], conf, lead=lead)
         if not hits or not cands or not conf.sufficient(self.min_dense, self.min_coverage):
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.min_coverage:
-                # on topic, but the figure, date or name asked for is not stated: say so first
-                what = TYPE_WORDS[prepared.qtype or "figure"][lang == "en"]
-                lead = (f"The notices do not state the {what} asked for; the closest passages are below."
-                        if lang == "en" else f"通报中没有写明所问的{what}；最接近的原文如下。")
-                covers = self.scorer.question_coverage(prepared)
-                on_topic = [c for c in cands if (covers(self._sentence(c)) or 0.0) >= RELATED_MIN_COVERAGE]
-                return finalize(self.index, q, lang, True, self._pick_related(on_topic)[:2], conf, lead=lead)
+                return self._not_stated(prepared, cands, conf)  # on topic, but what is asked is not stated
             return finalize(self.index, q, lang, True, [], conf)
+        unseen = self._unseen_terms(prepared)
+        if unseen:  # “有没有…健身房”: words no notice uses at all
+            lead = (f"None of the indexed notices mentions {', '.join(unseen)}." if lang == "en" else
+                    f"已收录的通报都没有提到“{'、'.join(unseen)}”，未找到相关整改内容。")
+            return finalize(self.index, q, lang, True, [], conf, lead=lead)
         structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
         if structured is not None:
             return structured
-        return finalize(self.index, q, lang, False, self._pick(q, cands, prepared.qtype), conf)
+        picked = self._pick(q, cands, prepared.qtype)
+        if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
+            # a figure, date or name is answered only when a quoted sentence states one
+            return self._not_stated(prepared, cands, conf)
+        return finalize(self.index, q, lang, False, picked, conf)
+
+    def _unseen_terms(self, prepared) -> list[str]:
+        """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
+        单位…): its dictionary words that no indexed notice contains; empty otherwise."""
+        if prepared.lang != "zh" or not EXISTENCE_RE.search(prepared.text) or prepared.intent == "meta":
+            return []
+        words = [t for t in tokenize(prepared.content or prepared.text)
+                 if len(t) >= 2 and t not in self.index.idf and t not in QUESTION_WORDS and is_word(t)]
+        words = list(dict.fromkeys(words))
+        return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
+
+    def _not_stated(self, prepared, cands: list[Candidate], conf: Confidence) -> Answer:
+        """On topic, but the figure, date or name asked for is not stated: say so first,
+        then the closest passages that are on the question's topic."""
+        en = prepared.lang == "en"
+        what = TYPE_WORDS[prepared.qtype or "figure"][en]
+        lead = (f"The notices do not state the {what} asked for; the closest passages are below." if en
+                else f"通报中没有写明所问的{what}；最接近的原文如下。")
+        covers = self.scorer.question_coverage(prepared)
+        on_topic = [c for c in cands if (covers(self._sentence(c)) or 0.0) >= RELATED_MIN_COVERAGE]
+        return finalize(self.index, prepared.text, prepared.lang, True, self._pick_related(on_topic)[:2], conf,
+                        lead=lead)
 
     def _structured(self, prepared, qvec, svec, hits, cands, bureaus, kinds, conf) -> Answer | None:
         """An answer built from the notices' structure for the question's intent, or None
@@ -209,6 +239,9 @@ class Answerer:
         fields, other = asked_fields(prepared.text)
         docs = self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
         if fields and not other:  # one sentence from the extracted metadata, each field cited
+            unstated = self._unstated(prepared, fields, docs, conf)
+            if unstated is not None:
+                return unstated
             ans = self._meta_answer(prepared, fields, docs, conf)
             if ans is not None:
                 return ans
@@ -224,6 +257,24 @@ class Answerer:
             ans.intent = "meta"
             return ans
         return None
+
+    def _unstated(self, prepared, fields: tuple[str, ...], docs: list[str], conf) -> Answer | None:
+        """A declined answer naming the fields asked for that a notice in scope does not
+        state (开发区分局的通报没有写明公开期限), or None when every one is stated."""
+        en = prepared.lang == "en"
+        missing = []
+        for doc in docs:
+            meta = self.index.notices[doc].meta
+            gaps = [FIELD_LABELS[f][en] for f in fields if getattr(meta, f) is None]
+            if gaps:
+                missing.append(f"the notice of {meta.bureau_label} does not state its {', '.join(gaps)}" if en
+                               else f"{meta.bureau_label}的通报没有写明{'、'.join(gaps)}")
+        if not missing:
+            return None
+        lead = ("; ".join(missing).capitalize() + ".") if en else "；".join(missing) + "。"
+        ans = finalize(self.index, prepared.text, prepared.lang, True, [], conf, lead=lead)
+        ans.intent = "meta"
+        return ans
 
     def _meta_answer(self, prepared, fields: tuple[str, ...], docs: list[str], conf) -> Answer | None:
         """“港口分局：巡察组为市委第八巡察组[1]；巡察时间为…[2]。”: a sentence per notice
