@@ -56,9 +56,12 @@ class Milvus:
         self.loaded: set[str] = set()
         if _is_lite(uri):
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
-        logging.getLogger("pymilvus").setLevel(logging.CRITICAL)  # errors are translated and raised, not logged
         try:
             from pymilvus import MilvusClient
+
+            # errors are translated and raised, not logged (set after the import: pymilvus configures its loggers)
+            logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+            logging.getLogger("pymilvus.decorators").setLevel(logging.CRITICAL)
 
             self.client = MilvusClient(uri=uri, token=token or "", timeout=timeout)
         except Exception as exc:  # noqa: BLE001 - every failure to connect reads the same to the user
