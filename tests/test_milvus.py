@@ -128,8 +128,19 @@ def test_filters_go_to_milvus(milvus_service):
     assert answer.citations and not answer.abstained
 
 
-def test_evaluation_within_tolerance_of_the_local_backend(service, milvus_service):
+def test_evaluation_within_tolerance_of_the_local_backend(service, milvus_service, monkeypatch):
     from qa.evaluation.evaluate import evaluate
+
+    assert milvus_service.embedder is service.embedder
+    vectors: dict[str, np.ndarray] = {}
+    embed = service.embedder.embed_query
+
+    def embed_once(q: str) -> np.ndarray:  # the second backend gets the same query vectors
+        if q not in vectors:
+            vectors[q] = embed(q)
+        return vectors[q]
+
+    monkeypatch.setattr(service.embedder, "embed_query", embed_once)
 
     local, milvus = (evaluate(s, QUESTIONS, retrievers=("hybrid",), baseline=False, answers=False, split="test")
                      for s in (service, milvus_service))

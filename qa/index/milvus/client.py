@@ -57,7 +57,7 @@ class Milvus:
         if _is_lite(uri):
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         try:
-            from pymilvus import MilvusClient
+            from pymilvus import MilvusClient  # type: ignore[import-untyped]
 
             # errors are translated and raised, not logged (set after the import: pymilvus configures its loggers)
             logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
@@ -112,7 +112,7 @@ class Milvus:
 
 
 def _connection_error(exc: BaseException) -> bool:
-    import grpc
+    import grpc  # type: ignore[import-untyped]
 
     for e in (exc, exc.__cause__, exc.__context__):
         if isinstance(e, grpc.RpcError) and hasattr(e, "code"):

@@ -85,7 +85,7 @@ def milvus_uri(settings) -> str:
 
 def current(db: Milvus, alias: str) -> Current | None:
     """The collection the alias names and its tables' version, or None (no alias)."""
-    from pymilvus import MilvusException
+    from pymilvus import MilvusException  # type: ignore[import-untyped]
 
     try:
         name = db.call("describe_alias", alias)["collection_name"]

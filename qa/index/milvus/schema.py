@@ -62,7 +62,7 @@ def create_chunks(db, name: str, dim: int, lexical: str, index_type: str = "flat
     """The chunk collection: fields, dense vector, lexical field (Milvus's BM25 over the
     ``lex`` text with the jieba analyzer, or the project's BM25 weights as given sparse
     vectors), indexes."""
-    from pymilvus import DataType, Function, FunctionType, MilvusClient
+    from pymilvus import DataType, Function, FunctionType, MilvusClient  # type: ignore[import-untyped]
 
     if lexical not in LEXICAL_MODES:
         raise ValueError(f"unknown lexical mode {lexical!r}")
