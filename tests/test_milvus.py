@@ -1,11 +1,10 @@
 """The Milvus backend (qa.index.milvus) on Milvus Lite in temporary folders: the seams'
 contracts, build and search beside the local backend, filters, adding and removing
 notices in place, an interrupted rebuild, a settings mismatch, failures (unreachable,
-timeout, collection gone), two processes sharing one Milvus Lite server, and the
+timeout, collection gone), two `qa serve` processes sharing one Milvus Lite server, and the
 evaluation figures within 0.02 of the local backend's."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -324,11 +323,29 @@ def test_slow_milvus_times_out_with_a_message_and_recovers(service, embedder, tm
 
 # ---------------------------------------------------------------- sharing one Milvus
 
-def test_two_processes_share_one_milvus_lite_server(service, embedder, tmp_path):
+def _wait_for(url: str, proc: subprocess.Popen, seconds: float = 240) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(proc.stderr.read() if proc.stderr else "qa serve exited")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer")
+
+
+def test_two_serve_processes_share_one_milvus_lite_server(service, embedder, tmp_path):
+    from gradio_client import Client
+
     port = free_port()
     server = subprocess.Popen([str(Path(sys.executable).parent / "milvus-lite"), "server", "--data-dir",
                                str(tmp_path / "lite"), "--host", "127.0.0.1", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    replicas: list[subprocess.Popen] = []
     try:
         uri = f"http://127.0.0.1:{port}"
         corpus = small(tmp_path, "003", "004")
@@ -340,20 +357,26 @@ def test_two_processes_share_one_milvus_lite_server(service, embedder, tmp_path)
             except MilvusUnavailable:
                 time.sleep(0.2)
         build_index(s, embedder, progress=False)
-        expected = [h.to_dict()["chunk_id"] for h in Service.open(s, auto_build=False, **QUIET).search("会议纪要", k=5)]
+        question = "会议纪要不规范问题是怎么整改的？"
+        expected = [(c.doc, c.start, c.end) for c in Service.open(s, auto_build=False, **QUIET).ask(question).citations]
+        assert expected
         empty = tmp_path / "no-notices"
         empty.mkdir()
-        procs = []
-        for i in range(2):  # each with only the URI: no corpus, an empty index folder of its own
-            env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_INDEX__BACKEND": "milvus", "QA_INDEX__MILVUS_URI": uri}
-            procs.append(subprocess.Popen([sys.executable, "-m", "qa.cli", "search", "会议纪要", "--k", "5", "--json",
-                                           "--corpus", str(empty), "--index", str(tmp_path / f"replica{i}")],
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                                          env=env))
-        for p in procs:
-            out, err = p.communicate(timeout=180)
-            assert p.returncode == 0, err
-            assert [h["chunk_id"] for h in json.loads(out)] == expected
+        urls = []
+        for i in range(2):  # each with only the URI: no notices, an empty index folder of its own
+            env = {**os.environ, "PYTHONPATH": str(ROOT), "QA_INDEX__BACKEND": "milvus", "QA_INDEX__MILVUS_URI": uri,
+                   "GRADIO_ANALYTICS_ENABLED": "False"}
+            web = free_port()
+            urls.append(f"http://127.0.0.1:{web}/")
+            replicas.append(subprocess.Popen(
+                [sys.executable, "-m", "qa.cli", "serve", "--port", str(web), "--corpus", str(empty), "--index",
+                 str(tmp_path / f"replica{i}")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                cwd=ROOT, env=env))
+        for url, proc in zip(urls, replicas):
+            _wait_for(url, proc)
+            got = Client(url, verbose=False).predict(question, None, None, api_name="/ask_json")
+            assert [(c["doc"], c["start"], c["end"]) for c in got["citations"]] == expected
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for proc in [*replicas, server]:
+            proc.terminate()
+            proc.wait(timeout=30)
