@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.index.layout import BuildLayout
-from qa.index.milvus.client import Milvus, connect
+from qa.index.milvus.client import Milvus, MilvusUnavailable, connect
 from qa.index.milvus.indexes import MilvusLexicalIndex, MilvusVectorIndex, lex_text, row_terms, sparse_weights
 from qa.index.milvus.schema import (
     DENSE_INDEX,
@@ -60,6 +60,7 @@ KEYS = "keys.json"  # the chunk rows' Milvus keys, in row order
 TABLES = (BuildLayout.NOTICES, BuildLayout.CHUNKS, BuildLayout.PROBLEMS, BuildLayout.VECTORS, BuildLayout.SENTENCES,
           BuildLayout.SENTENCE_OFFSETS, BuildLayout.SENTENCE_VECTORS, BuildLayout.IDF, BuildLayout.CROSSLINGUAL, KEYS)
 FETCH_PIECES = 100  # table pieces per query (about 6 MB)
+BUILD_TIMEOUT = 600.0  # seconds a publishing call may take (large writes); serving calls keep milvus_timeout
 DELETE_BATCH = 1000
 
 
@@ -112,7 +113,12 @@ def _upload_tables(db: Milvus, collection: str, version: int, build: BuildLayout
         pieces[part] = _put(db, files, version, part, data)
     manifest = {**manifest, "milvus": {**manifest.get("milvus", {}), "pieces": pieces}}
     _put(db, files, version, BuildLayout.MANIFEST, json.dumps(manifest, ensure_ascii=False).encode())
-    db.call("flush", files)
+    _build_call(db, "flush", files)
+
+
+def _build_call(db: Milvus, name: str, *args, **kwargs):
+    """A publishing call: large writes may take longer than a query's timeout."""
+    return db.call(name, *args, timeout=max(db.timeout, BUILD_TIMEOUT), **kwargs)
 
 
 def _put(db: Milvus, files: str, version: int, part: str, data: bytes) -> int:
@@ -123,10 +129,10 @@ def _put(db: Milvus, files: str, version: int, part: str, data: bytes) -> int:
         rows.append({"pk": f"{version:08d}/{part}/{seq:08d}", "version": version, "part": part, "seq": seq,
                      "data": piece, "dummy": [0.0, 0.0]})
         if len(rows) == FETCH_PIECES:
-            db.call("insert", files, rows)
+            _build_call(db, "insert", files, rows)
             rows = []
     if rows:
-        db.call("insert", files, rows)
+        _build_call(db, "insert", files, rows)
     return n
 
 
@@ -193,11 +199,11 @@ def _rows(build: BuildLayout, manifest: dict, chunks: list[dict], keys: list[str
 
 def _insert(db: Milvus, collection: str, rows: list[dict], batch: int = 500) -> None:
     for a in range(0, len(rows), batch):
-        db.call("insert", collection, rows[a:a + batch])
+        _build_call(db, "insert", collection, rows[a:a + batch])
 
 
 def _all_keys(db: Milvus, collection: str) -> set[str]:
-    it = db.call("query_iterator", collection, batch_size=5000, output_fields=["pk"])
+    it = _build_call(db, "query_iterator", collection, batch_size=5000, output_fields=["pk"])
     out: set[str] = set()
     try:
         while True:
@@ -260,11 +266,15 @@ def _update(db: Milvus, cur: Current, remote: dict, build: BuildLayout, target: 
     version = cur.version + 1
     _upload_tables(db, cur.collection, version, build, keys, target)
     for a in range(0, len(gone), DELETE_BATCH):
-        db.call("delete", cur.collection, filter=keys_expression(gone[a:a + DELETE_BATCH]))
+        _build_call(db, "delete", cur.collection, filter=keys_expression(gone[a:a + DELETE_BATCH]))
     _insert(db, cur.collection, _rows(build, target, chunks, keys, new, "bm25"))
-    db.call("flush", cur.collection)
-    db.call("alter_collection_properties", cur.collection, properties={VERSION_PROPERTY: str(version)})
-    db.call("delete", files_collection(cur.collection), filter=f"version < {version - 1}")
+    _build_call(db, "flush", cur.collection)
+    _build_call(db, "alter_collection_properties", cur.collection, properties={VERSION_PROPERTY: str(version)})
+    if version > 2:  # tables older than the previous version: replicas no longer load them
+        try:
+            _build_call(db, "delete", files_collection(cur.collection), filter=f"version < {version - 1}")
+        except MilvusUnavailable:
+            pass  # left for the next update; the switch is done
     return (f"Milvus 索引已更新（{cur.collection}，版本 {version}）：新增 {len(new)} 个分块，删除 {len(gone)} 个，"
             f"用时 {time.perf_counter() - t:.1f}s")
 
@@ -277,19 +287,19 @@ def _new_collection(db: Milvus, alias: str, cur: Current | None, build: BuildLay
     create_chunks(db, name, dim, mode, dense)
     create_files(db, name)
     _insert(db, name, _rows(build, target, chunks, keys, np.arange(len(chunks), dtype=np.int64), mode))
-    db.call("flush", name)
+    _build_call(db, "flush", name)
     _upload_tables(db, name, 1, build, keys, target)
-    db.call("alter_collection_properties", name, properties={VERSION_PROPERTY: "1"})
+    _build_call(db, "alter_collection_properties", name, properties={VERSION_PROPERTY: "1"})
     if cur is None and not _alias_exists(db, alias):
-        db.call("create_alias", name, alias)
+        _build_call(db, "create_alias", name, alias)
     else:
-        db.call("alter_alias", name, alias)  # the switch: replicas loading from now on get this build
+        _build_call(db, "alter_alias", name, alias)  # the switch: replicas loading from now on get this build
     keep = {name, files_collection(name)}
     if cur is not None:
         keep |= {cur.collection, files_collection(cur.collection)}
-    for other in db.call("list_collections"):
+    for other in _build_call(db, "list_collections"):
         if other.startswith(alias + "_") and other not in keep:
-            db.call("drop_collection", other)
+            _build_call(db, "drop_collection", other)
     return f"Milvus 索引已写入新集合 {name} 并切换别名 {alias}（{len(chunks)} 个分块，用时 {time.perf_counter() - t:.1f}s）"
 
 
