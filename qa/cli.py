@@ -124,6 +124,7 @@ def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="丢弃现
     """
     from qa.index.build import BuildBusy, build_index
     from qa.index.embedders import EmbedderError, get_embedder
+    from qa.index.store import IndexError_
     from qa.ingest.source import NoticeError
 
     settings = _settings(corpus, index)
@@ -132,7 +133,7 @@ def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="丢弃现
         report = build_index(settings, embedder, rebuild=rebuild, progress=True, lock_timeout=wait)
     except BuildBusy as exc:
         _fail(str(exc), 3)
-    except (NoticeError, EmbedderError) as exc:
+    except (NoticeError, EmbedderError, IndexError_) as exc:
         _fail(str(exc), 1)
     print(report.summary())
     if report.timings:

@@ -48,6 +48,17 @@ class IndexSettings(BaseModel):
     # README "Performance": exact search costs about 0.13 µs and 1.5 KB a chunk, 6.5 ms and 77 MB at 50,000)
     type: str = Field("auto", pattern="^(auto|flat|ivf_fp16|ivf_sq8|hnsw)$")
     ann_min_chunks: int = Field(50_000, ge=1)
+    # where the vector and lexical indexes live: the local build folder, or Milvus
+    # (README "Milvus backend"): a milvus_uri ending in .db is Milvus Lite (default
+    # <index_dir>/milvus.db), http://host:19530 a server
+    backend: str = Field("local", pattern="^(local|milvus)$")
+    milvus_uri: str | None = None
+    milvus_token: str | None = None
+    milvus_timeout: float = Field(10.0, gt=0)  # seconds, every Milvus call
+    milvus_collection: str = Field("qa", pattern="^[A-Za-z][A-Za-z0-9]{0,30}$")  # the alias
+    # the lexical side on Milvus: Milvus's BM25 over the project's tokens (jieba analyzer),
+    # or the project's BM25 weights as sparse vectors (measured: README)
+    milvus_lexical: str = Field("bm25", pattern="^(bm25|sparse)$")
 
 
 class LLMSettings(BaseModel):

@@ -14,6 +14,7 @@ from functools import cached_property
 from qa.answer.compose import Answer, Answerer, narrow_to_item
 from qa.answer.precedents import PrecedentFinder, PrecedentResult
 from qa.config import Settings, load_settings
+from qa.index.backend import open_index
 from qa.index.embedders import Embedder, get_embedder
 from qa.index.store import (
     IndexCorrupt,
@@ -23,7 +24,6 @@ from qa.index.store import (
     LoadedIndex,
     chunk_settings,
     expected_settings,
-    load_index,
 )
 from qa.ingest.notices import Notice
 from qa.ingest.structure import KIND_LABELS
@@ -56,7 +56,7 @@ class Service:
         expected = expected_settings(embedder.id, embedder.dim, chunk_settings(settings))
         report = None
         try:
-            index = load_index(settings.index_dir, settings.corpus_dir, expected)
+            index = open_index(settings, expected)
         except (IndexMissing, IndexStale, IndexMismatch, IndexCorrupt) as exc:
             if not auto_build:
                 raise
@@ -66,7 +66,7 @@ class Service:
             log(f"{exc}\n正在{'重建' if rebuild else '更新'}索引……")
             report = build_index(settings, embedder, rebuild=rebuild, progress=progress, lock_timeout=lock_timeout)
             log(report.summary())
-            index = load_index(settings.index_dir, settings.corpus_dir, expected)
+            index = open_index(settings, expected)
         return cls(settings, embedder, index, report)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", bureaus: list[str] | None = None,

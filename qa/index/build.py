@@ -72,12 +72,15 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     unchanged: bool = False
     appended: bool = False  # added to a copy of the previous build (nothing changed or removed)
+    published: str = ""  # Milvus backend: what publishing the build did
 
     def summary(self) -> str:
         lines = [f"已索引 {self.notices} 份通报、{self.chunks} 个分块（沿用 {self.reused_docs} 份，"
                  f"新解析 {self.parsed_docs} 份，新嵌入 {self.embedded_chunks} 个分块）"]
         if self.unchanged:
             lines = [f"索引已是最新：{self.notices} 份通报、{self.chunks} 个分块"]
+        if self.published:
+            lines.append(self.published)
         for doc, why in self.rejected:
             lines.append(f"未索引 {doc}：{why}")
         for doc, why in self.warnings:
@@ -184,13 +187,26 @@ def build_index(settings: Settings, embedder: Embedder, rebuild: bool = False, p
             report.notices = p.manifest["counts"]["notices"]
             report.chunks = p.manifest["counts"]["chunks"]
             report.rejected = [(d, v["rejected"]) for d, v in p.prev_corpus.items() if v.get("rejected")]
+            _publish(settings, report, rebuild)
             return report
         run = _append if p.action == "append" else _rebuild
         run(settings, embedder, p, progress, report, t0)
         report.timings["total"] = time.perf_counter() - t0
+        _publish(settings, report, rebuild)
         return report
     finally:
         lock.release()
+
+
+def _publish(settings: Settings, report: BuildReport, rebuild: bool) -> None:
+    """With the Milvus backend, bring Milvus to the build just made (:mod:`qa.index.milvus`)."""
+    if settings.index.backend != "milvus" or report.path is None:
+        return
+    from qa.index.milvus.publish import publish
+
+    t = time.perf_counter()
+    report.published = publish(settings, BuildLayout(report.path), rebuild)
+    report.timings["milvus"] = time.perf_counter() - t
 
 
 # ---------------------------------------------------------------- stages
