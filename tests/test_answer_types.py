@@ -47,6 +47,67 @@ def test_next_steps_answer_lists_every_item_of_that_part(service):
     _verbatim(service, a)
 
 
+def test_a_measures_answer_adds_no_problem_that_merely_reads_alike(service):
+    # 舟山 has a dozen problems with a (一)(二)(三) list; only the canteen's cash is asked about
+    a = service.ask("What did the Zhoushan bureau do about the canteen's cash management?")
+    assert a.intent == "measures" and len(a.blocks) == 1
+    assert "食堂现金监管缺失" in a.blocks[0].heading
+    _verbatim(service, a)
+
+
+def test_a_question_naming_no_bureau_gets_a_block_per_bureau_that_addresses_it(service):
+    a = service.ask("电信网络诈骗打击不力、发案多，有哪些整改措施？")
+    assert a.intent == "measures" and len({b.bureau for b in a.blocks}) >= 2
+    assert all(b.kind == "measures" and b.citations for b in a.blocks)
+
+
+def test_a_next_steps_question_about_one_item_gets_that_item(service):
+    a = service.ask("港口分局涉案财物管理还没整改完，目前是怎么推进的？")
+    assert a.intent == "next_steps" and len(a.blocks) == 1
+    assert a.citations and all("轮岗" not in c.quote for c in a.citations)
+    assert any("涉案财物" in c.quote for c in a.citations)
+    _verbatim(service, a)
+
+
+def test_a_metadata_answer_is_one_sentence_from_the_extracted_fields_each_cited(service):
+    a = service.ask("港口分局的专项巡察是由市委哪个巡察组开展的？巡察时间是什么时候？")
+    assert a.intent == "meta" and not a.abstained
+    assert a.lead == "中山市公安局港口分局：巡察组为市委第八巡察组[1]；巡察时间为2024年4月1日至2024年6月28日[2]。"
+    assert [c.quote for c in a.citations] == ["市委第八巡察组", "2024年4月1日至2024年6月28日"]
+    _verbatim(service, a)  # each field cited at its span
+    en = service.ask("What e-mail address can people use to send comments on the Development Zone branch's rectification?")
+    assert en.intent == "meta" and [c.quote for c in en.citations] == ["dykfqgafjzgdcs@dy.shandong.cn"]
+    assert en.lead.startswith("东营市公安局东营经济技术开发区分局: the e-mail is dykfqgafjzgdcs@dy.shandong.cn [1]")
+
+
+def test_a_metadata_field_the_notice_does_not_state_is_declined_naming_it(service):
+    a = service.ask("开发区分局这份通报的公开期限是哪段时间？")
+    assert a.abstained and a.lead == "东营市公安局东营经济技术开发区分局的通报没有写明公开期限。"
+    assert a.citations == []
+
+
+def test_where_to_send_comments_quotes_every_contact_clause_whole(service):
+    a = service.ask("给横栏分局寄意见建议信，地址和邮编是什么？信封上要写什么？")
+    assert a.intent == "meta" and len(a.blocks) == 1
+    quotes = [c.quote for c in a.citations]
+    assert "邮政编码：528400" in quotes and any(q.startswith("邮政信箱：中山市横栏镇景帝路7号") for q in quotes)
+    _verbatim(service, a)
+
+
+def test_an_is_there_any_question_about_words_no_notice_uses_is_declined_naming_them(service):
+    a = service.ask("有没有分局在整改中建设警营健身房或体能训练场馆？")
+    assert a.abstained and a.citations == []
+    assert a.lead.startswith("已收录的通报都没有提到“") and "健身房" in a.lead
+    answered = service.ask("哪些单位在下一步打算中提到“专业+机制+大数据”新型警务运行模式？")
+    assert not answered.abstained  # 提到 is a question word, not a missing topic
+
+
+def test_a_sum_is_answered_only_when_a_quoted_sentence_states_one(service):
+    a = service.ask("舟山市公安局购买用友U8财务系统花了多少钱？")
+    assert a.abstained and "没有写明所问的金额" in a.lead
+    assert all("元" not in c.quote for c in a.citations)
+
+
 def test_compare_answer_has_a_row_per_bureau_and_says_when_a_notice_is_silent(service):
     a = service.ask("各单位在整改中新建或完善了多少项制度？")
     assert a.intent == "compare" and not a.abstained
