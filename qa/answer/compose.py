@@ -17,7 +17,7 @@ from qa.answer.scoring import TYPE_WINDOW, Candidate, Confidence, Scorer, states
 from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
-from qa.query.intent import asked_fields, asks_contact
+from qa.query.intent import NEXT_RE, asked_fields, asks_contact
 from qa.text import is_word, tokenize
 from qa.query.retrieval import Retriever, resolve_bureaus
 
@@ -165,6 +165,15 @@ class Answerer:
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
 
+    def _topic_coverage(self, prepared):
+        """What a next-steps question is about beyond asking for next steps (涉案财物管理 in
+        “涉案财物管理还没整改完…”): a coverage function over its words of two or more
+        characters, or None when it has none (横栏分局下一步怎么做？)."""
+        if prepared.lang == "en":
+            return self.scorer.question_coverage(prepared)
+        words = {t for t in tokenize(NEXT_RE.sub("", prepared.coverage_text)) if len(t) >= 2}
+        return (lambda text: self.scorer.coverage(words, text)) if words else None
+
     def _unseen_terms(self, prepared) -> list[str]:
         """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
         单位…): its dictionary words that no indexed notice contains; empty otherwise."""
@@ -209,7 +218,7 @@ class Answerer:
                             f"找到 {len(specs)} 个相关问题（{names}），每个问题先引原文，再逐项引述全部整改措施。")
         elif prepared.intent == "next_steps":
             docs = self._docs_in_scope(prepared, bureaus) or [self.index.chunks[max(cands, key=lambda c: c.score).row].doc]
-            covers = self.scorer.question_coverage(prepared)
+            covers = self._topic_coverage(prepared)
             specs = [b for b in (items_block(self.index, d, prepared.text, self.scorer.unit_rows, covers)
                                  for d in docs) if b]
             if specs:

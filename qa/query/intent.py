@@ -30,7 +30,7 @@ _COMPARE = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|�
                       r"(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
                       r"\bwhich (of the )?(bureaus|branches|units|offices)\b|\bcompare\b|\beach (bureau|branch)\b|"
                       r"\bboth\b|\brespectively\b|\bacross (the )?bureaus\b|\bdiffer", re.I)
-_NEXT = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
+NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|结束(以)?后.{0,8}(怎么|如何|还)|"
                    r"long[- ]term|next steps?|what next|going forward|plans? (for|to)|still (open|to be|unfinished)",
                    re.I)
@@ -56,7 +56,7 @@ def question_intent(question: str) -> str:
     """How the answer to ``question`` is built (see the module docstring)."""
     if _COMPARE.search(question):
         return "compare"
-    if _NEXT.search(question):
+    if NEXT_RE.search(question):
         return "next_steps"
     if _META.search(question) and not _ASKS_MEASURES.search(question):
         return "meta"
