@@ -88,6 +88,10 @@ def accepted_types() -> str:
     return "、".join(suffixes())
 
 
+def size_limit() -> str:
+    return f"{MAX_BYTES / 2**20:.0f} MB"
+
+
 def check_file(path: Path) -> str:
     """Why ``path`` cannot be added as a notice ("" when it can): reads and parses it."""
     if not path.exists():
@@ -100,7 +104,7 @@ def check_file(path: Path) -> str:
         return f"不支持的文件类型 {path.suffix or '（无扩展名）'}，可添加的类型：{accepted_types()}"
     size = path.stat().st_size
     if size > MAX_BYTES:
-        return f"文件过大（{size / 1e6:.1f} MB），单个文件上限 {MAX_BYTES / 1e6:.0f} MB"
+        return f"文件过大（{size / 2**20:.1f} MB），单个文件上限 {size_limit()}"
     try:
         load_notice(path)
     except NoticeError as exc:
@@ -199,9 +203,11 @@ def resolve_notice(name: str, corpus: Path, labels: dict[str, str]) -> str:
         raise QueryError("请给出要删除的通报（文件名或单位名称）")
     docs = [doc_name(p, corpus) for p in scan_corpus(corpus)]
     shown = lambda ds: "、".join(f"{d}（{labels[d]}）" if d in labels else d for d in ds)  # noqa: E731
+    if name in docs:
+        return name
     as_path = Path(name)
-    if as_path.is_absolute() or len(as_path.parts) > 1:
-        full = (as_path if as_path.is_absolute() else Path.cwd() / as_path).resolve()
+    if as_path.is_absolute() or len(as_path.parts) > 1:  # a path: from here, else in the corpus folder
+        full = (as_path if as_path.is_absolute() or as_path.exists() else corpus / as_path).resolve()
         if not full.is_relative_to(corpus.resolve()):
             raise QueryError(f"只能删除通报目录（{corpus}）中的通报，{name} 不在其中")
         rel = full.relative_to(corpus.resolve()).as_posix()
