@@ -273,7 +273,7 @@ def build(bureaus: list[str], kind_labels: dict[str, str], notice_choices: list[
                 w.upload = gr.File(file_count="multiple", label=upload_label(), elem_id="qa-upload", height=150)
                 w.add_btn = gr.Button("添加到通报库并建索引", variant="primary", elem_id="qa-add")
                 w.add_out = gr.HTML("", elem_id="qa-add-out", js_on_load=None)
-                with gr.Row(equal_height=True):
+                with gr.Row(equal_height=False):
                     w.rm_pick = gr.Dropdown(choices=remove_choices or [], value=None, label="要删除的通报",
                                             elem_id="qa-rm-pick", scale=4)
                     w.rm_btn = gr.Button("删除……", variant="stop", elem_id="qa-rm", scale=1, min_width=100)
