@@ -39,10 +39,13 @@ class FileResult:
     replaced: bool = False  # a new version of a notice already in the corpus
     unchanged: bool = False  # the same content as the notice already there
     chunks: int = 0  # its chunks in the updated index
+    sidecar_of: str = ""  # a metadata file given with its notice: that notice's file name
 
     def line(self) -> str:
         if not self.ok:
             return f"未添加 {self.name}：{self.reason}"
+        if self.sidecar_of:
+            return f"{self.name}：作为 {self.sidecar_of} 的元数据一并添加"
         if self.unchanged:
             return f"{self.name}：与已收录的版本内容相同，未改动"
         if self.replaced:
@@ -127,8 +130,29 @@ def _digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
-def _stage(path: Path, corpus: Path, docs: list[str], digests: dict[bytes, str]) -> _Staged | FileResult:
-    """Copy one checked file into the corpus (its sidecar too), or say why not."""
+SIDECAR_SUFFIX = ".meta.json"
+
+
+def _sidecars(paths: list[Path]) -> tuple[dict[str, Path], dict[Path, FileResult]]:
+    """Metadata files given among the files: notice stem -> sidecar, and a result for each
+    (added with its notice, or refused when its notice is not given too)."""
+    notices = {p.stem: p.name for p in paths if not p.name.endswith(SIDECAR_SUFFIX)}
+    by_stem, results = {}, {}
+    for p in paths:
+        if p.name.endswith(SIDECAR_SUFFIX):
+            stem = p.name.removesuffix(SIDECAR_SUFFIX)
+            if stem in notices and p.is_file():
+                by_stem[stem] = p
+                results[p] = FileResult(p.name, ok=True, sidecar_of=notices[stem])
+            else:
+                results[p] = FileResult(p.name, ok=False, reason=f"元数据文件须与其通报（{stem}.txt 等）一起添加")
+    return by_stem, results
+
+
+def _stage(path: Path, corpus: Path, docs: list[str], digests: dict[bytes, str],
+           side_src: Path | None = None) -> _Staged | FileResult:
+    """Copy one checked file into the corpus (its sidecar too: ``side_src``, else the one
+    next to it), or say why not."""
     result = FileResult(path.name, ok=False)
     reason = check_file(path)
     if reason:
@@ -138,7 +162,7 @@ def _stage(path: Path, corpus: Path, docs: list[str], digests: dict[bytes, str])
     target = _target(corpus, path.name, docs)
     doc = target.relative_to(corpus).as_posix()
     old = _read(target)
-    side_src, side = sidecar_path(path), sidecar_path(target)
+    side_src, side = side_src or sidecar_path(path), sidecar_path(target)
     side_data = _read(side_src) if side_src.resolve() != side.resolve() else None
     if old == data and (side_data is None or side_data == _read(side)):
         return FileResult(path.name, ok=True, doc=doc, unchanged=True)
@@ -168,8 +192,13 @@ def add_notices(settings: Settings, embedder: Embedder, paths: list[Path], progr
         digests = {_digest(p.read_bytes()): d for p, d in zip(files, docs)}
         out: list[FileResult] = []
         staged: list[_Staged] = []
+        paths = [Path(p) for p in paths]
+        sidecars, side_results = _sidecars(paths)
         for path in paths:
-            s = _stage(Path(path), corpus, docs, digests)
+            if path in side_results:
+                out.append(side_results[path])
+                continue
+            s = _stage(path, corpus, docs, digests, sidecars.get(path.stem))
             if isinstance(s, _Staged):
                 staged.append(s)
                 docs.append(s.result.doc)
@@ -177,7 +206,7 @@ def add_notices(settings: Settings, embedder: Embedder, paths: list[Path], progr
             else:
                 out.append(s)
         if not staged:
-            return out, None
+            return _settle(out), None
         try:
             report = build_locked(settings, embedder, progress=progress)
             rejected = dict(report.rejected)
@@ -191,7 +220,18 @@ def add_notices(settings: Settings, embedder: Embedder, paths: list[Path], progr
             for s in staged:
                 s.undo()
             raise
-        return out, report
+        return _settle(out), report
+
+
+def _settle(results: list[FileResult]) -> list[FileResult]:
+    """A metadata file counts as added only when its notice was."""
+    notices = {r.name: r for r in results if not r.name.endswith(SIDECAR_SUFFIX)}
+    for r in results:
+        n = notices.get(r.sidecar_of)
+        if r.sidecar_of and (n is None or not n.ok or n.unchanged):
+            r.ok, r.reason = False, f"其通报 {r.sidecar_of} 未添加或未改动"
+            r.sidecar_of = ""
+    return results
 
 
 def resolve_notice(name: str, corpus: Path, labels: dict[str, str]) -> str:

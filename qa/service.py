@@ -91,12 +91,14 @@ class Service:
         expected = expected_settings(self.embedder.id, self.embedder.dim, chunk_settings(self.settings))
         self._attach(load_index(self.settings.index_dir, self.settings.corpus_dir, expected))
 
-    def add(self, paths: Sequence[str | Path], progress: bool = False) -> Change:
+    def add(self, paths: Sequence[str | Path], progress: bool = False, lock_timeout: float = 60) -> Change:
         """Add notice files to the corpus folder and the index (a new version replaces the
-        file of the same name); a file that cannot be added is reported and the rest added."""
+        file of the same name); a file that cannot be added is reported and the rest added.
+        Raises BuildBusy when another build holds the lock for ``lock_timeout`` seconds."""
         from qa.manage import add_notices
 
-        results, report = add_notices(self.settings, self.embedder, [Path(p) for p in paths], progress=progress)
+        results, report = add_notices(self.settings, self.embedder, [Path(p) for p in paths], progress=progress,
+                                      lock_timeout=lock_timeout)
         if report is not None:
             self.reload()
         per_doc = self._chunks_per_doc()
@@ -105,7 +107,7 @@ class Service:
                 r.chunks = per_doc.get(r.doc, 0)
         return Change(files=results, report=report)
 
-    def remove(self, name: str) -> Change:
+    def remove(self, name: str, lock_timeout: float = 60) -> Change:
         """Take a notice (a corpus file name, or a unique part of it or of its bureau) out of
         the corpus folder and the index, without re-embedding the others."""
         from qa.manage import remove_notice, resolve_notice
@@ -113,7 +115,7 @@ class Service:
         labels = {d: n.meta.bureau_label for d, n in self.index.notices.items()}
         doc = resolve_notice(name, self.settings.corpus_dir, labels)
         chunks = self._chunks_per_doc().get(doc, 0)
-        report = remove_notice(self.settings, self.embedder, doc, set(self.index.notices))
+        report = remove_notice(self.settings, self.embedder, doc, set(self.index.notices), lock_timeout=lock_timeout)
         self.reload()
         return Change(removed=doc, bureau=labels.get(doc, ""), chunks=chunks, report=report)
 

@@ -13,9 +13,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 import pytest
+from filelock import FileLock
 from typer.testing import CliRunner
 
 from qa.cli import app
+from qa.index.build import BuildBusy
 from qa.index.layout import BuildLayout, IndexLayout
 from qa.index.lexical import bm25
 from qa.ingest.readers import MAX_BYTES
@@ -204,6 +206,14 @@ def test_a_failed_update_leaves_corpus_and_index_as_they_were(service, small_cor
         service.remove(DOC_004)
     assert (small_corpus / DOC_004).read_bytes() == old_004
     assert current_build(service.settings.index_dir) == build
+    # another build holds the lock: refused, nothing touched
+    monkeypatch.undo()
+    with FileLock(str(IndexLayout(service.settings.index_dir).lock)):
+        with pytest.raises(BuildBusy, match="另一个索引构建正在进行"):
+            service.add([good], lock_timeout=0.2)
+        with pytest.raises(BuildBusy):
+            service.remove(DOC_004, lock_timeout=0.2)
+    assert sorted(p.name for p in small_corpus.iterdir()) == sorted([DOC_003, DOC_004])
     # still serving, and a fresh process loads the same index without updating it
     assert docs_found(service, ZHOUSHAN_QUERY)[0] == DOC_004
     assert open_service(small_corpus, service.settings.index_dir).build_report is None
@@ -216,9 +226,20 @@ def test_handlers_add_confirm_and_remove(service, tmp_path):
         handlers.add_notices(service, [])
     new = write_notice(tmp_path / "鹦鹉分局通报.txt", "鹦鹉分局", "鹦鹉螺")
     (tmp_path / "x.xls").write_bytes(b"xls")
-    page = handlers.add_notices(service, [str(new), str(tmp_path / "x.xls")])
-    assert page.count("qa-change-ok") == 2 and page.count("qa-change-fail") == 1  # the file, the index line
+    (tmp_path / "up").mkdir()  # uploads arrive in folders of their own: the sidecar is not beside its notice
+    side = tmp_path / "up" / "鹦鹉分局通报.meta.json"
+    side.write_text(json.dumps({"publication_date": "2025-03-01"}), encoding="utf-8")
+    (tmp_path / "up" / "other.meta.json").write_text("{}", encoding="utf-8")
+    page = handlers.add_notices(service, [str(new), str(tmp_path / "x.xls"), str(side),
+                                          str(tmp_path / "up" / "other.meta.json")])
+    # the notice, its sidecar and the index line; the .xls and the sidecar without its notice
+    assert page.count("qa-change-ok") == 3 and page.count("qa-change-fail") == 2
     assert f"已索引 {new.name}" in page and "未添加 x.xls：不支持的文件类型 .xls" in page
+    assert "鹦鹉分局通报.meta.json：作为 鹦鹉分局通报.txt 的元数据一并添加" in page
+    assert "未添加 other.meta.json：元数据文件须与其通报" in page
+    corpus = service.settings.corpus_dir
+    assert (corpus / side.name).read_bytes() == side.read_bytes() and not (corpus / "other.meta.json").exists()
+    assert {r["doc"]: r for r in service.notice_list()}[new.name]["publication_date"] == "2025-03-01"
     assert ("测试市公安局鹦鹉分局 — " + new.name, new.name) in handlers.remove_choices(service)
     assert new.name in handlers.notices_overview(service)
     assert "测试市公安局鹦鹉分局" in handlers.confirm_remove(service, new.name)
@@ -227,6 +248,7 @@ def test_handlers_add_confirm_and_remove(service, tmp_path):
         handlers.confirm_remove(service, None)
     page = handlers.remove_notice(service, new.name)
     assert f"已删除 {new.name}" in page and "新嵌入 0 个分块" in page
+    assert not (corpus / new.name).exists() and not (corpus / side.name).exists()
     assert new.name not in handlers.notices_overview(service)
     assert [doc for _, doc in handlers.remove_choices(service)] == [DOC_003, DOC_004]
     assert f"{MAX_BYTES // 2**20} MB" in handlers.upload_label()
