@@ -446,7 +446,7 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
 def serve(host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="端口", min=1, max=65535)] = 7860,
           corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
-    """启动网页界面（问答、整改措施查找、检索测试、通报浏览）。"""
+    """启动网页界面（问答、整改措施查找、检索测试、通报浏览与增删）。"""
     from ui.app import launch
 
     service = _service(corpus, index)
