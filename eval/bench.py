@@ -397,8 +397,11 @@ def bench_incremental(cases: list[tuple[str, object]], work: Path, embedder) -> 
                       "appended": rep.appended, "total_s": wall,
                       "stages": {k: v for k, v in rep.timings.items() if k != "total"},
                       "index_bytes": du(rep.path)}
-        # back to the index without it (the full path: a notice was removed)
-        build_index(settings, embedder, progress=False)
+        # back to the index without it: the removal path (the kept rows copied, nothing embedded)
+        t = time.perf_counter()
+        rem = build_index(settings, embedder, progress=False)
+        out[label]["remove"] = {"total_s": time.perf_counter() - t, "embedded_chunks": rem.embedded_chunks,
+                                "stages": {k: v for k, v in rem.timings.items() if k != "total"}}
     return out
 
 
@@ -779,6 +782,14 @@ def to_markdown(r: dict) -> str:
             lines.append(f"| {k} | {fmt(v['chunks_before'])} | {fmt(v['total_s'], 2)} | {fmt(s.get('read_parse'), 3)} | "
                          f"{fmt(s.get('chunk'), 3)} | {fmt(s.get('embed'), 3)} | {fmt(s.get('index'), 3)} | "
                          f"{v['index_bytes'] / 2**20:,.1f} MiB |")
+        lines += ["", "Removing it again (the removal path: the kept rows copied, nothing parsed or embedded):", "",
+                  "| index | total (s) | copy rows | vector index, BM25, tables, write | embedded chunks |",
+                  "|---|---:|---:|---:|---:|"]
+        for k, v in inc.items():
+            rm = v.get("remove") if k != "new_notice" else None
+            if rm:
+                lines.append(f"| {k} | {fmt(rm['total_s'], 2)} | {fmt(rm['stages'].get('copy_rows'), 3)} | "
+                             f"{fmt(rm['stages'].get('index'), 3)} | {rm['embedded_chunks']} |")
         lines.append("")
         if r.get("bm25_rebuild"):
             lines.append("")

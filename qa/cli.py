@@ -1,4 +1,4 @@
-"""Command line: ``qa index | search | ask | chat | precedents | eval | notices | serve``.
+"""Command line: ``qa index | add | remove | search | ask | chat | precedents | eval | notices | serve``.
 
 Errors the user can fix (empty question, unknown bureau, missing index, bad file) are
 printed as one clear message on stderr with a non-zero exit code, never a traceback.
@@ -139,6 +139,51 @@ def index_cmd(rebuild: Annotated[bool, typer.Option("--rebuild", help="丢弃现
     if report.timings:
         t = report.timings
         print("用时：" + "，".join(f"{k} {v:.1f}s" for k, v in t.items()))
+
+
+@app.command()
+def add(files: Annotated[list[Path], typer.Argument(help="通报文件（可多个）")],
+        corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """添加通报：复制到通报目录并建索引，逐个文件报告结果；同名而内容不同的文件作为新版本替换旧版本。
+
+    不能添加的文件（类型不支持、无法读取、过大、与已收录的通报重复）不复制，其余照常添加；
+    有文件未添加时退出码为 1。例：qa add 新通报.txt 另一份.md
+    """
+    service = _service(corpus, index)
+    change = _change(lambda: service.add(files, progress=sys.stderr.isatty()))
+    for line in change.lines():
+        print(line)
+    if not change.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(name: Annotated[str, typer.Argument(help="通报的文件名，或文件名、单位名称中唯一的一部分")],
+           corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
+    """删除通报：从通报目录（连同其 .meta.json）和索引中移除，不重新嵌入其余通报。
+
+    名称对应多份通报时列出候选，不删除。例：qa remove 003_54b7255f65526853.txt；qa remove 港口分局
+    """
+    service = _service(corpus, index)
+    change = _change(lambda: service.remove(name))
+    for line in change.lines():
+        print(line)
+
+
+def _change(fn):
+    """Run an add or remove; user errors as one message."""
+    from qa.index.embedders import EmbedderError
+    from qa.index.store import BuildBusy, IndexError_
+    from qa.query.retrieval import QueryError
+
+    try:
+        return fn()
+    except QueryError as exc:
+        _fail(str(exc))
+    except BuildBusy as exc:
+        _fail(str(exc), 3)
+    except (IndexError_, EmbedderError) as exc:
+        _fail(str(exc), 1)
 
 
 @app.command()
@@ -402,7 +447,7 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
 def serve(host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="端口", min=1, max=65535)] = 7860,
           corpus: CorpusOpt = None, index: IndexOpt = None) -> None:
-    """启动网页界面（问答、整改措施查找、检索测试、通报浏览）。"""
+    """启动网页界面（问答、整改措施查找、检索测试、通报浏览与增删）。"""
     from ui.app import launch
 
     service = _service(corpus, index)

@@ -1,5 +1,5 @@
 """The one façade: everything the CLI, the web interface and the evaluation do goes
-through :class:`Service` (search, ask, precedents, notices).
+through :class:`Service` (search, ask, precedents, notices; adding and removing notices).
 
 ``Service.open`` loads the settings, the embedder and the index once per process; with
 ``auto_build`` it first builds or updates an index that is missing, stale or was built
@@ -8,8 +8,11 @@ with other settings (``qa serve``, ``qa ask``… do; ``qa index`` builds explici
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, Answerer, narrow_to_item
 from qa.answer.precedents import PrecedentFinder, PrecedentResult
@@ -30,21 +33,102 @@ from qa.ingest.structure import KIND_LABELS
 from qa.query.followup import Exchange, understand
 from qa.query.retrieval import Hit, QueryError, Retriever, check_query
 
+if TYPE_CHECKING:  # the build machinery is imported only when the index changes
+    from qa.index.build import BuildReport
+    from qa.manage import FileResult
+
 
 def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)  # noqa: T201 - the default progress log is the console
+
+
+@dataclass
+class Change:
+    """What :meth:`Service.add` or :meth:`Service.remove` did."""
+    files: list[FileResult] = field(default_factory=list)  # per file given (add)
+    removed: str = ""  # the corpus file removed (remove)
+    bureau: str = ""
+    chunks: int = 0  # chunks the removed notice had
+    report: BuildReport | None = None  # of the update (None: nothing changed)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+    def lines(self) -> list[str]:
+        """One line per file (add) or for the removal, then the index's state, in Chinese."""
+        out = [f.line() for f in self.files]
+        if self.removed:
+            out.append(f"已删除 {self.removed}（{self.bureau or '未索引'}）：从通报目录和索引中移除，"
+                       f"共 {self.chunks} 个分块")
+        r = self.report
+        if r is not None:
+            took = r.timings.get("total")
+            out.append(f"索引现有 {r.notices} 份通报、{r.chunks} 个分块；新嵌入 {r.embedded_chunks} 个分块"
+                       + (f"，用时 {took:.1f} 秒" if took is not None else ""))
+        return out
 
 
 class Service:
     def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex, build_report=None):
         self.settings = settings
         self.embedder = embedder
-        self.index = index
         self.build_report = build_report  # qa.index.build.BuildReport when opening built or updated it
-        self.retriever = Retriever(index, embedder, settings.retrieval, settings.glossary)
-        self.answerer = Answerer(index, self.retriever, settings.retrieval.abstain_min_dense,
-                                 settings.retrieval.abstain_min_coverage)
-        self.finder = PrecedentFinder(index, self.retriever)
+        self._attach(index)
+
+    def _attach(self, index: LoadedIndex) -> None:
+        """Serve ``index`` from now on (the next question sees it)."""
+        settings = self.settings
+        retriever = Retriever(index, self.embedder, settings.retrieval, settings.glossary)
+        answerer = Answerer(index, retriever, settings.retrieval.abstain_min_dense,
+                            settings.retrieval.abstain_min_coverage)
+        finder = PrecedentFinder(index, retriever)
+        self.__dict__.pop("_notice_rows", None)
+        self.index, self.retriever, self.answerer, self.finder = index, retriever, answerer, finder
+
+    def reload(self) -> None:
+        """Load the current build again (after an update of the index)."""
+        expected = expected_settings(self.embedder.id, self.embedder.dim, chunk_settings(self.settings))
+        self._attach(open_index(self.settings, expected))
+
+    def add(self, paths: Sequence[str | Path], progress: bool = False, lock_timeout: float = 60) -> Change:
+        """Add notice files to the corpus folder and the index (a new version replaces the
+        file of the same name); a file that cannot be added is reported and the rest added.
+        Raises BuildBusy when another build holds the lock for ``lock_timeout`` seconds."""
+        from qa.manage import add_notices
+
+        results, report = add_notices(self.settings, self.embedder, [Path(p) for p in paths], progress=progress,
+                                      lock_timeout=lock_timeout)
+        if report is not None:
+            self.reload()
+        per_doc = self._chunks_per_doc()
+        for r in results:
+            if r.ok:
+                r.chunks = per_doc.get(r.doc, 0)
+        return Change(files=results, report=report)
+
+    def remove(self, name: str, lock_timeout: float = 60) -> Change:
+        """Take a notice (a corpus file name, or a unique part of it or of its bureau) out of
+        the corpus folder and the index, without re-embedding the others."""
+        from qa.manage import remove_notice, resolve_notice
+
+        labels = {d: n.meta.bureau_label for d, n in self.index.notices.items()}
+        doc = resolve_notice(name, self.settings.corpus_dir, labels)
+        chunks = self._chunks_per_doc().get(doc, 0)
+        report = remove_notice(self.settings, self.embedder, doc, set(self.index.notices), lock_timeout=lock_timeout)
+        self.reload()
+        return Change(removed=doc, bureau=labels.get(doc, ""), chunks=chunks, report=report)
+
+    def corpus_files(self) -> list[tuple[str, str]]:
+        """(corpus file, bureau or 未索引) for every notice file in the corpus folder."""
+        from qa.ingest.notices import doc_name, scan_corpus
+
+        corpus = self.settings.corpus_dir
+        return [(d, self.index.notices[d].meta.bureau_label if d in self.index.notices else "未索引")
+                for d in (doc_name(p, corpus) for p in scan_corpus(corpus))]
+
+    def _chunks_per_doc(self) -> dict[str, int]:
+        return {r["doc"]: r["chunks"] for r in self._notice_rows}
 
     @classmethod
     def open(cls, settings: Settings | None = None, auto_build: bool = True, progress: bool = True,

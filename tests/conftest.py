@@ -117,3 +117,18 @@ def current_build(index_dir: Path) -> Path | None:
 
     build = IndexLayout(index_dir).current()
     return None if build is None else build.root
+
+
+def write_notice(path: Path, bureau: str, marker: str) -> Path:
+    """A short notice of its own (``bureau``: e.g. 鹦鹉分局; ``marker``: a word no bundled
+    notice has, to search for), for the tests that add notices."""
+    path.write_text(
+        f"中共测试市公安局{bureau}委员会关于巡察整改进展情况的通报\n"
+        f"按照市委统一部署，2024年4月1日至6月28日，市委第三巡察组对{bureau}党委开展了巡察。现将巡察整改进展情况予以公布。\n"
+        f"一、关于“{marker}登记不规范”问题的整改情况\n"
+        f"（一）建立{marker}登记台账，由专人每周核对一次{marker}出入库记录。\n"
+        f"（二）开展{marker}专项检查，发现问题立即整改并通报。\n"
+        "二、下一步工作打算\n"
+        "持续巩固整改成果，完善长效机制，防止问题反弹。\n"
+        "欢迎广大干部群众对巡察整改落实情况进行监督。联系电话：0000-12345678。\n", encoding="utf-8")
+    return path

@@ -1,6 +1,7 @@
 """End to end in real headless Chromium (Playwright, /usr/bin/chromium): the chat with its
 sources panel and a follow-up, the precedent search, the retrieval test and notices tabs,
-and a notice full of HTML/script/Markdown-link payloads that must stay inert text.
+uploading and removing a notice, and a notice full of HTML/script/Markdown-link payloads
+that must stay inert text.
 
 Screenshots go to a temporary folder (the ``artifacts`` fixture). The README's
 screenshots, ui/screenshots/chat.png and precedents.png, are rewritten only on request:
@@ -28,7 +29,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from tests.conftest import QUESTIONS, ROOT, make_settings, notice_path, share_cache  # noqa: E402
+from tests.conftest import QUESTIONS, ROOT, make_settings, notice_path, share_cache, write_notice  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -142,6 +143,23 @@ def evil_url(evil_service, tmp_path_factory):
 
     app, url = start(evil_service, port=0, export_dir=tmp_path_factory.mktemp("evil-exports"))
     yield url
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def manage_app(tmp_path_factory):
+    """A server over a corpus of its own (one bundled notice), to add to and remove from."""
+    from qa.service import Service
+    from ui.app import start
+
+    root = tmp_path_factory.mktemp("manage")
+    corpus = root / "notices"
+    corpus.mkdir()
+    shutil.copy(notice_path("003"), corpus)
+    share_cache(root / "index")
+    service = Service.open(make_settings(corpus, root / "index"), progress=False, log=lambda s: None)
+    app, url = start(service, port=0, export_dir=root / "exports")
+    yield service, url
     app.close()
 
 
@@ -310,3 +328,43 @@ def test_injected_notice_stays_text(browser, evil_url, evil_service, artifacts):
     _assert_inert(p)
     p.shot("injection_notice.png", artifacts)
     assert not p.errors
+
+
+def _pick(p: Page, dropdown: str, text: str) -> None:
+    p.page.click(f"{dropdown} input")
+    p.page.fill(f"{dropdown} input", text)
+    p.page.locator("ul[role=listbox] li", has_text=text).first.click()
+
+
+def test_upload_and_remove_a_notice(browser, manage_app, tmp_path, artifacts):
+    service, url = manage_app
+    new = write_notice(tmp_path / "鹦鹉分局通报.txt", "鹦鹉分局", "鹦鹉螺")
+    (tmp_path / "表格.xls").write_bytes(b"xls")
+    p = Page(browser, url)
+    p.tab("通报")
+    p.page.get_by_text("添加或删除通报").click()
+    p.page.set_input_files("#qa-upload input[type=file]", [str(new), str(tmp_path / "表格.xls")])
+    p.page.wait_for_function("document.querySelector('#qa-upload').innerText.includes('表格')")  # uploaded
+    p.page.click("#qa-add")
+    p.page.wait_for_selector("#qa-add-out .qa-change-ok")
+    out = p.page.inner_text("#qa-add-out")
+    assert f"已索引 {new.name}" in out and "未添加 表格.xls：不支持的文件类型 .xls" in out
+    assert new.name in p.page.inner_text("#qa-notices")
+    assert (service.settings.corpus_dir / new.name).exists()
+    p.shot("upload.png", artifacts)
+
+    _pick(p, "#qa-rm-pick", new.name)
+    p.page.click("#qa-rm")
+    p.page.wait_for_selector("#qa-rm-confirm", state="visible")
+    assert f"确认删除“{new.name}”（测试市公安局鹦鹉分局）" in p.page.inner_text("#qa-rm-question")
+    p.page.click("#qa-rm-yes")
+    p.page.wait_for_function("document.querySelector('#qa-rm-out').innerText.includes('已删除')")
+    assert new.name not in p.page.inner_text("#qa-notices")
+    assert not (service.settings.corpus_dir / new.name).exists()
+    assert p.page.locator("#qa-rm-confirm").is_hidden()
+    # the chat's bureau filter offers what the index now holds
+    p.tab("问答")
+    p.page.click("#qa-bureaus input")
+    options = p.page.inner_text("ul[role=listbox]")
+    assert "东营市公安局东营经济技术开发区分局" in options and "鹦鹉分局" not in options
+    assert not p.dialogs and not p.errors

@@ -22,6 +22,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from qa.feedback import FeedbackError, FeedbackStore  # noqa: E402
+from qa.index.store import BuildBusy, IndexError_  # noqa: E402
 from qa.query.retrieval import QueryError  # noqa: E402
 from qa.render import html  # noqa: E402
 from qa.service import Service  # noqa: E402
@@ -30,6 +31,8 @@ from ui import handlers, widgets  # noqa: E402
 CONCURRENCY = 4  # events running at once over the engine (the embedder itself is serialised)
 QUEUE_MAX = 256  # waiting events beyond this are refused with a "queue full" message
 ENGINE = "engine"  # concurrency group of every event that uses the engine
+MANAGE = "manage"  # adding and removing notices: one at a time
+UPLOAD_CEILING = 200 * 1024 * 1024  # Gradio refuses larger uploads; the notice limit (20 MB) is checked with a message
 
 
 # C901: the nested event handlers, a few lines each, count toward build_app; they share its
@@ -44,7 +47,8 @@ def build_app(service: Service, feedback: FeedbackStore | None = None,  # noqa: 
 
     with gr.Blocks(title=widgets.TITLE, analytics_enabled=False) as demo:
         w = widgets.build(service.bureaus(), service.kind_labels(), handlers.notice_choices(service),
-                          handlers.notices_overview(service), len(service.notice_list()))
+                          handlers.notices_overview(service), len(service.notice_list()),
+                          handlers.remove_choices(service))
         turns = gr.State([])
 
         # ------------------------------------------------------------------ chat
@@ -147,6 +151,57 @@ def build_app(service: Service, feedback: FeedbackStore | None = None,  # noqa: 
 
         w.notice_pick.change(on_notice, [w.notice_pick], [w.notice_out], api_name="notice")
 
+        # ---------------------------------------------- adding and removing notices
+        manage_ev = dict(concurrency_id=MANAGE, concurrency_limit=1, api_visibility="private")
+
+        def refreshed(bureaus, s_bureaus):
+            """Everything that shows the notices, after a change."""
+            names = service.bureaus()
+            keep = lambda v: [b for b in (v or []) if b in names]  # noqa: E731
+            return (html.header_html(widgets.TITLE, len(service.notice_list())), handlers.notices_overview(service),
+                    gr.update(choices=handlers.notice_choices(service), value=None),
+                    gr.update(choices=handlers.remove_choices(service), value=None),
+                    gr.update(choices=names, value=keep(bureaus)), gr.update(choices=names, value=keep(s_bureaus)))
+
+        refresh_out = [w.header, w.notices_table, w.notice_pick, w.rm_pick, w.bureaus, w.s_bureaus]
+
+        add_progress, remove_progress = gr.Progress(track_tqdm=True), gr.Progress()  # one per handler, as Gradio's own
+
+        def on_add(files, bureaus, s_bureaus, progress=add_progress):
+            progress(0, desc="正在检查文件并建索引……")
+            try:
+                out = handlers.add_notices(service, files, progress=True)
+            except (QueryError, BuildBusy, IndexError_) as exc:
+                gr.Warning(str(exc), title="提示")
+                return (html.message(str(exc), "error"), gr.skip(), *[gr.skip()] * len(refresh_out))
+            return (out, None, *refreshed(bureaus, s_bureaus))
+
+        w.add_btn.click(on_add, [w.upload, w.bureaus, w.s_bureaus], [w.add_out, w.upload, *refresh_out], **manage_ev)
+
+        def on_ask_remove(doc):
+            try:
+                question = handlers.confirm_remove(service, doc)
+            except QueryError as exc:
+                gr.Warning(str(exc), title="提示")
+                return gr.update(visible=False), gr.skip()
+            return gr.update(visible=True), html.message(question, "error")
+
+        w.rm_btn.click(on_ask_remove, [w.rm_pick], [w.rm_confirm, w.rm_question], api_visibility="private",
+                       queue=False)
+        w.rm_no.click(lambda: gr.update(visible=False), None, [w.rm_confirm], api_visibility="private", queue=False)
+
+        def on_remove(doc, bureaus, s_bureaus, progress=remove_progress):
+            progress(0, desc="正在删除并更新索引……")
+            try:
+                out = handlers.remove_notice(service, doc)
+            except (QueryError, BuildBusy, IndexError_) as exc:
+                gr.Warning(str(exc), title="提示")
+                return (gr.update(visible=False), html.message(str(exc), "error"), *[gr.skip()] * len(refresh_out))
+            return (gr.update(visible=False), out, *refreshed(bureaus, s_bureaus))
+
+        w.rm_yes.click(on_remove, [w.rm_pick, w.bureaus, w.s_bureaus], [w.rm_confirm, w.rm_out, *refresh_out],
+                       **manage_ev)
+
         # ------------------------------------------------------------------- API
         def ask_json(question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> dict:
             """Answer one question; returns Answer.to_dict() (answer, abstained, citations, …)."""
@@ -168,6 +223,7 @@ def start(service: Service, host: str = "127.0.0.1", port: int = 7860, block: bo
     app = build_app(service, **build_kw)
     app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_MAX)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet, show_error=True,
+               max_file_size=UPLOAD_CEILING,
                css=widgets.CSS, theme=widgets.theme(), head=widgets.HEAD, inbrowser=False, share=False)
     url = app.local_url
     assert url is not None  # set by launch

@@ -17,7 +17,7 @@ from qa.query.retrieval import MODES, QueryError, check_query
 from qa.render import html
 from qa.render.csv import precedents_csv
 from qa.render.markdown import precedents_markdown
-from qa.service import Service
+from qa.service import Change, Service
 
 RATING_BY_LABEL = {label: key for key, label in RATINGS.items()}
 # the Chatbot's own feedback buttons: thumbs up / down, and a flag menu entry
@@ -196,6 +196,54 @@ def notice_view(service: Service, doc: str | None) -> str:
     if not doc:
         return html.message("选择一份通报查看全文与章节结构。", "empty")
     return html.notice_html(service.notice(doc))
+
+
+# ------------------------------------------------------ adding and removing notices
+
+def upload_label() -> str:
+    from qa.manage import accepted_types, size_limit
+
+    return f"上传通报（可多选，可拖放到此处；类型：{accepted_types()}；单个文件不超过 {size_limit()}）"
+
+
+def _upload_path(f) -> Path:
+    """An uploaded file as Gradio hands it over (a path, or an object with one)."""
+    return Path(getattr(f, "path", None) or getattr(f, "name", None) or f)
+
+
+def change_html(change: Change) -> str:
+    lines = [(f.ok, f.line()) for f in change.files]
+    rest = change.lines()[len(change.files):]  # the removal and the index's state
+    return html.change_html(lines + [(True, line) for line in rest])
+
+
+def add_notices(service: Service, files, progress: bool = False) -> str:
+    """Add uploaded files to the corpus and the index: a result line per file."""
+    paths = [_upload_path(f) for f in (files if isinstance(files, (list, tuple)) else [files] if files else [])]
+    if not paths:
+        raise QueryError("请先选择或拖入要上传的通报文件")
+    return change_html(service.add(paths, progress=progress))
+
+
+def remove_choices(service: Service) -> list[tuple[str, str]]:
+    """Every notice file of the corpus (indexed or not), for the remove dropdown."""
+    return [(f"{bureau} — {doc}", doc) for doc, bureau in service.corpus_files()]
+
+
+def confirm_remove(service: Service, doc: str | None) -> str:
+    """The question asked before a notice is removed."""
+    if not doc:
+        raise QueryError("请先选择要删除的通报")
+    bureau = dict(service.corpus_files()).get(doc)
+    if bureau is None:
+        raise QueryError(f"通报目录中没有 {doc}")
+    return f"确认删除“{doc}”（{bureau}）？文件将从通报目录和索引中移除，不能撤销。"
+
+
+def remove_notice(service: Service, doc: str | None) -> str:
+    if not doc:
+        raise QueryError("请先选择要删除的通报")
+    return change_html(service.remove(doc))
 
 
 # ------------------------------------------------------------------------------ API

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import gradio as gr
 
 from qa.render import html
-from ui.handlers import LIKE_OPTIONS, MODE_LABELS
+from ui.handlers import LIKE_OPTIONS, MODE_LABELS, upload_label
 
 TITLE = "巡察整改通报问答助手"
 
@@ -151,6 +151,12 @@ mark.qa-hl { background: #fde68a; color: inherit; padding: 0 1px; border-radius:
 .qa-lvl-2 { padding-left: 10px; } .qa-lvl-3 { padding-left: 20px; } .qa-lvl-4 { padding-left: 30px; }
 .qa-lvl-5, .qa-lvl-6 { padding-left: 40px; }
 #qa-chat .message { font-size: 15px; }
+.qa-change-list { list-style: none; padding-left: 0 !important; margin: 6px 0 !important; font-size: 14px; }
+.qa-change-list li { margin: 2px 0 !important; }
+.qa-change-ok { color: #166534; }
+.qa-change-fail { color: #991b1b; }
+.dark .qa-change-ok { color: #86efac; }
+.dark .qa-change-fail { color: #fca5a5; }
 """
 
 
@@ -192,10 +198,10 @@ def _kind_choices(kind_labels: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def build(bureaus: list[str], kind_labels: dict[str, str], notice_choices: list[tuple[str, str]],
-          notices_html: str, n_notices: int) -> SimpleNamespace:
+          notices_html: str, n_notices: int, remove_choices: list[tuple[str, str]] | None = None) -> SimpleNamespace:
     """Create every component (inside a Blocks context) and return them by name."""
     w = SimpleNamespace()
-    gr.HTML(html.header_html(TITLE, n_notices), js_on_load=None)
+    w.header = gr.HTML(html.header_html(TITLE, n_notices), js_on_load=None)
     with gr.Tabs() as w.tabs:
         with gr.Tab("问答", id="chat"):
             with gr.Row(equal_height=False):
@@ -263,6 +269,19 @@ def build(bureaus: list[str], kind_labels: dict[str, str], notice_choices: list[
             w.s_out = gr.HTML(html.message("输入查询后点击“检索”。", "empty"), elem_id="qa-s-out", js_on_load=None)
         with gr.Tab("通报", id="notices"):
             w.notices_table = gr.HTML(notices_html, elem_id="qa-notices", js_on_load=None)
+            with gr.Accordion("添加或删除通报", open=False, elem_id="qa-manage"):
+                w.upload = gr.File(file_count="multiple", label=upload_label(), elem_id="qa-upload", height=150)
+                w.add_btn = gr.Button("添加到通报库并建索引", variant="primary", elem_id="qa-add")
+                w.add_out = gr.HTML("", elem_id="qa-add-out", js_on_load=None)
+                with gr.Row(equal_height=False):
+                    w.rm_pick = gr.Dropdown(choices=remove_choices or [], value=None, label="要删除的通报",
+                                            elem_id="qa-rm-pick", scale=4)
+                    w.rm_btn = gr.Button("删除……", variant="stop", elem_id="qa-rm", scale=1, min_width=100)
+                with gr.Row(visible=False, equal_height=True, elem_id="qa-rm-confirm") as w.rm_confirm:
+                    w.rm_question = gr.HTML("", elem_id="qa-rm-question", js_on_load=None)
+                    w.rm_yes = gr.Button("确认删除", variant="stop", elem_id="qa-rm-yes", scale=0, min_width=100)
+                    w.rm_no = gr.Button("取消", elem_id="qa-rm-no", scale=0, min_width=80)
+                w.rm_out = gr.HTML("", elem_id="qa-rm-out", js_on_load=None)
             w.notice_pick = gr.Dropdown(choices=notice_choices, value=None, label="查看通报全文与章节结构",
                                         elem_id="qa-notice-pick")
             w.notice_out = gr.HTML(html.message("选择一份通报查看全文与章节结构。", "empty"), elem_id="qa-notice-out",

@@ -18,8 +18,8 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.query.intent import NEXT_RE, asked_fields, asks_contact
-from qa.text import is_word, tokenize
 from qa.query.retrieval import Retriever, resolve_bureaus
+from qa.text import is_word, tokenize
 
 NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
 NOT_FOUND_EN = "No relevant content was found in the indexed notices."

@@ -8,7 +8,11 @@ The plan compares the corpus with the current build's manifest:
   notices are parsed, chunked and embedded and appended to a copy of the current build;
   their vectors are added to the previous vector index and their term counts merged into
   the stored BM25 counts. The cost is that of the new notices plus writing the files.
-- **rebuild** (a notice changed or removed, ``--rebuild``, other settings): the parts are
+- **remove** (notices only removed): the kept notices' rows (notices, chunks, problems,
+  vectors, sentences, BM25 term counts) are copied from the current build, renumbered;
+  nothing is parsed, embedded or tokenised. The vector index is built again from the
+  kept vectors (an IVF index retrained on them), BM25 rescored, the tables recomputed.
+- **rebuild** (a notice changed, ``--rebuild``, other settings): the parts are
   assembled again; unchanged notices are taken from the previous build as they are (no
   re-parsing, re-embedding or re-tokenising).
 
@@ -22,7 +26,8 @@ import json
 import platform
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,10 +78,12 @@ class BuildReport:
     unchanged: bool = False
     appended: bool = False  # added to a copy of the previous build (nothing changed or removed)
     published: str = ""  # Milvus backend: what publishing the build did
+    removed_docs: int = 0  # notices of the previous build no longer in the corpus
 
     def summary(self) -> str:
+        removed = f"，移除 {self.removed_docs} 份" if self.removed_docs else ""
         lines = [f"已索引 {self.notices} 份通报、{self.chunks} 个分块（沿用 {self.reused_docs} 份，"
-                 f"新解析 {self.parsed_docs} 份，新嵌入 {self.embedded_chunks} 个分块）"]
+                 f"新解析 {self.parsed_docs} 份，新嵌入 {self.embedded_chunks} 个分块{removed}）"]
         if self.unchanged:
             lines = [f"索引已是最新：{self.notices} 份通报、{self.chunks} 个分块"]
         if self.published:
@@ -111,7 +118,7 @@ class DocData:
 
 @dataclass
 class Plan:
-    action: str  # "unchanged", "append" or "rebuild"
+    action: str  # "unchanged", "append", "remove" or "rebuild"
     files: dict[str, CorpusFile]
     manifest: dict | None = None  # of the previous build, when it can be reused
     previous: BuildLayout | None = None
@@ -161,41 +168,67 @@ def plan(settings: Settings, embedder: Embedder, rebuild: bool = False) -> Plan:
         return Plan("unchanged", files, manifest, previous)
     indexed = [d for d, v in prev_corpus.items() if not v.get("rejected")]  # in index order
     same = {d for d, f in files.items() if prev_corpus.get(d, {}).get("sha256") == f.sha256}
-    action = "append" if previous is not None and all(d in same for d in indexed) else "rebuild"
+    removed = [d for d in indexed if d not in files]
+    action = "rebuild"
+    if previous is not None and all(d in same for d in indexed if d in files):
+        action = "remove" if removed and _only_removed(files, same, prev_corpus, removed) else "append"
+        if action == "append" and removed:
+            action = "rebuild"  # removed and added at once
     return Plan(action, files, manifest, previous, indexed, same)
+
+
+def _only_removed(files: dict[str, CorpusFile], same: set[str], prev_corpus: dict, removed: list[str]) -> bool:
+    """No file is new or changed, and no file left unindexed as a duplicate of a removed
+    notice (it is to be indexed now: a rebuild reads it)."""
+    gone = {prev_corpus[d]["sha256"] for d in removed}
+    return all(d in same for d in files) and not any(
+        prev_corpus[d].get("rejected") and files[d].sha256 in gone for d in files)
+
+
+@contextmanager
+def build_lock(index_dir: Path, timeout: float = 0) -> Iterator[None]:
+    """The index's build lock (one build at a time); BuildBusy after ``timeout`` seconds."""
+    layout = IndexLayout(index_dir)
+    layout.root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(layout.lock))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise BuildBusy(f"另一个索引构建正在进行（锁文件 {layout.lock}），请等它完成后再试") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def build_index(settings: Settings, embedder: Embedder, rebuild: bool = False, progress: bool = True,
                 lock_timeout: float = 0, log: Callable[[str], None] | None = None) -> BuildReport:
     """Build or update the index under ``settings.index_dir``. Raises BuildBusy when another
     build holds the lock for longer than ``lock_timeout`` seconds."""
-    layout = IndexLayout(settings.index_dir)
-    layout.root.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(layout.lock))
-    try:
-        lock.acquire(timeout=lock_timeout)
-    except Timeout:
-        raise BuildBusy(f"另一个索引构建正在进行（锁文件 {layout.lock}），请等它完成后再试") from None
-    try:
-        t0 = time.perf_counter()
-        p = plan(settings, embedder, rebuild)
-        report = BuildReport()
-        if p.action == "unchanged":
-            assert p.manifest is not None
-            report.unchanged = True
-            report.path = p.previous.root if p.previous else None
-            report.notices = p.manifest["counts"]["notices"]
-            report.chunks = p.manifest["counts"]["chunks"]
-            report.rejected = [(d, v["rejected"]) for d, v in p.prev_corpus.items() if v.get("rejected")]
-            _publish(settings, report, rebuild)
-            return report
-        run = _append if p.action == "append" else _rebuild
-        run(settings, embedder, p, progress, report, t0)
-        report.timings["total"] = time.perf_counter() - t0
+    with build_lock(settings.index_dir, lock_timeout):
+        return build_locked(settings, embedder, rebuild, progress)
+
+
+def build_locked(settings: Settings, embedder: Embedder, rebuild: bool = False, progress: bool = True) -> BuildReport:
+    """:func:`build_index` for a caller that holds :func:`build_lock`."""
+    t0 = time.perf_counter()
+    p = plan(settings, embedder, rebuild)
+    report = BuildReport()
+    report.removed_docs = len([d for d in p.indexed if d not in p.files])
+    if p.action == "unchanged":
+        assert p.manifest is not None
+        report.unchanged = True
+        report.path = p.previous.root if p.previous else None
+        report.notices = p.manifest["counts"]["notices"]
+        report.chunks = p.manifest["counts"]["chunks"]
+        report.rejected = [(d, v["rejected"]) for d, v in p.prev_corpus.items() if v.get("rejected")]
         _publish(settings, report, rebuild)
         return report
-    finally:
-        lock.release()
+    run = {"append": _append, "remove": _remove}.get(p.action, _rebuild)
+    run(settings, embedder, p, progress, report, t0)
+    report.timings["total"] = time.perf_counter() - t0
+    _publish(settings, report, rebuild)
+    return report
 
 
 def _publish(settings: Settings, report: BuildReport, rebuild: bool) -> None:
@@ -473,3 +506,29 @@ def _append(settings: Settings, embedder: Embedder, p: Plan, progress: bool, rep
     report.timings["index"] = time.perf_counter() - t
     report.rejected = sorted(rejected.items())
     report.warnings = [(d.notice.doc, w) for d in new for w in d.notice.warnings]
+
+
+def _remove(settings: Settings, embedder: Embedder, p: Plan, progress: bool, report: BuildReport,
+            t0: float) -> None:
+    """Only removals: the kept notices' rows copied from the previous build, renumbered."""
+    assert p.manifest is not None and p.previous is not None
+    prev, prev_corpus = p.previous, p.prev_corpus
+    kept = [d for d in p.indexed if d in p.files]
+    writer = BuildWriter(IndexLayout(settings.index_dir), base=prev, base_docs=set(kept))
+    rows = writer.base_rows
+    assert rows is not None
+    report.timings["copy_rows"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    kind = vectors.resolve_type(settings.index.type, len(rows), settings.index.ann_min_chunks)
+    kept_vectors = np.asarray(_previous_vectors(prev, p.manifest)[rows], dtype=np.float32)
+    writer.write_vectors(vectors.build(kept_vectors.reshape(-1, embedder.dim), kind))
+    lexical_index = bm25.assemble([(bm25.load(prev / prev.BM25), rows)])
+    rejected = {d: v["rejected"] for d, v in prev_corpus.items() if v.get("rejected") and d in p.files}
+    with open(writer.build / writer.build.PROBLEMS, "rb") as fh:
+        n_problems = sum(1 for line in fh if line.strip())
+    counts = {"notices": len(kept), "chunks": len(rows), "problems": n_problems, "rejected": len(rejected)}
+    _finish(settings, embedder, writer, lexical_index, {d: prev_corpus[d]["bureau"] for d in kept}, p.files,
+            rejected, counts, kind, _trained_on(kind, len(rows)), report)
+    report.timings["index"] = time.perf_counter() - t
+    report.reused_docs = len(kept)
+    report.rejected = sorted(rejected.items())

@@ -2,7 +2,9 @@
 
 ``BuildWriter(index, base=…)`` starts a fresh temporary build folder; with a ``base`` build
 its row-aligned parts start as copies of the base's (the rows are copied as bytes, not
-parsed), without one they start empty. :meth:`BuildWriter.extend` appends rows of
+parsed), without one they start empty. With ``base_docs`` only those notices' rows are
+copied, renumbered (a notice removed: nothing re-parsed or re-embedded);
+:attr:`BuildWriter.base_rows` are then the base's chunk rows kept, in their new order. :meth:`BuildWriter.extend` appends rows of
 notices, chunks, problems, vectors and sentences; the whole-index parts (vector index,
 lexical index, tables) are written once each; :meth:`BuildWriter.finish` writes the
 manifest, flushes everything to disk, renames the folder and switches CURRENT to it.
@@ -79,15 +81,51 @@ def _extend_npy(path: Path, rows: np.ndarray) -> None:
     os.replace(tmp, path)
 
 
+def _doc_of(line: bytes) -> str:
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson comes with gradio
+        return json.loads(line)["doc"]
+    return orjson.loads(line)["doc"]
+
+
+def _select_jsonl(src: Path, dst: Path, docs: set[str]) -> list[int]:
+    """Copy the lines of ``src`` whose ``doc`` is in ``docs`` (as bytes); their line numbers."""
+    kept = []
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        for i, line in enumerate(fin):
+            if line.strip() and _doc_of(line) in docs:
+                fout.write(line)
+                kept.append(i)
+    return kept
+
+
+def _take_npy(src: Path, dst: Path, rows: np.ndarray) -> None:
+    """``dst`` = the rows ``rows`` of the .npy file ``src``, through memory maps."""
+    old = np.load(src, mmap_mode="r")
+    if not len(rows):
+        np.save(dst, np.zeros((0,) + old.shape[1:], dtype=old.dtype))
+        return
+    out = np.lib.format.open_memmap(dst, mode="w+", dtype=old.dtype, shape=(len(rows),) + old.shape[1:])
+    out[:] = old[rows]
+    out.flush()
+    del out, old
+
+
 class BuildWriter:
-    def __init__(self, index: IndexLayout, base: BuildLayout | None = None, keep: BuildLayout | None = None):
-        """A new build in ``index``: empty, or extending a copy of ``base``. ``keep`` (and
-        ``base``) survive :meth:`finish`: a serving process may still read them."""
+    def __init__(self, index: IndexLayout, base: BuildLayout | None = None, keep: BuildLayout | None = None,
+                 base_docs: set[str] | None = None):
+        """A new build in ``index``: empty, or extending a copy of ``base`` (of its
+        ``base_docs`` only, when given). ``keep`` (and ``base``) survive :meth:`finish`: a
+        serving process may still read them."""
         self.index = index
         self.keep = {x.name for x in (base, keep) if x is not None}
         self.build = index.new_build()
+        self.base_rows: np.ndarray | None = None
         b = self.build
-        if base is not None:
+        if base is not None and base_docs is not None:
+            self._copy_docs(base, base_docs)
+        elif base is not None:
             for part in (b.NOTICES, b.CHUNKS, b.PROBLEMS, b.VECTORS, b.SENTENCES, b.SENTENCE_OFFSETS,
                          b.SENTENCE_VECTORS):
                 shutil.copyfile(base / part, b / part)
@@ -95,6 +133,25 @@ class BuildWriter:
             for part in (b.NOTICES, b.CHUNKS, b.PROBLEMS):
                 (b / part).touch()
             np.save(b / b.SENTENCE_OFFSETS, np.zeros(1, dtype=np.int64))
+
+    def _copy_docs(self, base: BuildLayout, docs: set[str]) -> None:
+        """The base's rows of ``docs``, renumbered: notices, chunks and problems as bytes,
+        vectors and sentences by row."""
+        b = self.build
+        _select_jsonl(base / b.NOTICES, b / b.NOTICES, docs)
+        _select_jsonl(base / b.PROBLEMS, b / b.PROBLEMS, docs)
+        rows = np.asarray(_select_jsonl(base / b.CHUNKS, b / b.CHUNKS, docs), dtype=np.int64)
+        self.base_rows = rows
+        _take_npy(base / b.VECTORS, b / b.VECTORS, rows)
+        offsets = np.load(base / b.SENTENCE_OFFSETS)
+        counts = offsets[rows + 1] - offsets[rows]
+        new_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(counts, out=new_offsets[1:])
+        # the sentence rows of each kept chunk, one run per chunk
+        srows = np.repeat(offsets[rows] - new_offsets[:-1], counts) + np.arange(int(new_offsets[-1]), dtype=np.int64)
+        np.save(b / b.SENTENCE_OFFSETS, new_offsets)
+        _take_npy(base / b.SENTENCES, b / b.SENTENCES, srows)
+        _take_npy(base / b.SENTENCE_VECTORS, b / b.SENTENCE_VECTORS, srows)
 
     def extend(self, notices: Iterable[dict], chunks: Iterable[dict], problems: Iterable[dict],
                vectors: np.ndarray, sentence_spans: list[list[tuple[int, int]]],

@@ -240,6 +240,11 @@ def notices_table_html(rows: list[dict], rejected: Iterable[tuple[str, str]] = (
                    numeric=NUMERIC_COLUMNS)
 
 
+def change_html(lines: Iterable[tuple[bool, str]]) -> str:
+    """What adding or removing notices did: (succeeded, line) per file, then the index's state."""
+    return _render("change.html", lines=list(lines))
+
+
 def _tree(notice: Notice) -> list[SimpleNamespace]:
     """The section tree: a node per section with its kind where it differs from its parent's."""
     def node(idx: int) -> SimpleNamespace:
