@@ -12,6 +12,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from qa.answer.precedents import PER_BUREAU
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="巡察整改通报问答助手：检索、问答、整改措施查找与评测。")
 
@@ -317,7 +319,7 @@ def chat(bureau: BureauOpt = None, kind: KindOpt = None,
 @app.command()
 def precedents(problem: Annotated[str | None, typer.Argument(help="用自己的话描述问题")] = None,
                k_bureaus: Annotated[int, typer.Option("--k-bureaus", min=1, max=50, help="最多列出的单位数")] = 5,
-               per_bureau: Annotated[int, typer.Option("--per-bureau", min=1, max=10, help="每个单位最多列出的问题数")] = 2,
+               per_bureau: Annotated[int, typer.Option("--per-bureau", min=1, max=10, help="每个单位最多列出的问题数")] = PER_BUREAU,
                as_json: JsonOpt = False,
                fmt: Annotated[str, typer.Option("--format", help="markdown 或 csv")] = "markdown",
                batch: Annotated[Path | None, typer.Option(help="JSONL 文件，每行 {\"id\", \"question\"}")] = None,

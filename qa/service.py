@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, Answerer, narrow_to_item
-from qa.answer.precedents import PrecedentFinder, PrecedentResult
+from qa.answer.precedents import K_BUREAUS, PER_BUREAU, PrecedentFinder, PrecedentResult
 from qa.config import Settings, load_settings
 from qa.index.backend import open_index
 from qa.index.embedders import Embedder, get_embedder
@@ -185,7 +185,7 @@ class Service:
             answer.notes.extend(f"已删除：{r}" for r in summary.removed)
         return answer
 
-    def precedents(self, problem: str, k_bureaus: int = 5, per_bureau: int = 2) -> PrecedentResult:
+    def precedents(self, problem: str, k_bureaus: int = K_BUREAUS, per_bureau: int = PER_BUREAU) -> PrecedentResult:
         return self.finder.find(problem, k_bureaus=k_bureaus, per_bureau=per_bureau)
 
     def bureaus(self) -> list[str]:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import gradio as gr
 
+from qa.answer.precedents import PER_BUREAU
 from qa.render import html
 from ui.handlers import LIKE_OPTIONS, MODE_LABELS, upload_label
 
@@ -246,7 +247,7 @@ def build(bureaus: list[str], kind_labels: dict[str, str], notice_choices: list[
                                        lines=2, max_lines=6, scale=5, elem_id="qa-problem")
                 with gr.Column(scale=2, min_width=220):
                     w.k_bureaus = gr.Slider(1, 10, value=5, step=1, label="最多列出单位数")
-                    w.per_bureau = gr.Slider(1, 5, value=2, step=1, label="每个单位最多问题数")
+                    w.per_bureau = gr.Slider(1, 8, value=PER_BUREAU, step=1, label="每个单位最多问题数")
             with gr.Row():
                 w.prec_btn = gr.Button("查找整改措施", variant="primary", elem_id="qa-prec-btn", scale=2)
                 w.prec_csv = gr.DownloadButton("导出 CSV", visible=False, scale=1, elem_id="qa-prec-csv")

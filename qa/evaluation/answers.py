@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+from qa.answer.precedents import K_BUREAUS, PER_BUREAU
 from qa.answer.scoring import Confidence
 from qa.answer.verify import is_verbatim
 from qa.evaluation.metrics import mean, median
@@ -116,7 +117,7 @@ def calibrate(questions: list[Question], confs: dict[str, Confidence], forced: d
                                for f in curve]}
 
 
-def score_precedents(service, questions: list[Question], k_bureaus: int = 5, per_bureau: int = 2) -> dict:
+def score_precedents(service, questions: list[Question], k_bureaus: int = K_BUREAUS, per_bureau: int = PER_BUREAU) -> dict:
     """On the precedent questions: share of gold passages inside a listed problem (with its
     measures), and share of gold bureaus listed."""
     bureau_of = {doc: n.meta.bureau_label for doc, n in service.index.notices.items()}
