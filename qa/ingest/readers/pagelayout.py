@@ -73,7 +73,7 @@ def assemble(lines: list[Line], heights: dict[int, float], encoding: str, ocr: b
     for ln in lines:
         text = ln.text.strip()
         label = f"第 {ln.page} 页"
-        if prev is not None and not _starts_paragraph(prev, ln, text, left, right, size):
+        if prev is not None and not _starts_paragraph(prev, ln, text, left, right, size, not ocr):
             out.add(_join(prev.text.strip(), text) + text, label)
         else:
             if prev is not None:
@@ -84,7 +84,10 @@ def assemble(lines: list[Line], heights: dict[int, float], encoding: str, ocr: b
     return out.build(encoding, warnings, ocr)
 
 
-def _starts_paragraph(prev: Line, ln: Line, text: str, left: float, right: float, size: float) -> bool:
+def _starts_paragraph(prev: Line, ln: Line, text: str, left: float, right: float, size: float,
+                      by_size: bool = True) -> bool:
+    """A line starts a paragraph (font sizes are compared only where they are exact, not
+    for OCR boxes)."""
     tol = 0.8 * size
     if ln.x0 > left + tol:  # indented (or centred)
         return True
@@ -92,6 +95,6 @@ def _starts_paragraph(prev: Line, ln: Line, text: str, left: float, right: float
         return True
     if prev.x0 > left + 3 * size and abs((prev.x0 - left) - (right - prev.x1)) < 2 * size:  # centred
         return True
-    if abs(ln.size - prev.size) > 0.15 * size:
+    if by_size and abs(ln.size - prev.size) > 0.15 * size:
         return True
     return _is_heading(text) and prev.text.rstrip().endswith(_SENTENCE_END)
