@@ -44,7 +44,7 @@ LONG_ITEM = 120  # items longer than this show their first sentence, the rest on
 
 NOTICE_COLUMNS = (("doc", "文件"), ("bureau", "单位"), ("city", "城市"), ("inspection_group", "巡察组"),
                   ("inspection_period", "巡察时间"), ("feedback_date", "反馈日期"),
-                  ("publication_date", "发布日期"), ("sections", "章节数"), ("chunks", "分块数"))
+                  ("publication_date", "发布日期"), ("sections", "章节数"), ("chunks", "分块数"), ("read", "读取方式"))
 NUMERIC_COLUMNS = ("sections", "chunks")
 
 

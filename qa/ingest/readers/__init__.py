@@ -54,4 +54,9 @@ def read_document(path: Path, progress: bool = False) -> SourceText:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise NoticeError(f"文件过大（{size / 1e6:.1f} MB，上限 {MAX_BYTES / 1e6:.0f} MB）")
-    return reader.read(path, progress)
+    try:
+        return reader.read(path, progress)
+    except (NoticeError, OSError, MemoryError):
+        raise
+    except Exception as exc:  # a library failing on a damaged file: this file is refused, the corpus indexed
+        raise NoticeError(f"无法读取此 {path.suffix.lower()} 文件，可能已损坏（{type(exc).__name__}）") from exc

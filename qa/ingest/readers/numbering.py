@@ -6,6 +6,7 @@ advances. Bullets give no label."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DIGITS = "零一二三四五六七八九"
@@ -42,7 +43,7 @@ def _cycle(symbols: str, n: int) -> str:
     return symbols[(n - 1) % len(symbols)]
 
 
-FORMATS = {
+FORMATS: dict[str, Callable[[int], str]] = {
     "decimal": str,
     "decimalZero": lambda n: f"{n:02d}",
     "decimalFullWidth": lambda n: "".join(chr(ord(c) + 0xFEE0) for c in str(n)),
@@ -80,7 +81,7 @@ class Numbering:
     def from_xml(cls, data: bytes | None) -> Numbering:
         if not data:
             return cls({})
-        from lxml import etree
+        from lxml import etree  # type: ignore[import-untyped]
 
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
         try:

@@ -16,7 +16,7 @@ MIN_SCORE = 0.5  # recognitions below this confidence are dropped
 
 @lru_cache(maxsize=1)
 def engine():
-    from rapidocr_onnxruntime import RapidOCR
+    from rapidocr_onnxruntime import RapidOCR  # type: ignore[import-untyped]
 
     return RapidOCR()
 
@@ -41,7 +41,7 @@ def ocr_pdf(pdf, name: str, progress: bool = False) -> SourceText:
 
 
 def box_lines(result: list, page: int, scale: float) -> list[Line]:
-    """rapidocr boxes ``[[corners], text, score]`` → lines in page points: boxes whose
+    """OCR boxes (rapidocr: ``[[corners], text, score]``) → lines in page points: boxes whose
     vertical centres lie within half a box height are one line, read left to right."""
     boxes = []
     for corners, text, score in result:

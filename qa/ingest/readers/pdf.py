@@ -24,8 +24,8 @@ class PdfReader:
 
 def open_pdf(path: Path):
     """The document, or NoticeError: password, damaged, too many pages."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+    import pypdfium2.raw as raw  # type: ignore[import-untyped]
 
     try:
         pdf = pdfium.PdfDocument(str(path))
