@@ -241,3 +241,22 @@ def with_table(docx: Path, out: Path, rows: list[list[str]]) -> Path:
     doc.save(out)
     return out
 
+
+
+def make_all(txts: list[Path], root: Path) -> dict[str, dict[str, Path]]:
+    """Every bundled notice as .docx, .pdf, .doc and .html (003's page in GBK), one
+    LibreOffice run per target format; ``{format: {txt name: path}}``."""
+    out: dict[str, dict[str, Path]] = {"docx": {}, "html": {}, "pdf": {}, "doc": {}}
+    (root / "docx").mkdir(parents=True, exist_ok=True)
+    (root / "html").mkdir(exist_ok=True)
+    for txt in txts:
+        out["docx"][txt.name] = make_docx(txt, root / "docx" / f"{txt.stem}.docx")
+        enc = "gbk" if txt.name.startswith("003") else "utf-8"
+        out["html"][txt.name] = make_html(txt, root / "html" / f"{txt.stem}.html", enc)
+    if shutil.which("soffice"):
+        profile = root / "lo-profile"
+        docxs = list(out["docx"].values())
+        for fmt in ("pdf", "doc"):
+            paths = soffice_convert(docxs, fmt, root / fmt, profile)
+            out[fmt] = {txt.name: p for txt, p in zip(txts, paths)}
+    return out

@@ -53,7 +53,7 @@ def read_document(path: Path, progress: bool = False) -> SourceText:
         raise NoticeError(f"不支持的文件类型 {path.suffix or '（无扩展名）'}，只接受 {accepted}")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise NoticeError(f"文件过大（{size / 1e6:.1f} MB，上限 {MAX_BYTES / 1e6:.0f} MB）")
+        raise NoticeError(f"文件过大（{size / 1e6:.2g} MB，上限 {MAX_BYTES / 1e6:g} MB）")
     try:
         return reader.read(path, progress)
     except (NoticeError, OSError, MemoryError):

@@ -14,7 +14,7 @@ from pathlib import Path
 from qa.ingest.readers.numbering import Numbering
 from qa.ingest.source import NoticeError, SourceText, TextBuilder
 
-MAX_UNZIPPED = 100 * 1024 * 1024  # declared uncompressed size of all members (zip bombs)
+MAX_UNZIPPED = 100_000_000  # declared uncompressed size of all members (zip bombs)
 # docx2python's own list marker (inserted as the paragraph's first run) and its placeholders
 _D2P_BULLET_RE = re.compile(r"^\t*(?:--|[0-9A-Za-z]+\))\t$")
 _PLACEHOLDER_RE = re.compile(r"----(?:media/[^\n]*?----|Image alt text---->[^<\n]*<|(?:foot|end)note\d+----)")

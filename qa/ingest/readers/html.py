@@ -17,6 +17,8 @@ _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}
 _BOILERPLATE_RE = re.compile(r"ICP备|网站标识码|公网安备|版权所有|主办单位[：:]|承办单位[：:]|当前位置[：:]|^(上一篇|下一篇)[：:]")
 _INFO_RE = re.compile(r"(?:发布|发文|成文)(?:时间|日期)[：:]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _SOURCE_RE = re.compile(r"来源[：:]\s*([^\s|｜　<]{2,40}?(?:分局|公安局|委员会))")
+MIN_PROSE = 50  # an article has at least one paragraph this long, with sentence punctuation
+_PROSE_RE = re.compile(r"[。，；,]")
 _INFO_LINE_RE = re.compile(r"^(?:发布|发文|成文)(?:时间|日期)[：:]|^来源[：:]")
 
 
@@ -57,7 +59,7 @@ def read_html(data: bytes) -> SourceText:
     body = getattr(doc, "body", None) if doc is not None else None
     blocks = [] if body is None else [b for el in body for b in _blocks(el)]
     blocks = [b for b in blocks if b.strip() and not _BOILERPLATE_RE.search(b)]
-    if not blocks:
+    if not any(len(b) >= MIN_PROSE and _PROSE_RE.search(b) for b in blocks):  # links and menus only
         raise NoticeError("网页中没有找到正文（可能是栏目页、导航页或空白页）")
     meta = _page_meta(page, doc)
     out = TextBuilder()

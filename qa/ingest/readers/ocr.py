@@ -33,7 +33,7 @@ def ocr_pdf(pdf, name: str, progress: bool = False) -> SourceText:
         page = pdf[i]
         heights[i + 1] = page.get_height()
         image = page.render(scale=RENDER_SCALE, grayscale=False).to_numpy()
-        result, _ = engine()(np.ascontiguousarray(image[:, :, :3]))
+        result, _ = engine()(np.ascontiguousarray(image[:, :, :3]), use_cls=False)  # scans are upright
         lines += box_lines(result or [], i + 1, RENDER_SCALE)
     if not lines:
         raise NoticeError("PDF 只有图像，文字识别（OCR）也没有识别出文字：请检查扫描质量或提供文字版")
