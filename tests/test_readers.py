@@ -24,7 +24,6 @@ import pytest
 from qa.evaluation.metrics import Passage
 from qa.evaluation.questions import Gold, Question, load_questions
 from qa.evaluation.runner import run_retriever, score_run
-from qa.index.build import build_index
 from qa.ingest.notices import Notice, load_notice, parse_notice
 from qa.ingest.problems import extract_problems
 from qa.ingest.readers import MAX_BYTES, read_document, suffixes
