@@ -1,14 +1,14 @@
 """OCR of scanned PDFs: each page rendered by pypdfium2, its text found and read by
 rapidocr-onnxruntime (Chinese models inside the wheel, no download), the boxes of one
 line merged left to right, then joined into paragraphs like a text layer
-(:mod:`qa.ingest.readers.pagelayout`). A progress bar per page on stderr when asked."""
+(:mod:`qa.ingest.readers.pagelayout`) by the PDF reader, which decides which pages are
+scans. A progress bar per page on stderr when asked."""
 from __future__ import annotations
 
 import sys
 from functools import lru_cache
 
-from qa.ingest.readers.pagelayout import Line, assemble
-from qa.ingest.source import NoticeError, SourceText
+from qa.ingest.readers.pagelayout import Line
 
 RENDER_SCALE = 2.0  # 144 dpi: 12 pt text is about 24 px high
 MIN_SCORE = 0.5  # recognitions below this confidence are dropped
@@ -21,23 +21,18 @@ def engine():
     return RapidOCR()
 
 
-def ocr_pdf(pdf, name: str, progress: bool = False) -> SourceText:
-    """Text of an image-only PDF (an open pypdfium2 document). Raises NoticeError when
-    no text is recognised."""
+def ocr_lines(pdf, pages: list[int], name: str, progress: bool = False) -> dict[int, list[Line]]:
+    """The recognised lines of some pages (1-based numbers) of an open pypdfium2
+    document, in page points."""
     import numpy as np
     from tqdm import tqdm
 
-    lines: list[Line] = []
-    heights: dict[int, float] = {}
-    for i in tqdm(range(len(pdf)), desc=f"OCR 识别 {name}", unit="页", file=sys.stderr, disable=not progress):
-        page = pdf[i]
-        heights[i + 1] = page.get_height()
-        image = page.render(scale=RENDER_SCALE, grayscale=False).to_numpy()
+    out = {}
+    for n in tqdm(pages, desc=f"OCR 识别 {name}", unit="页", file=sys.stderr, disable=not progress):
+        image = pdf[n - 1].render(scale=RENDER_SCALE, grayscale=False).to_numpy()
         result, _ = engine()(np.ascontiguousarray(image[:, :, :3]), use_cls=False)  # scans are upright
-        lines += box_lines(result or [], i + 1, RENDER_SCALE)
-    if not lines:
-        raise NoticeError("PDF 只有图像，文字识别（OCR）也没有识别出文字：请检查扫描质量或提供文字版")
-    return assemble(lines, heights, "ocr", ocr=True, warnings=("正文由文字识别（OCR）得到，可能有识别错误",))
+        out[n] = box_lines(result or [], n, RENDER_SCALE)
+    return out
 
 
 def box_lines(result: list, page: int, scale: float) -> list[Line]:

@@ -1,7 +1,7 @@
 """PDF notices. The text layer is read with pypdfium2 (PDFium, BSD/Apache; the characters
 with their boxes and font sizes, grouped into lines), then joined into paragraphs by
-:mod:`qa.ingest.readers.pagelayout`. A PDF without a text layer (a scan) is read by OCR
-(:mod:`qa.ingest.readers.ocr`). Refused with a reason: more than :data:`MAX_PAGES`
+:mod:`qa.ingest.readers.pagelayout`. A page without a text layer but with an image (a
+scan) is read by OCR (:mod:`qa.ingest.readers.ocr`), and the notice marked as OCR-read. Refused with a reason: more than :data:`MAX_PAGES`
 pages, a password, a damaged file. Locations: 第 n 页."""
 from __future__ import annotations
 
@@ -44,18 +44,28 @@ def open_pdf(path: Path):
 
 
 def read_pdf(path: Path, progress: bool = False) -> SourceText:
+    """The text layer; pages without one but with images (scanned) are read by OCR."""
+    import pypdfium2.raw as raw
+
     pdf = open_pdf(path)
     try:
         heights = {i + 1: pdf[i].get_height() for i in range(len(pdf))}
-        lines = [ln for i in range(len(pdf)) for ln in page_lines(pdf[i], i + 1)]
-        n_chars = sum(len(ln.text.strip()) for ln in lines)
-        if n_chars < MIN_CHARS_PER_PAGE * len(pdf):
-            from qa.ingest.readers.ocr import ocr_pdf
+        pages = {i + 1: page_lines(pdf[i], i + 1) for i in range(len(pdf))}
+        scanned = [n for n, lines in pages.items() if sum(len(ln.text) for ln in lines) < MIN_CHARS_PER_PAGE
+                   and any(True for _ in pdf[n - 1].get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3))]
+        if not scanned:
+            return assemble([ln for lines in pages.values() for ln in lines], heights, "pdf")
+        from qa.ingest.readers.ocr import ocr_lines
 
-            return ocr_pdf(pdf, path.name, progress)
+        pages.update(ocr_lines(pdf, scanned, path.name, progress))
     finally:
         pdf.close()
-    return assemble(lines, heights, "pdf")
+    lines = [ln for n in sorted(pages) for ln in pages[n]]
+    if not any(pages[n] for n in scanned) and sum(len(ln.text) for ln in lines) < MIN_CHARS_PER_PAGE:
+        raise NoticeError("PDF 只有图像，文字识别（OCR）也没有识别出文字：请检查扫描质量或提供文字版")
+    what = "全部页面" if len(scanned) == len(pages) else "第 " + "、".join(map(str, scanned)) + " 页"
+    return assemble(lines, heights, "ocr" if len(scanned) == len(pages) else "pdf+ocr", ocr=True,
+                    warnings=(f"{what}由文字识别（OCR）得到，可能有识别错误",))
 
 
 def page_lines(page, number: int) -> list[Line]:
