@@ -24,7 +24,7 @@ def _cn(n: int) -> str:
     return chinese_count(n)
 
 
-def _w(tag: str, **attrs: str):
+def w_element(tag: str, **attrs: str):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -34,15 +34,15 @@ def _w(tag: str, **attrs: str):
     return el
 
 
-def _add_numbering(doc) -> None:
+def add_numbering(doc) -> None:
     """A two-level chineseCounting list: 一、 and （一）, no suffix after the label."""
     numbering = doc.part.numbering_part.element
-    absn = _w("abstractNum", abstractNumId=str(NUM_ID))
-    absn.append(_w("multiLevelType", val="multilevel"))
+    absn = w_element("abstractNum", abstractNumId=str(NUM_ID))
+    absn.append(w_element("multiLevelType", val="multilevel"))
     for ilvl, text in enumerate(LEVEL_TEXTS):
-        lvl = _w("lvl", ilvl=str(ilvl))
-        for child in (_w("start", val="1"), _w("numFmt", val="chineseCounting"), _w("suff", val="nothing"),
-                      _w("lvlText", val=text), _w("lvlJc", val="left")):
+        lvl = w_element("lvl", ilvl=str(ilvl))
+        for child in (w_element("start", val="1"), w_element("numFmt", val="chineseCounting"), w_element("suff", val="nothing"),
+                      w_element("lvlText", val=text), w_element("lvlJc", val="left")):
             lvl.append(child)
         absn.append(lvl)
     first_num = numbering.find(f"{{{W_NS}}}num")
@@ -50,8 +50,8 @@ def _add_numbering(doc) -> None:
         first_num.addprevious(absn)
     else:
         numbering.append(absn)
-    num = _w("num", numId=str(NUM_ID))
-    num.append(_w("abstractNumId", val=str(NUM_ID)))
+    num = w_element("num", numId=str(NUM_ID))
+    num.append(w_element("abstractNumId", val=str(NUM_ID)))
     numbering.append(num)
 
 
@@ -66,13 +66,13 @@ def _footer_page_field(section) -> None:
     par.alignment = 1
     par.add_run("- ")
     run = par.add_run()
-    for el in (_w("fldChar", fldCharType="begin"), _w("instrText"), _w("fldChar", fldCharType="separate")):
+    for el in (w_element("fldChar", fldCharType="begin"), w_element("instrText"), w_element("fldChar", fldCharType="separate")):
         if el.tag.endswith("instrText"):
             el.text = " PAGE "
         run._element.append(el)
     par.add_run("1")
     end = par.add_run()
-    end._element.append(_w("fldChar", fldCharType="end"))
+    end._element.append(w_element("fldChar", fldCharType="end"))
     par.add_run(" -")
 
 
@@ -84,7 +84,7 @@ def make_docx(txt: Path, out: Path, numbered: bool = True) -> Path:
     from docx.shared import Pt
 
     doc = docx.Document()
-    _add_numbering(doc)
+    add_numbering(doc)
     _footer_page_field(doc.sections[0])
     counts: list[int] = [0, 0]
     lines = txt.read_text(encoding="utf-8").splitlines()
@@ -110,9 +110,9 @@ def make_docx(txt: Path, out: Path, numbered: bool = True) -> Path:
                         counts[1] = 0
                 break
         if level is not None:
-            numpr = _w("numPr")
-            numpr.append(_w("ilvl", val=str(level)))
-            numpr.append(_w("numId", val=str(NUM_ID)))
+            numpr = w_element("numPr")
+            numpr.append(w_element("ilvl", val=str(level)))
+            numpr.append(w_element("numId", val=str(NUM_ID)))
             par._p.get_or_add_pPr().append(numpr)
         if in_title and level is None and len(stripped) < 40:
             par.alignment = 1

@@ -353,3 +353,21 @@ def test_damaged_doc(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0 not really a Word file" + bytes(64))
     with pytest.raises(NoticeError):
         read_document(path)
+
+
+def test_numbering_from_a_heading_style(tmp_path):
+    """A heading style linked to the list numbers its paragraphs (no numPr on them)."""
+    import docx
+
+    d = docx.Document()
+    formats.add_numbering(d)
+    numpr = formats.w_element("numPr")
+    numpr.append(formats.w_element("ilvl", val="0"))
+    numpr.append(formats.w_element("numId", val=str(formats.NUM_ID)))
+    d.styles["Heading 1"].element.get_or_add_pPr().append(numpr)
+    for text in ("党委履行巡察整改主体责任情况", "巡察反馈问题整改情况"):
+        d.add_paragraph(text, style="Heading 1")
+        d.add_paragraph("正文。")
+    d.save(tmp_path / "styled.docx")
+    assert read_document(tmp_path / "styled.docx").text == (
+        "一、党委履行巡察整改主体责任情况\n正文。\n二、巡察反馈问题整改情况\n正文。\n")

@@ -48,7 +48,9 @@ def read_docx(path: Path, encoding: str = "docx") -> SourceText:
     from docx2python import docx2python
 
     with check_zip(path) as zf:
-        numbering = Numbering.from_xml(zf.read("word/numbering.xml") if "word/numbering.xml" in zf.namelist() else None)
+        names = set(zf.namelist())
+        numbering = Numbering.from_xml(*(zf.read(f"word/{n}.xml") if f"word/{n}.xml" in names else None
+                                         for n in ("numbering", "styles")))
     try:
         with warnings.catch_warnings():  # docx2python warns of formats it does not render (we render them)
             warnings.simplefilter("ignore")

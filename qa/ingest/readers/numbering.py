@@ -73,21 +73,17 @@ def _val(el) -> str | None:
 class Numbering:
     """The numbering definitions of one document and its list counters."""
 
-    def __init__(self, levels: dict[str, dict[int, tuple[str, str, int]]]) -> None:
+    def __init__(self, levels: dict[str, dict[int, tuple[str, str, int]]],
+                 styles: dict[str, tuple[str, int]] | None = None) -> None:
         self.levels = levels  # numId -> ilvl -> (format, level text, start)
+        self.styles = styles or {}  # paragraph style id -> (numId, ilvl): numbering set by a heading style
         self._counts: dict[str, dict[int, int]] = {}
 
     @classmethod
-    def from_xml(cls, data: bytes | None) -> Numbering:
-        if not data:
-            return cls({})
-        from lxml import etree  # type: ignore[import-untyped]
-
-        parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        try:
-            root = etree.fromstring(data, parser)
-        except etree.XMLSyntaxError:
-            return cls({})  # numbering lost, text kept
+    def from_xml(cls, data: bytes | None, styles_xml: bytes | None = None) -> Numbering:
+        root = _parse(data)
+        if root is None:
+            return cls({})  # no numbering (or unreadable): text kept without labels
         abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
         for an in root.iter(W + "abstractNum"):
             abstract[an.get(W + "abstractNumId", "")] = {
@@ -103,13 +99,13 @@ class Numbering:
                 if start and ilvl in lv:
                     lv[ilvl] = (lv[ilvl][0], lv[ilvl][1], int(start))
             levels[num.get(W + "numId", "")] = lv
-        return cls(levels)
+        return cls(levels, _style_numbering(_parse(styles_xml)))
 
-    @staticmethod
-    def _numpr(par) -> tuple[str, int] | None:
+    def _numpr(self, par) -> tuple[str, int] | None:
         numpr = par.find(f"{W}pPr/{W}numPr")
         if numpr is None:
-            return None
+            style = _val(par.find(f"{W}pPr/{W}pStyle"))
+            return self.styles.get(style or "")
         num_id = _val(numpr.find(W + "numId"))
         ilvl = _val(numpr.find(W + "ilvl"))
         return (num_id, int(ilvl or 0)) if num_id is not None else None
@@ -139,6 +135,40 @@ class Numbering:
             f, _, start = lv.get(k, ("decimal", "", 1))
             return FORMATS.get(f, str)(counts.get(k, start)) if f != "none" else ""
         return _LEVEL_RE.sub(number, text) or None
+
+
+def _parse(data: bytes | None):
+    if not data:
+        return None
+    from lxml import etree  # type: ignore[import-untyped]
+
+    try:
+        return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _style_numbering(root) -> dict[str, tuple[str, int]]:
+    """Paragraph styles that number their paragraphs (a heading style linked to a list),
+    following ``basedOn``."""
+    if root is None:
+        return {}
+    own: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for st in root.iter(W + "style"):
+        numpr = st.find(f"{W}pPr/{W}numPr")
+        num_id = _val(numpr.find(W + "numId")) if numpr is not None else None
+        ilvl = _val(numpr.find(W + "ilvl")) if numpr is not None else None
+        own[st.get(W + "styleId", "")] = (num_id, ilvl, _val(st.find(W + "basedOn")))
+    out = {}
+    for sid in own:
+        seen, cur = set(), sid
+        while cur in own and cur not in seen and own[cur][0] is None:
+            seen.add(cur)
+            cur = own[cur][2] or ""
+        if cur in own and own[cur][0] not in (None, "0"):
+            num_id, ilvl = own[cur][0], own[sid][1] or own[cur][1]
+            out[sid] = (str(num_id), int(ilvl or 0))
+    return out
 
 
 def _level(lvl) -> tuple[str, str, int]:
