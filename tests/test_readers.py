@@ -227,7 +227,7 @@ def test_retrieval_per_format_matches_txt(made, fmt, tmp_path, test_questions, t
     assert answer.citations and not [n for n in answer.notes if "未通过原文核对" in n]
     unit = "页" if fmt == "pdf" else "段"
     for c in answer.citations:
-        assert re.fullmatch(rf"(网页)?第 \d+ {unit}(（表格）)?", c.location), c.location
+        assert re.fullmatch(rf"(网页)?第 \d+ {unit}(（表格）)?|网页标题", c.location), c.location
         assert c.location in source_where(c) and c.to_dict()["location"] == c.location
     again = Service.open(service.settings, progress=False, log=lambda s: None)  # loaded from notices.jsonl
     assert {d: n.locations for d, n in again.index.notices.items()} == {
