@@ -32,7 +32,7 @@ class Notice:
         return self.text.count("\n", 0, offset) + 1
 
     def location_of(self, offset: int) -> str | None:
-        """Where an offset lies in the original file (第 3 页, 第 12 段, 元素 5), or None
+        """Where an offset lies in the original file (第 3 页, 第 12 段, 网页第 5 段), or None
         for text files."""
         return location_at(self.locations, offset)
 

@@ -275,6 +275,7 @@ def notice_html(notice: Notice) -> str:
     meta = [("单位", m.bureau_label), ("城市", m.city), ("巡察轮次", getattr(m, "inspection_round", None)),
             ("巡察组", m.inspection_group), ("巡察时间", m.inspection_period), ("反馈日期", m.feedback_date),
             ("发布日期", m.publication_date), ("公示期", getattr(m, "disclosure_period", None)),
-            ("文件", notice.doc), ("编码", notice.encoding), ("章节数", len(notice.sections)),
+            ("文件", notice.doc), ("编码", notice.encoding), ("读取方式", "OCR 识别" if notice.ocr else None),
+            ("章节数", len(notice.sections)),
             ("字数", len(notice.text))]
     return _render("notice.html", notice=notice, meta=meta, tree=_tree(notice), parts=_text_parts(notice))
