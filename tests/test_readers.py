@@ -7,8 +7,9 @@ one LibreOffice run per target format. An index is built per format (.docx, .pdf
 .html) with the run's shared embedding cache: identical text is not embedded again.
 The .doc notices are checked to read exactly as their .docx (LibreOffice converts
 them back), so their retrieval is the .docx figures. OCR runs on one page of one
-notice here (about 10-30 s on 2 cores); the retrieval check on a scanned corpus
-(003 scanned whole, six pages) runs with QA_TEST_OCR_CORPUS=1.
+notice here (20-80 s on 2 cores, by load); the retrieval check on a scanned corpus
+(003 scanned whole, six pages: 6-9 minutes of OCR on 2 shared cores) runs with
+QA_TEST_OCR_CORPUS=1.
 """
 from __future__ import annotations
 
