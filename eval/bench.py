@@ -25,6 +25,8 @@ Sections:
   each), as Langchain-Chatchat assembles them, over the same chunks and vectors with the
   same embedder; its latency is measured the same way (at x1000 on the first 100 queries:
   its BM25 scores every chunk in Python) and ours is reported as a ratio.
+- **Reading notice files**: read time of the bundled notices as .txt, .docx, .html, .pdf
+  and .doc, and OCR seconds per page of a scanned notice.
 - **ANN choice** (full run): flat, IVF (16-bit and 8-bit codes) and HNSW (8-bit codes) on
   the x1000 vectors: Recall@10 against exact search, latency, memory, build time.
 
@@ -357,6 +359,61 @@ def bench_build(work: Path, quick: bool, embedder) -> dict:
             "total_s": t["total"], "embedder_s": e_chunks + e_sents, "embedder_chunks_s": e_chunks,
             "embedder_sentences_s": e_sents, "embedded_texts": report.embedded_chunks + report.embedded_sentences,
             "overhead_ratio": t["total"] / (e_chunks + e_sents), "cache": str(root / "index" / "cache")}
+
+
+# ---------------------------------------------------------------- reading notice files
+
+def bench_readers(work: Path, quick: bool) -> dict:
+    """Read time of the bundled notices per format (.txt; .docx, .html, .pdf and .doc made
+    from them as in tests/formats.py), and OCR seconds per page of a scan of 003 (its
+    first page only with --quick). Pages: the notice's page count as a PDF."""
+    import pypdfium2 as pdfium
+
+    from qa.ingest.readers import read_document
+    from tests.formats import make_all, make_scan
+
+    txts = sorted(NOTICES.glob("*.txt"))
+    made = {"txt": {p.name: p for p in txts}, **make_all(txts, work / "formats")}
+    pages = {}
+    for name, pdf in made.get("pdf", {}).items():
+        with pdfium.PdfDocument(str(pdf)) as doc:
+            pages[name] = len(doc)
+    out: dict = {"formats": {}}
+    for fmt, files in made.items():
+        if not files:
+            continue
+        per, cpu = {}, {}
+        for name, path in files.items():
+            read_document(path)  # warm: libraries imported, caches filled
+            t, c = time.perf_counter(), time.process_time()
+            read_document(path)
+            per[name], cpu[name] = time.perf_counter() - t, time.process_time() - c
+        total = sum(per.values())
+        n_pages = sum(pages.get(n, 0) for n in per)
+        out["formats"][fmt] = {"notices": len(per), "total_s": total, "max_s": max(per.values()),
+                               "max_cpu_s": max(cpu.values()),
+                               "notices_per_s": len(per) / total, "pages": n_pages,
+                               "pages_per_s": n_pages / total if n_pages else None,
+                               "per_notice_s": {n: round(s, 4) for n, s in per.items()}}
+        log(f"read {fmt}: {len(per)} notices in {total:.2f} s (slowest {max(per.values()):.2f} s)")
+    src = made.get("pdf", {}).get("003_54b7255f65526853.txt")
+    if src is not None:
+        scan_src = src
+        if quick:
+            first = pdfium.PdfDocument.new()
+            with pdfium.PdfDocument(str(src)) as whole:
+                first.import_pages(whole, [0])
+            first.save(str(work / "formats" / "first-page.pdf"))
+            scan_src = work / "formats" / "first-page.pdf"
+        scan = make_scan(scan_src, work / "formats" / "scan.pdf")
+        with pdfium.PdfDocument(str(scan)) as doc:
+            n = len(doc)
+        t = time.perf_counter()
+        source = read_document(scan)
+        s = time.perf_counter() - t
+        out["ocr"] = {"pages": n, "total_s": s, "s_per_page": s / n, "chars": len(source.text)}
+        log(f"OCR: {n} pages in {s:.1f} s ({s / n:.1f} s a page)")
+    return out
 
 
 # ---------------------------------------------------------------- incremental
@@ -750,6 +807,10 @@ def fmt(x, nd=1):
     return f"{x:,}"
 
 
+def fmt_rate(x) -> str:
+    return "—" if x is None else f"{x:,.1f}"
+
+
 def to_markdown(r: dict) -> str:
     m = r["machine"]
     lines = [f"# Benchmark ({'quick' if r['quick'] else 'full'} run, {r['date']})", "",
@@ -857,6 +918,21 @@ def to_markdown(r: dict) -> str:
             lines += ["Synthetic index construction (no embedding): " + "; ".join(
                 f"{k}: {s['generate']['generate_s']:.0f} s to derive, {s['generate']['write_s']:.0f} s to write"
                 for k, s in q.items() if "generate" in s), ""]
+    rd = r.get("readers")
+    if rd:
+        lines += ["## Reading notice files (the bundled notices in each format)", "",
+                  "| format | notices | total (s) | slowest notice (s) | its CPU time (s) | notices/s | pages/s |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for kind, v in rd["formats"].items():
+            lines.append(f"| {kind} | {v['notices']} | {v['total_s']:.2f} | {v['max_s']:.3f} | {v.get('max_cpu_s', 0):.3f} | "
+                         f"{v['notices_per_s']:.1f} | {fmt_rate(v['pages_per_s'])} |")
+        if rd.get("ocr"):
+            o = rd["ocr"]
+            lines += ["", f"OCR (a scan of 003, {o['pages']} pages rendered at 144 dpi): {o['total_s']:.1f} s, "
+                          f"**{o['s_per_page']:.1f} s a page**."]
+        lines += ["", "Pages: each notice's page count as a PDF (the same text in every format). .doc includes "
+                  "LibreOffice's start and conversion to .docx (a separate process: its CPU time is not counted). "
+                  "CPU time is the reading process's own, less sensitive than wall time to other load.", ""]
     st = r.get("startup")
     if st:
         lines += ["## Start-up (bundled corpus)", "",
@@ -942,6 +1018,8 @@ def main() -> None:
         shared = ROOT / "index" / "cache" / "embeddings.sqlite3"
         if not (work / "cache" / "embeddings.sqlite3").exists() and shared.exists():
             shutil.copy(shared, work / "cache" / "embeddings.sqlite3")
+        log("reading notice files")
+        result["readers"] = bench_readers(work, args.quick)
         # 2. the x1 index (bundled corpus) with the warm cache
         from qa.index.build import build_index
         from qa.index.layout import IndexLayout

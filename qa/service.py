@@ -208,7 +208,8 @@ class Service:
                          "inspection_group": m.inspection_group, "inspection_period": m.inspection_period,
                          "feedback_date": m.feedback_date, "publication_date": m.publication_date,
                          "disclosure_period": m.disclosure_period, "sections": len(n.sections),
-                         "chunks": per_doc.get(doc, 0), "encoding": n.encoding, "warnings": n.warnings})
+                         "chunks": per_doc.get(doc, 0), "encoding": n.encoding, "warnings": n.warnings,
+                         "ocr": n.ocr, "read": "OCR 识别" if n.ocr else ""})
         return rows
 
     def rejected(self) -> list[tuple[str, str]]:

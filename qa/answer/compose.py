@@ -17,6 +17,7 @@ from qa.answer.scoring import TYPE_WINDOW, Candidate, Confidence, Scorer, states
 from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
+from qa.ingest.notices import Notice
 from qa.query.intent import NEXT_RE, asked_fields, asks_contact
 from qa.query.retrieval import Retriever, resolve_bureaus
 from qa.text import is_word, tokenize
@@ -67,12 +68,14 @@ class Citation:
     role: str = "evidence"  # problem, measure, item (structured answers), evidence, or related (可能相关)
     score: float = 0.0
     label: str = ""  # a measure's or item's number in its block
+    location: str = ""  # where the quote is in the original file (第 3 页, 第 12 段; OCR 识别), "" for text files
 
     def to_dict(self) -> dict:
         return {"n": self.n, "doc": self.doc, "bureau": self.bureau, "title": self.title,
                 "section": list(self.section), "kind": self.kind, "start": self.start, "end": self.end,
                 "line": self.line, "quote": self.quote, "role": self.role,
-                "section_start": self.section_start, "section_end": self.section_end, "label": self.label}
+                "section_start": self.section_start, "section_end": self.section_end, "label": self.label,
+                "location": self.location}
 
 
 @dataclass
@@ -443,7 +446,13 @@ def _cite(index: LoadedIndex, n: int, doc: str, start: int, end: int, row: int, 
     chunk = index.chunks[row]
     sec = notice.sections[chunk.section_idx]
     return Citation(n, doc, notice.meta.bureau_label, notice.title, chunk.section, chunk.kind, start, end, quote,
-                    notice.line_of(start), sec.start, sec.end, role, score, label)
+                    notice.line_of(start), sec.start, sec.end, role, score, label, where_in_file(notice, start))
+
+
+def where_in_file(notice: Notice, offset: int) -> str:
+    """The original file's page / paragraph / element of an offset, marked when OCR-read."""
+    where = notice.location_of(offset) or ""
+    return f"{where}（OCR 识别）" if notice.ocr else where
 
 
 def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,

@@ -245,9 +245,9 @@ def _publish(settings: Settings, report: BuildReport, rebuild: bool) -> None:
 # ---------------------------------------------------------------- stages
 
 def _read_new(order: list[str], files: dict[str, CorpusFile], seen_hash: dict[str, str], rejected: dict[str, str],
-              docs: dict[str, DocData], reused: dict[str, DocData]) -> None:
+              docs: dict[str, DocData], reused: dict[str, DocData], progress: bool = False) -> None:
     """Read + parse the files in ``order`` (reused docs taken as they are); duplicates and
-    unreadable files go to ``rejected`` with the reason."""
+    unreadable files go to ``rejected`` with the reason. ``progress``: OCR shows a bar."""
     for doc in order:
         f = files[doc]
         if f.sha256 in seen_hash:
@@ -258,7 +258,7 @@ def _read_new(order: list[str], files: dict[str, CorpusFile], seen_hash: dict[st
             seen_hash[f.sha256] = doc
             continue
         try:
-            notice = load_notice(f.path, doc)
+            notice = load_notice(f.path, doc, progress)
         except (NoticeError, OSError) as exc:
             rejected[doc] = str(exc) if isinstance(exc, NoticeError) else f"无法读取：{exc.strerror or exc}"
             continue
@@ -362,7 +362,7 @@ def _rebuild(settings: Settings, embedder: Embedder, p: Plan, progress: bool, re
     docs: dict[str, DocData] = {}
     rejected: dict[str, str] = {}
     order = [d for d in p.indexed if d in p.files] + sorted(d for d in p.files if d not in p.indexed)
-    _read_new(order, p.files, {}, rejected, docs, reused)
+    _read_new(order, p.files, {}, rejected, docs, reused, progress)
     report.timings["read_parse"] = time.perf_counter() - t
     report.reused_docs = len([d for d in docs if d in reused])
     report.parsed_docs = len(docs) - report.reused_docs
@@ -470,7 +470,7 @@ def _append(settings: Settings, embedder: Embedder, p: Plan, progress: bool, rep
     rejected: dict[str, str] = {}
     seen = {prev_corpus[d]["sha256"]: d for d in p.indexed}
     _read_new(sorted(d for d in p.files if d not in prev_corpus or prev_corpus[d].get("rejected")),
-              p.files, seen, rejected, docs, {})
+              p.files, seen, rejected, docs, {}, progress)
     report.timings["read_parse"] = time.perf_counter() - t
     report.reused_docs = len(p.indexed)
     report.parsed_docs = len(docs)

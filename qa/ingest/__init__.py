@@ -5,7 +5,7 @@ In: a file in the corpus folder. Out: :class:`qa.ingest.notices.Notice` — the 
 the problems with their measures (:mod:`qa.ingest.problems`).
 
 - ``readers/``: one reader per file format, chosen by suffix (the document reader seam;
-  a new format goes here)
+  text, .docx, .doc, .pdf with OCR for scans, .html; a new format goes here)
 - ``source.py``: the source text a reader returns; conversion artefacts
 - ``structure.py``: headings → section tree and section kinds
 - ``metadata.py``: bureau, inspection group, dates, contact (text and sidecar file)

@@ -44,7 +44,7 @@ LONG_ITEM = 120  # items longer than this show their first sentence, the rest on
 
 NOTICE_COLUMNS = (("doc", "文件"), ("bureau", "单位"), ("city", "城市"), ("inspection_group", "巡察组"),
                   ("inspection_period", "巡察时间"), ("feedback_date", "反馈日期"),
-                  ("publication_date", "发布日期"), ("sections", "章节数"), ("chunks", "分块数"))
+                  ("publication_date", "发布日期"), ("sections", "章节数"), ("chunks", "分块数"), ("read", "读取方式"))
 NUMERIC_COLUMNS = ("sections", "chunks")
 
 
@@ -280,6 +280,7 @@ def notice_html(notice: Notice) -> str:
     meta = [("单位", m.bureau_label), ("城市", m.city), ("巡察轮次", getattr(m, "inspection_round", None)),
             ("巡察组", m.inspection_group), ("巡察时间", m.inspection_period), ("反馈日期", m.feedback_date),
             ("发布日期", m.publication_date), ("公示期", getattr(m, "disclosure_period", None)),
-            ("文件", notice.doc), ("编码", notice.encoding), ("章节数", len(notice.sections)),
+            ("文件", notice.doc), ("编码", notice.encoding), ("读取方式", "OCR 识别" if notice.ocr else None),
+            ("章节数", len(notice.sections)),
             ("字数", len(notice.text))]
     return _render("notice.html", notice=notice, meta=meta, tree=_tree(notice), parts=_text_parts(notice))

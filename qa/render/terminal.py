@@ -20,9 +20,10 @@ NO_PRECEDENTS = "未在已收录的通报中找到与所述问题相近的整改
 def source_where(c: Citation, en: bool = False) -> str:
     """Where a citation comes from: bureau, notice, heading path, line and characters."""
     path = " › ".join(c.section)
+    where = f"{c.location} · " if c.location else ""
     if en:
-        return f"{c.bureau} · {c.title} · {path} · line {c.line}, chars {c.start}–{c.end} ({c.doc})"
-    return f"{c.bureau} ·《{c.title}》· {path} · 第 {c.line} 行，字符 {c.start}–{c.end}（{c.doc}）"
+        return f"{c.bureau} · {c.title} · {path} · {where}line {c.line}, chars {c.start}–{c.end} ({c.doc})"
+    return f"{c.bureau} ·《{c.title}》· {path} · {where}第 {c.line} 行，字符 {c.start}–{c.end}（{c.doc}）"
 
 
 def source_line(c: Citation, en: bool = False) -> str:
@@ -120,6 +121,7 @@ def notices_text(rows: list[dict], rejected: Iterable[tuple[str, str]] = ()) -> 
     """The indexed notices (``Service.notice_list()`` rows), a line each, then the files
     that were not indexed."""
     out = [f"{r['doc']}  {r['bureau']}  {r['inspection_group'] or '—'}  巡察 {r['inspection_period'] or '—'}  "
-           f"反馈 {r['feedback_date'] or '—'}  发布 {r['publication_date'] or '—'}  {r['sections']} 节" for r in rows]
+           f"反馈 {r['feedback_date'] or '—'}  发布 {r['publication_date'] or '—'}  {r['sections']} 节"
+           + ("  OCR 识别" if r.get("ocr") else "") for r in rows]
     out += [f"未索引 {doc}：{why}" for doc, why in rejected]
     return "".join(line + "\n" for line in out)

@@ -18,7 +18,7 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 class TextReader:
     suffixes: tuple[str, ...] = (".txt", ".md")
 
-    def read(self, path: Path) -> SourceText:
+    def read(self, path: Path, progress: bool = False) -> SourceText:
         return decode(path.read_bytes())
 
 
