@@ -38,11 +38,12 @@ def test_every_quote_of_every_eval_question_is_verbatim(eval_answers, bundled_se
 
 @pytest.mark.timeout(1500)
 def test_answers_lead_with_a_sentence_in_the_question_language(eval_answers):
-    reasons = (NOT_FOUND_ZH, NOT_FOUND_EN, "已收录的通报中没有", "通报中没有写明", "The indexed notices include none",
-               "The notices do not state")
+    reasons = re.compile(rf"{NOT_FOUND_ZH}|{NOT_FOUND_EN}|已收录的通报中没有|已收录的通报都没有提到|"
+                         r"通报中没有写明|\S+的通报没有写明|The indexed notices include none|The notices do not state|"
+                         r"None of the indexed notices mentions|The notice of .+ does not state")
     for q, ans in eval_answers:
         if ans.abstained:
-            assert ans.lead.startswith(reasons), (q.id, ans.lead)  # the reason comes first
+            assert reasons.match(ans.lead), (q.id, ans.lead)  # the reason comes first
         elif q.lang == "en":
             assert re.match(r"[A-Z][a-z]|\d+ [a-z]", ans.lead), (q.id, ans.lead)  # an English sentence
         else:

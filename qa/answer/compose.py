@@ -47,6 +47,7 @@ MARGIN = 0.02
 # a question asking whether any notice mentions something, and the question words that
 # say nothing about the topic
 EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有.{0,2}(单位|分局)")
+COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[份个项次条家名件类处种批位]?$")  # 五份, 几个
 QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
@@ -183,7 +184,8 @@ class Answerer:
         if prepared.lang != "zh" or not EXISTENCE_RE.search(prepared.text) or prepared.intent == "meta":
             return []
         words = [t for t in tokenize(prepared.content or prepared.text)
-                 if len(t) >= 2 and t not in self.index.idf and t not in QUESTION_WORDS and is_word(t)]
+                 if len(t) >= 2 and t not in self.index.idf and t not in QUESTION_WORDS and is_word(t)
+                 and not COUNT_RE.match(t)]
         words = list(dict.fromkeys(words))
         return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
 
@@ -283,7 +285,8 @@ class Answerer:
                                else f"{meta.bureau_label}的通报没有写明{'、'.join(gaps)}")
         if not missing:
             return None
-        lead = ("; ".join(missing).capitalize() + ".") if en else "；".join(missing) + "。"
+        text = "; ".join(missing)
+        lead = (text[:1].upper() + text[1:] + ".") if en else "；".join(missing) + "。"
         ans = finalize(self.index, prepared.text, prepared.lang, True, [], conf, lead=lead)
         ans.intent = "meta"
         return ans
