@@ -77,7 +77,8 @@ def test_a_metadata_answer_is_one_sentence_from_the_extracted_fields_each_cited(
     _verbatim(service, a)  # each field cited at its span
     en = service.ask("What e-mail address can people use to send comments on the Development Zone branch's rectification?")
     assert en.intent == "meta" and [c.quote for c in en.citations] == ["dykfqgafjzgdcs@dy.shandong.cn"]
-    assert en.lead.startswith("东营市公安局东营经济技术开发区分局: the e-mail is dykfqgafjzgdcs@dy.shandong.cn [1]")
+    assert en.lead == ("The notice of 东营市公安局东营经济技术开发区分局 states that the e-mail is "
+                       "dykfqgafjzgdcs@dy.shandong.cn [1].")
 
 
 def test_a_metadata_field_the_notice_does_not_state_is_declined_naming_it(service):

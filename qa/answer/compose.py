@@ -317,9 +317,10 @@ class Answerer:
                 value = " ".join(c.quote.split()) if f == "title" else c.quote
                 said.append(f"the {FIELD_LABELS[f][1]} is {value} [{c.n}]" if en
                             else f"{FIELD_LABELS[f][0]}为{value}[{c.n}]")
-            parts.append((f"{notice.meta.bureau_label}: " + "; ".join(said)) if en
+            parts.append((f"the notice of {notice.meta.bureau_label} states that " + "; ".join(said)) if en
                          else f"{notice.meta.bureau_label}：" + "；".join(said))
-        lead = ("; ".join(parts) + ". (As the notices state; quoted below.)") if en else "。".join(parts) + "。"
+        text = "; ".join(parts)
+        lead = (text[:1].upper() + text[1:] + ".") if en else "。".join(parts) + "。"
         ans = Answer(prepared.text, prepared.lang, False, lead, citations, conf, notes=notes, intent="meta")
         return ans
 
