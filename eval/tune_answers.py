@@ -7,6 +7,10 @@
 - ``BLOCK_MARGIN``: how close further problems must be to get a block of their own;
 - ``EXTRA_MIN_RELATIVE_COVERAGE``: how well a further problem's statement must cover the
   question, relative to the first problem's, to get a block (same topic, not just alike);
+- ``CROSS_BUREAU_MARGIN``: how close another bureau's best problem must be to get a block
+  when the question names no bureau;
+- ``ITEM_FOCUS_MIN``: how much of a next-steps question's topic words an item must cover
+  for the answer to quote only the item(s) asked about (1.1: never);
 - ``COMPARE_MIN_COVERAGE``: how much of the question a bureau's passages must cover for
   its row of a comparison to quote them rather than say 未提及;
 - ``MARGIN``: how close to the best sentence another must score to be quoted too (answers
@@ -35,6 +39,8 @@ ROOT = Path(__file__).resolve().parent
 GRID = (
     (blocks, "BLOCK_MARGIN", (0.02, 0.05, 0.1, 0.2), ("measure", "precedent")),
     (blocks, "EXTRA_MIN_RELATIVE_COVERAGE", (0.0, 0.8, 1.0, 2.0), ("measure", "precedent")),
+    (blocks, "CROSS_BUREAU_MARGIN", (0.1, 0.3, 0.5), ("measure", "precedent", "paraphrase", "fact")),
+    (blocks, "ITEM_FOCUS_MIN", (0.2, 0.3, 0.4, 1.1), ("next_steps",)),
     (compose, "COMPARE_MIN_COVERAGE", (0.2, 0.3, 0.45), ("compare",)),
     (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
     (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
