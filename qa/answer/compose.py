@@ -31,7 +31,7 @@ MAX_QUOTES = 6  # sentences per answer (before neighbouring ones are merged)
 RELATED = 3  # "possibly related" passages shown when abstaining
 RELATED_MIN_COVERAGE = 0.3  # ... only sentences on the topic: covering this share of the question
 META_KINDS = ("preamble", "closing")  # where a notice says who inspected, when, and how to comment
-META_MARGIN = 0.1  # ... used when their best sentence is this close to the best of all
+META_MARGIN = 0.0  # ... used when their best sentence is this close to the best of all
 COMPARE_CHUNKS = 3  # retrieved sections per bureau in a comparison
 COMPARE_QUOTES = 2  # sentences per bureau in a comparison
 # a bureau's row says 未提及 unless its best passages cover this share of the question's
