@@ -177,7 +177,7 @@ def items_block(index: LoadedIndex, doc: str, question: str, unit_rows: dict[tup
     for sec in leaves:
         row = next((r for r in unit_rows.get((doc, sec.idx), [])), None)
         if row is None:  # a section inside a bigger unit: the unit's first chunk
-            row = next((i for i, c in enumerate(index.chunks) if c.doc == doc and c.start <= sec.start < c.end), 0)
+            row = index.row_at(doc, sec.start) or 0
         spans = [(a, b) for a, b in sec.items] if len(sec.items) > 1 else [(sec.start, sec.end)]
         if len(sec.items) > 1 and sec.items[0][0] > sec.start:  # the text before the first item
             spans.insert(0, (sec.start, sec.items[0][0]))

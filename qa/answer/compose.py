@@ -304,12 +304,12 @@ class Answerer:
             spans = field_spans(notice.text, notice.sections, notice.meta)
             if any(f not in spans for f in fields):
                 return None
-            row = next(i for i, ch in enumerate(self.index.chunks) if ch.doc == doc)
             said = []
             for f in fields:
                 a, b = spans[f]
-                row_f = next((i for i, ch in enumerate(self.index.chunks) if ch.doc == doc and ch.start <= a < ch.end),
-                             row)
+                row_f = self.index.row_at(doc, a)
+                if row_f is None:  # between chunks: the notice's first
+                    row_f = self.index.doc_rows[doc][0]
                 c = _cite(self.index, len(citations) + 1, doc, a, b, row_f, "evidence", notes, 1.0, FIELD_LABELS[f][en])
                 if c is None:
                     return None
@@ -321,8 +321,7 @@ class Answerer:
                          else f"{notice.meta.bureau_label}：" + "；".join(said))
         text = "; ".join(parts)
         lead = (text[:1].upper() + text[1:] + ".") if en else "。".join(parts) + "。"
-        ans = Answer(prepared.text, prepared.lang, False, lead, citations, conf, notes=notes, intent="meta")
-        return ans
+        return Answer(prepared.text, prepared.lang, False, lead, citations, conf, notes=notes, intent="meta")
 
     def _contact_answer(self, prepared, docs: list[str], conf) -> Answer | None:
         """Where to send comments: every contact clause (phone, postal box, postcode,
@@ -334,8 +333,7 @@ class Answerer:
             closing = next((s for s in notice.sections if s.kind == "closing"), None)
             if closing is None:
                 return None
-            row = next((i for i, ch in enumerate(self.index.chunks)
-                        if ch.doc == doc and ch.start <= closing.start < ch.end), None)
+            row = self.index.row_at(doc, closing.start)
             clauses = [m.span() for m in _CLAUSE_RE.finditer(notice.text, closing.start, closing.end)
                        if _CONTACT_CLAUSE_RE.search(m.group(0))]
             if row is None or not clauses:

@@ -121,6 +121,19 @@ class LoadedIndex:
         return self.notices[doc]
 
     @cached_property
+    def doc_rows(self) -> dict[str, list[int]]:
+        """Each notice's chunk rows, in index order."""
+        out: dict[str, list[int]] = {}
+        for i, c in enumerate(self.chunks):
+            out.setdefault(c.doc, []).append(i)
+        return out
+
+    def row_at(self, doc: str, offset: int) -> int | None:
+        """The row of ``doc``'s chunk that holds character ``offset`` (None: none does)."""
+        return next((i for i in self.doc_rows.get(doc, ()) if self.chunks[i].start <= offset < self.chunks[i].end),
+                    None)
+
+    @cached_property
     def _columns(self) -> tuple[list[str], list[str], list[str]]:
         return ([c.bureau for c in self.chunks], [c.kind for c in self.chunks], [c.doc for c in self.chunks])
 
