@@ -126,6 +126,60 @@ def test_compare_of_named_bureaus_covers_just_those(service):
     assert a.intent == "compare" and {b.bureau for b in a.blocks} == {"中山市公安局港口分局", "中山市公安局横栏分局"}
 
 
+def test_compare_asking_what_each_did_gives_each_bureau_its_problem_and_every_measure(service):
+    a = service.ask("港口分局和横栏分局分别是怎么整改涉案财物管理问题的？")
+    assert a.intent == "compare" and all(b.kind == "row" and not b.missing for b in a.blocks)
+    for block, cites in a.block_citations():
+        problem = service.answerer.problem_of[(block.doc, service.index.chunks[service.index.row_at(
+            block.doc, cites[0].start)].section_idx)]
+        assert cites[0].role == "problem" and "涉案财物" in cites[0].quote
+        assert [c.label for c in cites[1:]] == [str(i) for i in range(1, len(problem.measures) + 1)]
+    _verbatim(service, a)
+
+
+def test_compare_of_next_steps_gives_each_bureau_its_items(service):
+    a = service.ask("港口分局和横栏分局各有哪些需长期整改的事项？")
+    assert a.intent == "compare" and len(a.blocks) == 2 and not any(b.missing for b in a.blocks)
+    assert all(c.kind == "long_term" and c.role == "item" for c in a.citations)
+    assert any("轮岗" in c.quote for c in a.citations) and any("三非" in c.quote for c in a.citations)
+    _verbatim(service, a)
+
+
+def test_the_same_metadata_of_every_notice_is_one_sentence_each_saying_what_is_not_stated(service):
+    a = service.ask("各单位分别是由市委哪个巡察组巡察的？")
+    assert a.intent == "meta" and [c.quote for c in a.citations] == [
+        "市委第八巡察组", "市委第三巡察组", "市委第六巡察组", "市委第五巡察组", "市委第一巡察组"]
+    b = service.ask("哪些单位的通报写明了公开期限？")
+    assert b.intent == "meta" and len(b.citations) == 2 and b.lead.count("未写明公开期限") == 3
+    _verbatim(service, a)
+    _verbatim(service, b)
+
+
+def test_a_next_steps_question_about_one_problem_gets_that_problem_and_its_measures(service):
+    a = service.ask("开发区分局小区视频监控接入公安平台以后，后续还要做哪些工作？")
+    assert a.intent == "next_steps" and len(a.blocks) == 1 and a.blocks[0].kind == "measures"
+    assert any("后续还将争取资金" in c.quote for c in a.citations)
+    _verbatim(service, a)
+
+
+def test_a_figure_about_something_else_does_not_answer_a_count(service):
+    a = service.ask("舟山市公安局现在在编民警一共有多少名？")  # the notice gives 已招录民警3名 only
+    assert a.abstained and "没有写明所问的具体数字" in a.lead
+    b = service.ask("2025年舟山市有多少名辅警获得嘉奖？")
+    assert not b.abstained and "26名辅警" in b.citations[0].quote
+
+
+def test_a_count_word_outside_the_asking_clause_does_not_make_a_figure_question(service):
+    a = service.ask("之前几轮教育活动的成果没巩固住，**分局后来是怎么改的？")
+    assert a.intent == "measures" and not a.abstained  # **分局: the anonymised bureau
+    assert {b.bureau for b in a.blocks} == {"**市公安局**分局（已匿名）"}
+
+
+def test_the_anonymised_bureau_named_in_english(service):
+    a = service.ask("What does the anonymised branch plan to do next?")
+    assert a.intent == "next_steps" and {b.bureau for b in a.blocks} == {"**市公安局**分局（已匿名）"}
+
+
 def test_a_bureau_the_corpus_lacks_is_declined_first_and_without_padding(service):
     a = service.ask("小榄分局整改得怎么样？")
     assert a.abstained and a.lead.startswith("已收录的通报中没有“小榄分局”")

@@ -27,6 +27,19 @@ def test_intent(question, intent):
     assert question_intent(question) == intent
 
 
+@pytest.mark.parametrize("question,named,intent", [
+    # two bureaus named: a comparison, with or without 分别
+    ("港口分局和横栏分局对党委多久专题研究一次全面从严治党（党风廉政建设）各有什么规定？", 2, "compare"),
+    # one bureau named: 分别 contrasts two things of it
+    ("对已经整改到位的问题和需要长期坚持的整改任务，横栏分局下一步分别怎么处理？", 1, "next_steps"),
+    # ... but "which other bureaus" still asks for rows
+    ("除了港口分局，其他单位是怎么整改涉案财物管理问题的？", 1, "compare"),
+    ("Besides Henglan, which bureaus mention school safety?", 1, "compare"),
+])
+def test_intent_with_bureaus(question, named, intent):
+    assert question_intent(question, named) == intent
+
+
 @pytest.mark.parametrize("question,qtype", [
     ("一共召开了多少次会议？", "figure"),
     ("巡察组什么时候反馈的？", "date"),

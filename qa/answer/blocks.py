@@ -152,27 +152,32 @@ def problem_block(index: LoadedIndex, p: Problem, row: int) -> BlockSpec:
 
 
 _LONG_TERM = re.compile(r"长期|尚未|没改完|没整改完|还没|未完成|还有哪些|long[- ]term|still|unfinished", re.I)
+_NEXT = re.compile(r"下一步|接下来|今后|下阶段|next|going forward", re.I)  # ... said outright: the next-steps part
 
 
 def items_block(index: LoadedIndex, doc: str, question: str, unit_rows: dict[tuple[str, int], list[int]],
-                covers: Callable[[str], float | None] | None = None) -> BlockSpec | None:
+                covers: Callable[[str], float | None] | None = None, strict: bool = False) -> BlockSpec | None:
     """Every item of the next-steps (or long-term) part of ``doc``: each leaf section of
     that kind, split at its 一是/二是… items when it has them. A question about one of
     them (港口分局按程序开展轮岗这项需长期整改的工作…) gets that one: the leaves covering the
     question at least ITEM_FOCUS_RATIO as well as the best, when the best covers
-    ITEM_FOCUS_MIN of it."""
+    ITEM_FOCUS_MIN of it. ``strict``: None when no leaf does (a comparison's row for a
+    bureau whose next steps do not mention the topic)."""
     notice = index.notices[doc]
-    wanted = ("long_term", "next_steps") if _LONG_TERM.search(question) else ("next_steps", "long_term")
+    long_term = _LONG_TERM.search(question) and not _NEXT.search(question)
+    wanted = ("long_term", "next_steps") if long_term else ("next_steps", "long_term")
     for kind in wanted:
         leaves = [s for s in notice.sections if s.kind == kind and s.is_leaf and notice.text[s.start:s.end].strip()]
         if leaves:
             break
     else:
         return None
-    if covers is not None and len(leaves) > 1:
+    if covers is not None and (len(leaves) > 1 or strict):
         covs = [covers(notice.text[s.start:s.end]) or 0.0 for s in leaves]
         if max(covs) >= ITEM_FOCUS_MIN:
             leaves = [s for s, c in zip(leaves, covs) if c >= max(covs) * ITEM_FOCUS_RATIO]
+        elif strict:
+            return None
     quotes: list[Quote] = []
     for sec in leaves:
         row = next((r for r in unit_rows.get((doc, sec.idx), [])), None)

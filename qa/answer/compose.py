@@ -18,7 +18,7 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
-from qa.query.intent import NEXT_RE, asked_fields, asks_contact
+from qa.query.intent import NEXT_RE, asked_fields, asks_contact, asks_measures, counted_phrase
 from qa.query.retrieval import Retriever, resolve_bureaus
 from qa.text import is_word, tokenize
 
@@ -34,6 +34,8 @@ META_KINDS = ("preamble", "closing")  # where a notice says who inspected, when,
 META_MARGIN = 0.0  # ... used when their best sentence is this close to the best of all
 COMPARE_CHUNKS = 3  # retrieved sections per bureau in a comparison
 COMPARE_QUOTES = 2  # sentences per bureau in a comparison
+COMPARE_PROBLEM_MIN = 0.65  # ... when the problem with its measures covers this share of the question (else 未提及)
+COMPARE_MEASURES = True  # ... asking what each did: its matching problem with all its measures instead
 # a bureau's row says 未提及 unless its best passages cover this share of the question's
 # words (chosen on the development questions, eval/tuning_answers.md)
 COMPARE_MIN_COVERAGE = 0.45
@@ -44,11 +46,16 @@ TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date
 # A sentence is quoted when it scores within MARGIN of the best sentence of the answer
 # (chosen on the development questions, eval/tuning_answers.md; 0.06 before the split).
 MARGIN = 0.02
+TYPED_ONLY = True  # a figure, date or name question quotes only sentences stating one ...
+TYPED_MARGIN = 1.0  # ... scoring within this of the best of them
 # a question asking whether any notice mentions something, and the question words that
 # say nothing about the topic
 EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有.{0,2}(单位|分局)")
 COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[份个项次条家名件类处种批位]?$")  # 五份, 几个
 QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
+TIME_WORDS = frozenset("目前 现在 如今 今年 去年 期间 这次 此次 本次 巡察 集中 整改期间".split())
+COUNTED_MIN = 0.5  # share of a figure question's counted words the stating sentence must exceed
+PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续".split())  # ... of next steps
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
 
@@ -164,7 +171,8 @@ class Answerer:
         if structured is not None:
             return structured
         picked = self._pick(q, cands, prepared.qtype)
-        if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
+        if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), q) and self._about_counted(
+                prepared, " ".join(self.index.chunks[c.row].section) + self._sentence(c)) for c, _ in picked):
             # a figure, date or name is answered only when a quoted sentence states one
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
@@ -175,7 +183,8 @@ class Answerer:
         characters, or None when it has none (横栏分局下一步怎么做？)."""
         if prepared.lang == "en":
             return self.scorer.question_coverage(prepared)
-        words = {t for t in tokenize(NEXT_RE.sub("", prepared.coverage_text)) if len(t) >= 2}
+        words = {t for t in tokenize(NEXT_RE.sub("", prepared.coverage_text))
+                 if len(t) >= 2 and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)}
         return (lambda text: self.scorer.coverage(words, text)) if words else None
 
     def _unseen_terms(self, prepared) -> list[str]:
@@ -188,6 +197,23 @@ class Answerer:
                  and not COUNT_RE.match(t)]
         words = list(dict.fromkeys(words))
         return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
+
+    def _about_counted(self, prepared, sentence: str) -> bool:
+        """Whether a sentence stating a figure (with its section's headings: the topic it
+        is under) is about what a Chinese figure question counts (舟山市公安局目前共有多少名
+        在编民警？ is not answered by 已招录民警3名): it contains more than COUNTED_MIN of the
+        counted phrase's words, or the word right before 多少 when nothing follows it."""
+        if prepared.lang != "zh" or prepared.qtype not in ("figure", "money"):
+            return True
+        phrase, follows = counted_phrase(prepared.text)
+        bureau_words = {w for b in prepared.bureaus for w in tokenize(b)}
+        words = [t for t in tokenize(phrase) if len(t) >= 2
+                 and t not in bureau_words and t not in QUESTION_WORDS and t not in TIME_WORDS]
+        if not words:
+            return True
+        if not follows:  # 追赃多少钱: what is counted is the word before 多少
+            return words[-1] in sentence
+        return sum(w in sentence for w in set(words)) / len(set(words)) > COUNTED_MIN
 
     def _not_stated(self, prepared, cands: list[Candidate], conf: Confidence) -> Answer:
         """On topic, but the figure, date or name asked for is not stated: say so first,
@@ -226,13 +252,22 @@ class Answerer:
             covers = self._topic_coverage(prepared)
             specs = [b for b in (items_block(self.index, d, prepared.text, self.scorer.unit_rows, covers)
                                  for d in docs) if b]
-            if specs:
+            problem = self._followup_problem(prepared, hits, cands, specs, covers)
+            if problem is not None:  # what remains of one problem: its measures say it
+                specs = [problem]
+                lead = (f"What {problem.bureau} still does about this problem is stated among its measures: the problem "
+                        "and all its measures, quoted verbatim (in Chinese)." if en else
+                        f"{problem.bureau}在该问题的整改措施中说明了后续工作，以下先引问题原文，再逐项引述全部措施。")
+            elif specs:
                 n = sum(len(x.quotes) for x in specs)
                 lead = (f"All {n} items of {'; '.join(f'{x.bureau}: {x.heading}' for x in specs)}, quoted verbatim "
                         "(in Chinese)." if en else
                         "；".join(f"{x.bureau}通报“{x.heading}”部分" for x in specs) + f"共 {n} 项，逐项引述如下。")
         elif prepared.intent == "meta" and not kinds:
             return self._meta(prepared, qvec, svec, hits, cands, bureaus, conf)
+        elif prepared.intent == "compare" and not kinds and (asked_fields(prepared.text)[0] or asks_contact(prepared.text)):
+            # the same metadata of several notices (五个单位分别是由哪个巡察组巡察的)
+            return self._meta(prepared, qvec, svec, hits, cands, bureaus, conf, self._compare_docs(prepared, bureaus))
         elif prepared.intent == "compare":
             specs = self._compare_rows(prepared, qvec, svec, bureaus, kinds)
             if specs:
@@ -247,22 +282,45 @@ class Answerer:
         ans.intent = prepared.intent
         return ans
 
-    def _meta(self, prepared, qvec, svec, hits, cands, bureaus, conf) -> Answer | None:
+    def _followup_problem(self, prepared, hits, cands, specs: list[BlockSpec], covers) -> BlockSpec | None:
+        """A next-steps question about one problem (小区视频监控接入以后，后续还要做哪些工作？):
+        the matching problem's block when the problem with its measures covers the
+        question's topic better than any next-steps item does; None otherwise."""
+        if covers is None or len(specs) > 1 or prepared.lang == "en":  # English: no topic words apart
+            return None
+        blocks = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows, covers)
+        if not blocks:
+            return None
+        problem = self.problem_of[(blocks[0].doc, self.index.chunks[blocks[0].quotes[0].row].section_idx)]
+        best_item = max((covers(self.index.notices[q.doc].text[q.start:q.end]) or 0.0
+                         for x in specs for q in x.quotes), default=0.0)
+        text = self.index.notices[problem.doc].text
+        said = text[problem.problem.start:max([problem.problem.end] + [m.end for m in problem.measures])]
+        return blocks[0] if (covers(said) or 0.0) > best_item else None
+
+    def _meta(self, prepared, qvec, svec, hits, cands, bureaus, conf, docs: list[str] | None = None) -> Answer | None:
         """Who inspected, when, disclosure, contact: a sentence from the extracted fields,
-        the contact clauses, or the best sentences of the opening and closing paragraphs."""
+        the contact clauses, or the best sentences of the opening and closing paragraphs.
+        ``docs``: the notices asked about (a comparison: every notice in scope, each
+        saying what it does not state); by default those of the bureaus named, else the
+        best hit's."""
         fields, other = asked_fields(prepared.text)
-        docs = self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
+        several = docs is not None and len(docs) > 1
+        docs = docs or self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
         if fields and not other:  # one sentence from the extracted metadata, each field cited
-            unstated = self._unstated(prepared, fields, docs, conf)
-            if unstated is not None:
-                return unstated
-            ans = self._meta_answer(prepared, fields, docs, conf)
+            if not several:
+                unstated = self._unstated(prepared, fields, docs, conf)
+                if unstated is not None:
+                    return unstated
+            ans = self._meta_answer(prepared, fields, docs, conf, several)
             if ans is not None:
                 return ans
         if asks_contact(prepared.text):  # where to send comments: the contact clauses, whole
-            ans = self._contact_answer(prepared, docs, conf)
+            ans = self._contact_answer(prepared, docs, conf, several)
             if ans is not None:
                 return ans
+        if several:
+            return None
         hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=list(META_KINDS), qvec=qvec)
         meta_cands = self.scorer.sentences(prepared, svec, hits)
         if meta_cands and max(c.score for c in meta_cands) >= max(c.score for c in cands) - META_MARGIN:
@@ -291,10 +349,12 @@ class Answerer:
         ans.intent = "meta"
         return ans
 
-    def _meta_answer(self, prepared, fields: tuple[str, ...], docs: list[str], conf) -> Answer | None:
+    def _meta_answer(self, prepared, fields: tuple[str, ...], docs: list[str], conf,
+                     several: bool = False) -> Answer | None:
         """“港口分局：巡察组为市委第八巡察组[1]；巡察时间为…[2]。”: a sentence per notice
-        from its extracted metadata, each value cited where the notice states it; None when
-        a notice does not state a field asked for (then passages are quoted)."""
+        from its extracted metadata, each value cited where the notice states it. A field a
+        notice does not state: None (then passages are quoted), or, asked of ``several``
+        notices, “未写明” in that notice's sentence."""
         en = prepared.lang == "en"
         citations: list[Citation] = []
         notes: list[str] = []
@@ -302,10 +362,11 @@ class Answerer:
         for doc in docs:
             notice = self.index.notices[doc]
             spans = field_spans(notice.text, notice.sections, notice.meta)
-            if any(f not in spans for f in fields):
+            gaps = [f for f in fields if f not in spans]
+            if gaps and not several:
                 return None
-            said = []
-            for f in fields:
+            said = [f"does not state its {FIELD_LABELS[f][1]}" if en else f"未写明{FIELD_LABELS[f][0]}" for f in gaps]
+            for f in (f for f in fields if f in spans):
                 a, b = spans[f]
                 row_f = self.index.row_at(doc, a)
                 if row_f is None:  # between chunks: the notice's first
@@ -317,33 +378,45 @@ class Answerer:
                 value = " ".join(c.quote.split()) if f == "title" else c.quote
                 said.append(f"the {FIELD_LABELS[f][1]} is {value} [{c.n}]" if en
                             else f"{FIELD_LABELS[f][0]}为{value}[{c.n}]")
-            parts.append((f"the notice of {notice.meta.bureau_label} states that " + "; ".join(said)) if en
-                         else f"{notice.meta.bureau_label}：" + "；".join(said))
+            parts.append((f"the notice of {notice.meta.bureau_label} " + ("" if gaps else "states that ")
+                          + "; ".join(said)) if en else f"{notice.meta.bureau_label}：" + "；".join(said))
         text = "; ".join(parts)
         lead = (text[:1].upper() + text[1:] + ".") if en else "。".join(parts) + "。"
         return Answer(prepared.text, prepared.lang, False, lead, citations, conf, notes=notes, intent="meta")
 
-    def _contact_answer(self, prepared, docs: list[str], conf) -> Answer | None:
+    def _contact_answer(self, prepared, docs: list[str], conf, several: bool = False) -> Answer | None:
         """Where to send comments: every contact clause (phone, postal box, postcode,
-        e-mail, web channel) of each notice's closing paragraph, quoted whole; None when a
-        notice has none."""
+        e-mail, web channel) of each notice's closing paragraph, quoted whole; a notice
+        without any: None, or, asked of ``several`` notices, a row saying 未提及."""
         specs = []
         for doc in docs:
             notice = self.index.notices[doc]
             closing = next((s for s in notice.sections if s.kind == "closing"), None)
-            if closing is None:
-                return None
-            row = self.index.row_at(doc, closing.start)
-            clauses = [m.span() for m in _CLAUSE_RE.finditer(notice.text, closing.start, closing.end)
-                       if _CONTACT_CLAUSE_RE.search(m.group(0))]
+            row = None if closing is None else self.index.row_at(doc, closing.start)
+            clauses = [] if closing is None else [
+                m.span() for m in _CLAUSE_RE.finditer(notice.text, closing.start, closing.end)
+                if _CONTACT_CLAUSE_RE.search(m.group(0))]
             if row is None or not clauses:
-                return None
-            specs.append(BlockSpec("items", notice.meta.bureau_label, doc, "意见建议渠道",
+                if not several:
+                    return None
+                specs.append(BlockSpec("row", notice.meta.bureau_label, doc, notice.meta.bureau_label, [],
+                                       missing=True))
+                continue
+            specs.append(BlockSpec("row" if several else "items", notice.meta.bureau_label, doc,
+                                   notice.meta.bureau_label if several else "意见建议渠道",
                                    [Quote(doc, a, b, row, "item", str(i)) for i, (a, b) in enumerate(clauses, start=1)]))
+        if all(x.missing for x in specs):
+            return None
         en = prepared.lang == "en"
         names = "、".join(x.bureau for x in specs)
-        lead = (f"Where to send comments, as {', '.join(x.bureau for x in specs)} state{'s' if len(specs) == 1 else ''} "
-                "it (quoted verbatim, in Chinese)." if en else f"{names}通报所留的意见建议渠道，原文如下。")
+        silent = sum(x.missing for x in specs)
+        if several:
+            lead = (f"Where to send comments, by bureau ({len(specs)} in scope; {silent} of their notices give none), "
+                    "quoted verbatim (in Chinese)." if en else
+                    f"各单位通报所留的意见建议渠道（共 {len(specs)} 个单位，其中 {silent} 个单位的通报未提及），原文如下。")
+        else:
+            lead = (f"Where to send comments, as {', '.join(x.bureau for x in specs)} state{'s' if len(specs) == 1 else ''} "
+                    "it (quoted verbatim, in Chinese)." if en else f"{names}通报所留的意见建议渠道，原文如下。")
         ans = finalize_blocks(self.index, prepared.text, prepared.lang, specs, lead, conf)
         ans.intent = "meta"
         return ans
@@ -356,14 +429,31 @@ class Answerer:
         wanted = set(resolve_bureaus(self.index, bureaus) or prepared.bureaus)
         return [doc for doc, n in self.index.notices.items() if n.meta.bureau_label in wanted]
 
+    def _compare_scope(self, prepared, bureaus) -> list[str]:
+        """The bureaus of a comparison: those the question names (two or more), else all."""
+        named = resolve_bureaus(self.index, bureaus) or list(prepared.bureaus)
+        return named if len(named) >= 2 else list(self.index.bureaus)
+
+    def _compare_docs(self, prepared, bureaus) -> list[str]:
+        scope = set(self._compare_scope(prepared, bureaus))
+        return [doc for doc, n in self.index.notices.items() if n.meta.bureau_label in scope]
+
     def _compare_rows(self, prepared, qvec, svec, bureaus, kinds) -> list[BlockSpec]:
         """A row per bureau in scope (the bureaus the question names, else all): its best
         passage, or 未提及 when its notice does not answer."""
-        named = resolve_bureaus(self.index, bureaus) or list(prepared.bureaus)
-        scope = named if len(named) >= 2 else self.index.bureaus
+        scope = self._compare_scope(prepared, bureaus)
         covers = self.scorer.question_coverage(prepared)
+        measures = COMPARE_MEASURES and asks_measures(prepared.text) and not prepared.qtype
+        next_steps = bool(NEXT_RE.search(prepared.text))
+        topic = self._topic_coverage(prepared) if next_steps else None
         rows = []
         for b in scope:
+            doc = next((d for d, n in self.index.notices.items() if n.meta.bureau_label == b), "")
+            if next_steps:  # each bureau's next-steps (or long-term) items, those on the topic when it has one
+                block = items_block(self.index, doc, prepared.text, self.scorer.unit_rows, topic, strict=True)
+                rows.append(BlockSpec("row", b, doc, b, block.quotes) if block else
+                            BlockSpec("row", b, doc, b, [], missing=True))
+                continue
             hits = self.retriever.search(prepared, k=COMPARE_CHUNKS, bureaus=[b], kinds=kinds, qvec=qvec, focus=False)
             cands = self.scorer.sentences(prepared, svec, hits)
             conf = self.scorer.confidence(prepared, hits, cands)
@@ -374,6 +464,15 @@ class Answerer:
                                                 else COMPARE_MIN_COVERAGE):
                 rows.append(BlockSpec("row", b, doc, b, [], missing=True))
                 continue
+            if measures:  # what each bureau did: its matching problem with every measure
+                blocks = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows, covers)
+                if blocks:
+                    text = self.index.notices[blocks[0].doc].text
+                    said = " ".join(text[q.start:q.end] for q in blocks[0].quotes)
+                    on_topic = (covers(said) or 0.0) >= COMPARE_PROBLEM_MIN
+                    rows.append(BlockSpec("row", b, blocks[0].doc, b, blocks[0].quotes) if on_topic else
+                                BlockSpec("row", b, doc, b, [], missing=True))
+                    continue
             best = sorted(cands, key=lambda c: -c.score)
             if prepared.qtype:  # only sentences stating the figure, date or name asked for, on topic
                 said = [(c, self._sentence(c)) for c in best[:TYPE_WINDOW]]
@@ -401,11 +500,12 @@ class Answerer:
         if len(chosen) > MAX_QUOTES:  # the best ones, in their order
             keep = {id(c) for c in sorted(chosen, key=lambda c: -c.score)[:MAX_QUOTES]}
             chosen = [c for c in chosen if id(c) in keep]
-        if qtype:  # the sentence stating the figure, date or name first
-            typed = [c for c in chosen if states_type(qtype, self.index.notices[
-                self.index.chunks[c.row].doc].text[c.start:c.end], q)]
+        if qtype:  # the sentences stating the figure, date or name, the best first
+            typed = [c for c in chosen if states_type(qtype, self._sentence(c), q)]
             if typed:
                 first = max(typed, key=lambda c: c.score)
+                if TYPED_ONLY:
+                    chosen = [c for c in typed if c.score >= first.score - TYPED_MARGIN]
                 chosen.remove(first)
                 chosen.insert(0, first)
         return [(c, "evidence") for c in _merge_adjacent(chosen)]

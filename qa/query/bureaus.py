@@ -20,6 +20,7 @@ _CITY_BUREAU = re.compile(r"([\u4e00-\u9fff]{2,4}市)公安局(?![\u4e00-\u9fff]
 _GENERIC = re.compile(r"^(各|哪|其他|其它|这|那|该|本|兄弟|有的|有些|多|几|所有|全部|每|公安|县|区|市|"
                       r"[一二两三四五六七八九十0-9]+个|同一|不同|上级|下属|基层)")
 ANONYMISED_WORDS = ("匿名", "隐去", "未具名")
+ANONYMISED_EN = re.compile(r"\b(anonymi[sz]ed|unnamed|redacted)\b", re.I)  # ... in an English question
 
 
 def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
@@ -31,8 +32,9 @@ def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
         m, label = n.meta, n.meta.bureau_label
         if not m.bureau:
             continue
-        if m.anonymised:
-            for w in (*ANONYMISED_WORDS, normalize(m.bureau)):
+        if m.anonymised:  # also its masked sub-bureau name (**分局)
+            sub = re.search(r"公安局(.+)分局$", m.bureau)
+            for w in (*ANONYMISED_WORDS, normalize(m.bureau), *([normalize(sub.group(1) + "分局")] if sub else [])):
                 out[w].add(label)
             continue
         out[normalize(m.bureau)].add(label)

@@ -26,15 +26,21 @@ QTYPES = (
 )
 
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
-_COMPARE = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个|哪几家|哪个单位|哪家|分别|都有哪些单位|几个单位|"
-                      r"(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
-                      r"\bwhich (of the )?(bureaus|branches|units|offices)\b|\bcompare\b|\beach (bureau|branch)\b|"
-                      r"\bboth\b|\brespectively\b|\bacross (the )?bureaus\b|\bdiffer", re.I)
+# asks which bureaus (the row set is the question's subject) ...
+_WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个|哪几家|哪个单位|哪家|都有哪些单位|几个单位|"
+                            r"其他(单位|分局)|别的(单位|分局)|"
+                            r"\bwhich (of the )?(bureaus|branches|units|offices)\b|\beach (bureau|branch)\b|"
+                            r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
+# ... or contrasts what it names (分别 with one bureau named contrasts two things of it)
+_COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
+                      r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|结束(以)?后.{0,8}(怎么|如何|还)|"
                    r"long[- ]term|next steps?|what next|going forward|plans? (for|to)|still (open|to be|unfinished)",
                    re.I)
-_META = re.compile(r"巡察组|哪个组|反馈(意见|时间|日期)?|(什么时候|何时).{0,6}巡察|巡察(时间|期间|日期)|公示|公开期限|"
+# asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
+_GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|哪个组|谁.{0,6}巡察|巡察.{0,4}是谁"
+_META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么时候|何时).{0,6}巡察|巡察(时间|期间|日期)|公示|公开期限|"
                    r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|address|send (comments|opinions)|"
                    r"published", re.I)
@@ -45,16 +51,26 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
 _ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
 
 
+def asking_clauses(question: str) -> str:
+    """The clauses that ask: the last clause of each sentence (之前几轮教育活动的成果也没巩固住，
+    后来是怎么改的？ asks how, not how many)."""
+    sentences = [x for x in re.split(r"[？?！!。]", question) if x.strip()]
+    return " ".join(re.split(r"[，,；;]", x.strip())[-1] for x in sentences) or question
+
+
 def question_type(question: str) -> str | None:
+    asking = asking_clauses(question)
     for name, pattern in QTYPES:
-        if pattern.search(question):
+        if pattern.search(asking):
             return name
     return None
 
 
-def question_intent(question: str) -> str:
-    """How the answer to ``question`` is built (see the module docstring)."""
-    if _COMPARE.search(question):
+def question_intent(question: str, named: int = 0) -> str:
+    """How the answer to ``question`` is built (see the module docstring); ``named``: how
+    many indexed bureaus it names (two or more make it a comparison, one makes 分别 and
+    the like contrast two things of that bureau)."""
+    if named >= 2 or _WHICH_BUREAUS.search(question) or (named == 0 and _COMPARE.search(question)):
         return "compare"
     if NEXT_RE.search(question):
         return "next_steps"
@@ -68,7 +84,7 @@ def question_intent(question: str) -> str:
 # What a metadata question asks for: the fields (qa.ingest.metadata.FIELD_LABELS) and
 # whether it also asks for something no field holds (an address, a web channel, a count).
 META_FIELDS = (
-    ("inspection_group", re.compile(r"巡察组|哪个组|谁.{0,6}巡察|巡察.{0,4}是谁|who inspected|inspection (group|team)|"
+    ("inspection_group", re.compile(_GROUP + r"|who inspected|inspection (group|team)|"
                                     r"which (group|team)", re.I)),
     ("inspection_period", re.compile(r"(什么时候|何时|什么时间|时间|期间|日期).{0,6}(开展|进行)?.{0,4}巡察|巡察(时间|期间|日期)|"
                                      r"巡察是什么时(候|间)|什么时间开展|over what period|when (was|were|did) .{0,40}inspect",
@@ -98,3 +114,27 @@ def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
 def asks_contact(question: str) -> bool:
     """Whether a metadata question asks where or how to send comments."""
     return bool(_CONTACT.search(question)) and not re.search(r"多少|几(个|项|类)|how many", question)
+
+
+def asks_measures(question: str) -> bool:
+    """Whether a question asks what was done (措施, 怎么做, how did): a comparison then
+    gives each bureau's matching problem with its measures."""
+    return bool(_MEASURES.search(question))
+
+
+_HOW_MANY = re.compile(r"(?:一共|总共|共)?(?:有)?(?:多少|几)[个次名人份场项处件宗辆路本期轮笔天所条批家间元万]?")
+
+
+def counted_phrase(question: str) -> tuple[str, bool]:
+    """What a Chinese figure question counts: the words after 多少/几 (多少名**在编民警**),
+    or, when nothing follows, the words before it (**债务总额**是多少; then the last of them
+    names it), with whether they follow; "" when it asks no count. A sentence stating a
+    figure answers it only when it is about these words."""
+    m = _HOW_MANY.search(question)
+    if not m:
+        return "", True
+    after = re.split(r"[，。？！、；,.?!;]", question[m.end():])[0]
+    if len(after.strip()) >= 2:
+        return after, True
+    before = re.split(r"[，。？！；,.?!;]", question[:m.start()])[-1]
+    return re.sub(r"(是|有|为|达到?|共|一共|总共|各|了)+$", "", before), False

@@ -14,7 +14,7 @@ from qa.index.embedders import Embedder
 from qa.index.filters import AllowedRows, Filter
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import KIND_LABELS, KINDS
-from qa.query.bureaus import mentions
+from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, mentions
 from qa.query.glossary import expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
@@ -163,7 +163,8 @@ class Retriever:
             terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
         elif lang == "zh" and self.settings.expand:
             terms, keys = expand(q, load_glossary(self.glossary))
-        named, unknown, words = mentions(q if lang == "zh" else " ".join(terms), self.index.bureau_aliases)
+        said = q if lang == "zh" else " ".join(terms) + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "")
+        named, unknown, words = mentions(said, self.index.bureau_aliases)
         content = q
         if words and lang == "zh":
             content = normalize(q)
@@ -174,7 +175,7 @@ class Retriever:
             terms = [t for t in terms if normalize(t) not in words]
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
         return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
-                             tuple(unknown) if lang == "zh" else (), question_intent(q), question_type(q))
+                             tuple(unknown) if lang == "zh" else (), question_intent(q, len(named)), question_type(q))
 
     def embed(self, prepared: PreparedQuery) -> np.ndarray:
         return self.embedder.embed_query(prepared.dense_text)

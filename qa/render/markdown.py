@@ -56,6 +56,12 @@ def _quote(c: Citation) -> str:
     return f"> {escape_markdown(c.quote)} [{c.n}]"
 
 
+def _cell_quote(c: Citation, en: bool) -> str:
+    """A quote in a table cell: a problem marked as such, a measure with its number."""
+    head = f"{'Problem' if en else '问题'}：" if c.role == "problem" else f"{c.label}. " if c.label else ""
+    return f"{head}{escape_markdown(c.quote)} [{c.n}]"
+
+
 def _blocks_markdown(answer: Answer, en: bool) -> list[str]:
     """Structured answers: a problem with its measures as a numbered list, a part's items,
     or a table with a row per bureau (未提及 when its notice is silent)."""
@@ -65,7 +71,7 @@ def _blocks_markdown(answer: Answer, en: bool) -> list[str]:
     if rows:
         out += ["| 单位 | 原文 |" if not en else "| bureau | passage |", "|---|---|"]
         for block, cites in rows:
-            cell = " ".join(f"{esc(c.quote)} [{c.n}]" for c in cites).replace("|", "\\|").replace("\n", " ")
+            cell = " ".join(_cell_quote(c, en) for c in cites).replace("|", "\\|").replace("\n", " ")
             out.append(f"| {esc(block.bureau)} | {cell or ('not mentioned' if en else '未提及')} |")
         out.append("")
     for block, cites in answer.block_citations():

@@ -45,17 +45,17 @@ def _blocks_text(answer: Answer, en: bool) -> list[str]:
     or a row per bureau (未提及 when its notice is silent)."""
     out: list[str] = []
     for block, cites in answer.block_citations():
-        if block.kind == "row":
-            out.append(f"【{block.bureau}】")
-            out += [_quote(c) for c in cites] or ["  " + ("not mentioned in its notice" if en else "未提及")]
-        else:
-            head = block.bureau if block.kind == "measures" else f"{block.bureau} · {block.heading}"
-            out.append(f"【{head}】")
-            for c in cites:
-                if c.role == "problem":
-                    out.append(f"  {'Problem' if en else '问题'}：“{c.quote}” [{c.n}]")
-                else:
-                    out.append(f"  {c.label}. “{c.quote}” [{c.n}]")
+        head = block.bureau if block.kind in ("measures", "row") else f"{block.bureau} · {block.heading}"
+        out.append(f"【{head}】")
+        if block.kind == "row" and not cites:
+            out.append("  " + ("not mentioned in its notice" if en else "未提及"))
+        for c in cites:
+            if c.role == "problem":
+                out.append(f"  {'Problem' if en else '问题'}：“{c.quote}” [{c.n}]")
+            elif c.label:
+                out.append(f"  {c.label}. “{c.quote}” [{c.n}]")
+            else:
+                out.append(_quote(c))
         out.append("")
     return out
 
