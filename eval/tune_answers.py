@@ -18,10 +18,7 @@
 - ``META_MARGIN``: how close the opening and closing paragraphs' best sentence must be to
   the best overall for a metadata question to be answered from them;
 - ``COMPARE_PROBLEM_MIN``: how much of a comparison question asking what each bureau did
-  a bureau's matching problem with its measures must cover to fill its row (else 未提及);
-- ``COUNTED_MIN`` (scored on abstention, all development questions: unanswerable ones
-  declined minus answerable ones declined): the share of what a figure question counts
-  (在编民警) that the sentence stating a figure must contain.
+  a bureau's matching problem with its measures must cover to fill its row (else 未提及).
 
     .venv/bin/python eval/tune_answers.py     # writes eval/tuning_answers.json and .md
 
@@ -51,15 +48,6 @@ GRID = (
     (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
     (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.45, 0.55, 0.65, 0.75), ("compare",)),
 )
-ABSTAIN_GRID = ((compose, "COUNTED_MIN", (0.0, 0.34, 0.5, 0.67)),)
-
-
-def _abstention(result: dict) -> dict:
-    a = result["abstention"]
-    return {"declined": a["abstained_correctly"], "unanswerable": a["unanswerable"],
-            "false_declines": a["false_abstentions"], "score": a["abstained_correctly"] - a["false_abstentions"]}
-
-
 def _score(result: dict, kinds: tuple[str, ...]) -> dict:
     rows = {k: result["per_kind"][k] for k in kinds if k in result["per_kind"]}
     compl = [r["completeness"] for r in rows.values() if r["completeness"] is not None]
@@ -87,17 +75,6 @@ def main() -> None:
         best = max(rows, key=lambda r: (r["score"], -abs(r["value"] - current)))
         setattr(module, name, best["value"])
         out["grid"].append({"setting": name, "kinds": kinds, "was": current, "selected": best["value"], "rows": rows})
-    for module, name, values in ABSTAIN_GRID:
-        current = getattr(module, name)
-        rows = []
-        for v in values:
-            setattr(module, name, v)
-            rows.append({"value": v, **_abstention(score_answers(service, questions))})
-            print(name, rows[-1], flush=True)
-        best = max(rows, key=lambda r: (r["score"], -abs(r["value"] - current)))
-        setattr(module, name, best["value"])
-        out["abstention"] = out.get("abstention", []) + [
-            {"setting": name, "was": current, "selected": best["value"], "rows": rows}]
     args.out.with_suffix(".json").write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     args.out.with_suffix(".md").write_text(to_markdown(out), encoding="utf-8")
     print(to_markdown(out))
@@ -111,11 +88,6 @@ def to_markdown(out: dict) -> str:
                   "| value | completeness | quote precision | sum |", "|---|---|---|---|"]
         lines += [f"| {r['value']} | {r['completeness']:.3f} | {r['quote_precision']:.3f} | {r['score']:.3f} |"
                   for r in g["rows"]]
-        lines.append("")
-    for g in out.get("abstention", []):
-        lines += [f"### {g['setting']} (abstention, all kinds): selected {g['selected']} (was {g['was']})", "",
-                  "| value | unanswerable declined | answerable declined |", "|---|---|---|"]
-        lines += [f"| {r['value']} | {r['declined']} of {r['unanswerable']} | {r['false_declines']} |" for r in g["rows"]]
         lines.append("")
     return "\n".join(lines)
 

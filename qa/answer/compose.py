@@ -18,7 +18,7 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
-from qa.query.intent import NEXT_RE, asked_fields, asks_contact, asks_measures, counted_phrase
+from qa.query.intent import NEXT_RE, asked_fields, asks_contact, asks_measures
 from qa.query.retrieval import Retriever, resolve_bureaus
 from qa.text import is_word, tokenize
 
@@ -53,8 +53,6 @@ TYPED_MARGIN = 1.0  # ... scoring within this of the best of them
 EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有.{0,2}(单位|分局)")
 COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[份个项次条家名件类处种批位]?$")  # 五份, 几个
 QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
-TIME_WORDS = frozenset("目前 现在 如今 今年 去年 期间 这次 此次 本次 巡察 集中 整改期间".split())
-COUNTED_MIN = 0.5  # share of a figure question's counted words the stating sentence must exceed
 PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续".split())  # ... of next steps
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
@@ -171,8 +169,7 @@ class Answerer:
         if structured is not None:
             return structured
         picked = self._pick(q, cands, prepared.qtype)
-        if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), q) and self._about_counted(
-                prepared, " ".join(self.index.chunks[c.row].section) + self._sentence(c)) for c, _ in picked):
+        if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
             # a figure, date or name is answered only when a quoted sentence states one
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
@@ -197,23 +194,6 @@ class Answerer:
                  and not COUNT_RE.match(t)]
         words = list(dict.fromkeys(words))
         return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
-
-    def _about_counted(self, prepared, sentence: str) -> bool:
-        """Whether a sentence stating a figure (with its section's headings: the topic it
-        is under) is about what a Chinese figure question counts (舟山市公安局目前共有多少名
-        在编民警？ is not answered by 已招录民警3名): it contains more than COUNTED_MIN of the
-        counted phrase's words, or the word right before 多少 when nothing follows it."""
-        if prepared.lang != "zh" or prepared.qtype not in ("figure", "money"):
-            return True
-        phrase, follows = counted_phrase(prepared.text)
-        bureau_words = {w for b in prepared.bureaus for w in tokenize(b)}
-        words = [t for t in tokenize(phrase) if len(t) >= 2
-                 and t not in bureau_words and t not in QUESTION_WORDS and t not in TIME_WORDS]
-        if not words:
-            return True
-        if not follows:  # 追赃多少钱: what is counted is the word before 多少
-            return words[-1] in sentence
-        return sum(w in sentence for w in set(words)) / len(set(words)) > COUNTED_MIN
 
     def _not_stated(self, prepared, cands: list[Candidate], conf: Confidence) -> Answer:
         """On topic, but the figure, date or name asked for is not stated: say so first,

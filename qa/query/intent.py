@@ -41,7 +41,7 @@ NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长�
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
 _GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|哪个组|谁.{0,6}巡察|巡察.{0,4}是谁"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么时候|何时).{0,6}巡察|巡察(时间|期间|日期)|公示|公开期限|"
-                   r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信|信箱|信封|地址|渠道|发布|全称|标题|"
+                   r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|address|send (comments|opinions)|"
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么|如何|怎样|解决了吗|采取|做了(哪些|什么)|"
@@ -121,20 +121,3 @@ def asks_measures(question: str) -> bool:
     gives each bureau's matching problem with its measures."""
     return bool(_MEASURES.search(question))
 
-
-_HOW_MANY = re.compile(r"(?:一共|总共|共)?(?:有)?(?:多少|几)[个次名人份场项处件宗辆路本期轮笔天所条批家间元万]?")
-
-
-def counted_phrase(question: str) -> tuple[str, bool]:
-    """What a Chinese figure question counts: the words after 多少/几 (多少名**在编民警**),
-    or, when nothing follows, the words before it (**债务总额**是多少; then the last of them
-    names it), with whether they follow; "" when it asks no count. A sentence stating a
-    figure answers it only when it is about these words."""
-    m = _HOW_MANY.search(question)
-    if not m:
-        return "", True
-    after = re.split(r"[，。？！、；,.?!;]", question[m.end():])[0]
-    if len(after.strip()) >= 2:
-        return after, True
-    before = re.split(r"[，。？！；,.?!;]", question[:m.start()])[-1]
-    return re.sub(r"(是|有|为|达到?|共|一共|总共|各|了)+$", "", before), False
