@@ -222,6 +222,11 @@ def test_measures_list_and_comparison_table(browser, bundled_url, service, artif
     assert table.locator("tbody tr").count() == len(service.index.bureaus)
     assert "17项" in table.inner_text()
     p.shot("compare.png", artifacts, readme=True)
+    # asked what each did: each row is the bureau's problem with its numbered measures
+    p.ask("港口分局和横栏分局分别是怎么整改涉案财物管理问题的？")
+    table = p.page.locator("#qa-chat .qa-answer").last.locator("table.qa-compare")
+    assert table.locator("tbody tr").count() == 2 and table.locator(".qa-problem").count() == 2
+    assert "1. 一是立行立改" in table.inner_text()
     assert not p.dialogs and not p.errors
 
 

@@ -45,6 +45,18 @@ def test_english_question_finds_chinese_passages(engine):
     assert any("共检查接处警登记簿365本" in h.chunk.text for h in hits)
 
 
+def test_english_words_of_the_field_are_translated_by_the_glossary(engine):
+    """data/glossary.tsv's English lines win over the dictionary's first senses (officers:
+    民警, not 干部); a word mapped to "-" (bureau) adds no term and names no bureau."""
+    prepared = engine.retriever.prepare("Did the Zhoushan bureau arrange health check-ups for its police officers?")
+    groups = dict(prepared.groups)
+    assert groups["health check-ups"] == ("体检",) and groups["police officers"] == ("民警",)
+    assert "bureau" not in groups and prepared.bureaus == ("舟山市公安局",)
+    hits = engine.retriever.search(prepared.text, k=5)
+    assert any("体检" in h.chunk.text for h in hits)
+    assert engine.retriever.prepare("What did the anonymised branch do?").bureaus == ("**市公安局**分局（已匿名）",)
+
+
 def test_traditional_and_full_width_queries_match(engine):
     simplified = top_sections(engine, "涉案财物管理", k=3, mode="bm25")
     assert top_sections(engine, "涉案財物管理", k=3, mode="bm25") == simplified

@@ -48,3 +48,10 @@ def expand(query: str, glossary) -> tuple[list[str], list[str]]:
                 if normalize(t) not in q and t not in terms:
                     terms.append(t)
     return terms, keys
+
+
+def english_glossary(path: Path | None) -> dict[str, tuple[str, ...]]:
+    """The glossary's English lines (police officer -> 民警): words of the field in the
+    notices' own terms, used by the translation of English questions before CC-CEDICT;
+    "-" maps a word to nothing (bureau: it names no topic)."""
+    return {key: () if vals == ("-",) else vals for key, vals in load_glossary(path) if key.isascii()}

@@ -15,7 +15,7 @@ from qa.index.filters import AllowedRows, Filter
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import KIND_LABELS, KINDS
 from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, mentions
-from qa.query.glossary import expand, load_glossary
+from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
 from qa.text import Tokenizer, clean_query, is_chinese, normalize, tokenize
@@ -159,7 +159,7 @@ class Retriever:
         keys: list[str] = []
         groups: tuple = ()
         if lang == "en" and self.settings.translate:
-            groups = tuple(translate(q, self.index.crosslingual, self.index.idf))
+            groups = tuple(translate(q, self.index.crosslingual, self.index.idf, english_glossary(self.glossary)))
             terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
         elif lang == "zh" and self.settings.expand:
             terms, keys = expand(q, load_glossary(self.glossary))

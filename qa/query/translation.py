@@ -94,12 +94,17 @@ def _lemmas(word: str) -> list[str]:
     return out
 
 
-def translate(question: str, table: dict, idf: dict[str, float] | None = None) -> list[tuple[str, tuple[str, ...]]]:
+def translate(question: str, table: dict, idf: dict[str, float] | None = None,
+              glossary: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, tuple[str, ...]]]:
     """(English word or phrase, Chinese corpus words) for the content words of
     ``question``: longest phrases first, a few translations each (a word's first senses
     first, then the words the notices use most), names through their pinyin; numbers as
-    they are; a word without translation gets an empty tuple."""
+    they are; a word without translation gets an empty tuple. ``glossary`` (the English
+    lines of data/glossary.tsv) gives the notices' own terms for words of the field, before
+    the dictionary (officers: 民警, not the dictionary's 干部)."""
     en, py = table.get("en", {}), table.get("pinyin", {})
+    if glossary:  # a word mapped to nothing (bureau) names no topic: it is skipped
+        en = {**en, **{k: list(v) for k, v in glossary.items()}}
     words = [w.removesuffix("'s").strip("'-") for w in _WORD.findall(question.lower())]
     used = [False] * len(words)
     out: list[tuple[int, str, tuple[str, ...]]] = []
@@ -117,10 +122,13 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None) -
             gram = words[i:i + n]
             if n == 1 and gram[0] in EN_STOP:
                 continue
-            variants = [" ".join(gram)] if n > 1 else _lemmas(gram[0])
+            variants = [" ".join(gram[:-1] + [w]) for w in _lemmas(gram[-1])]  # police officers: police officer
+            if n == 1 and "-" in gram[0]:  # check-ups: check up, checkup
+                variants += [v.replace("-", sep) for v in variants for sep in (" ", "")]
             for v in variants:
                 if v in en:
-                    add(i, " ".join(gram), en[v])
+                    if en[v]:
+                        add(i, " ".join(gram), en[v])
                     used[i:i + n] = [True] * n
                     break
                 if n == 1 and v.replace("-", "") in py:
