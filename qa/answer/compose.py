@@ -447,9 +447,9 @@ class Answerer:
             if measures:  # what each bureau did: its matching problem with every measure
                 blocks = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows, covers)
                 if blocks:
-                    text = self.index.notices[blocks[0].doc].text
-                    said = " ".join(text[q.start:q.end] for q in blocks[0].quotes)
-                    on_topic = (covers(said) or 0.0) >= COMPARE_PROBLEM_MIN
+                    notice_text = self.index.notices[blocks[0].doc].text
+                    unit = " ".join(notice_text[q.start:q.end] for q in blocks[0].quotes)
+                    on_topic = (covers(unit) or 0.0) >= COMPARE_PROBLEM_MIN
                     rows.append(BlockSpec("row", b, blocks[0].doc, b, blocks[0].quotes) if on_topic else
                                 BlockSpec("row", b, doc, b, [], missing=True))
                     continue
