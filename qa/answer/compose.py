@@ -38,7 +38,7 @@ COMPARE_PROBLEM_MIN = 0.65  # ... when the problem with its measures covers this
 COMPARE_MEASURES = True  # ... asking what each did: its matching problem with all its measures instead
 # a bureau's row says 未提及 unless its best passages cover this share of the question's
 # words (chosen on the development questions, eval/tuning_answers.md)
-COMPARE_MIN_COVERAGE = 0.45
+COMPARE_MIN_COVERAGE = 0.3
 # ... and for a figure, date or name, a sentence stating one that covers this share
 COMPARE_TYPED_COVERAGE = 0.3
 TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date": ("日期", "date"),
@@ -156,6 +156,12 @@ class Answerer:
                     f"(indexed: {known})." if lang == "en" else
                     f"已收录的通报中没有“{'、'.join(prepared.unknown_bureaus)}”的通报（已收录：{known}）。")
             return finalize(self.index, q, lang, True, [], conf, lead=lead)
+        if prepared.intent in ("meta", "compare") and not kinds:  # fields of named notices: no retrieval needed
+            docs = (self._compare_docs(prepared, bureaus) if prepared.intent == "compare"
+                    else self._docs_in_scope(prepared, bureaus))
+            ans = self._fields_answer(prepared, docs, conf, len(docs) > 1) if docs else None
+            if ans is not None:
+                return ans
         if not hits or not cands or not conf.sufficient(self.min_dense, self.min_coverage):
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.min_coverage:
                 return self._not_stated(prepared, cands, conf)  # on topic, but what is asked is not stated
@@ -284,17 +290,11 @@ class Answerer:
         ``docs``: the notices asked about (a comparison: every notice in scope, each
         saying what it does not state); by default those of the bureaus named, else the
         best hit's."""
-        fields, other = asked_fields(prepared.text)
         several = docs is not None and len(docs) > 1
         docs = docs or self._docs_in_scope(prepared, bureaus) or [hits[0].chunk.doc]
-        if fields and not other:  # one sentence from the extracted metadata, each field cited
-            if not several:
-                unstated = self._unstated(prepared, fields, docs, conf)
-                if unstated is not None:
-                    return unstated
-            ans = self._meta_answer(prepared, fields, docs, conf, several)
-            if ans is not None:
-                return ans
+        ans = self._fields_answer(prepared, docs, conf, several)
+        if ans is not None:
+            return ans
         if asks_contact(prepared.text):  # where to send comments: the contact clauses, whole
             ans = self._contact_answer(prepared, docs, conf, several)
             if ans is not None:
@@ -309,6 +309,19 @@ class Answerer:
             ans.intent = "meta"
             return ans
         return None
+
+    def _fields_answer(self, prepared, docs: list[str], conf, several: bool) -> Answer | None:
+        """A question asking only for extracted metadata fields (巡察组, 反馈日期…): one
+        sentence per notice from them, each field cited, or the fields a notice does not
+        state; None when the question asks for more than the fields hold."""
+        fields, other = asked_fields(prepared.text)
+        if not fields or other:
+            return None
+        if not several:
+            unstated = self._unstated(prepared, fields, docs, conf)
+            if unstated is not None:
+                return unstated
+        return self._meta_answer(prepared, fields, docs, conf, several)
 
     def _unstated(self, prepared, fields: tuple[str, ...], docs: list[str], conf) -> Answer | None:
         """A declined answer naming the fields asked for that a notice in scope does not

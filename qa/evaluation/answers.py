@@ -55,16 +55,18 @@ def score_answers(service, questions: list[Question]) -> dict:
     """Every question asked through the service as a user would (its abstention
     included); figures overall and per kind, and the abstention calibration curve."""
     settings = service.settings.retrieval
-    per_q, latencies, confs, forced = {}, [], {}, {}
+    per_q, latencies, confs = {}, [], {}
+    forced: dict[str, bool | None] = {}
     for q in questions:
         t = time.perf_counter()
         ans = service.ask(q.question)
         latencies.append((time.perf_counter() - t) * 1000)
         per_q[q.id] = answer_row(q, ans, service.index)
         confs[q.id] = ans.confidence or Confidence(0.0, None, None)
-        # abstained although the thresholds were met: an unknown bureau, or nothing found
-        forced[q.id] = ans.abstained and confs[q.id].sufficient(settings.abstain_min_dense,
-                                                               settings.abstain_min_coverage)
+        # decided whatever the thresholds: abstained although they were met (an unknown
+        # bureau, nothing found), or answered although they were not (metadata fields)
+        sufficient = confs[q.id].sufficient(settings.abstain_min_dense, settings.abstain_min_coverage)
+        forced[q.id] = ans.abstained if ans.abstained == sufficient else None
     rows = [per_q[q.id] for q in questions]
     kinds = sorted({q.kind for q in questions})
     overall = _aggregate(rows, questions)
@@ -86,11 +88,14 @@ def score_answers(service, questions: list[Question]) -> dict:
     }
 
 
-def abstention_figures(questions: list[Question], confs: dict[str, Confidence], forced: dict[str, bool],
+def abstention_figures(questions: list[Question], confs: dict[str, Confidence], forced: dict[str, bool | None],
                        min_dense: float, min_coverage: float) -> dict:
+    """Abstention at the given thresholds: a question decided whatever the thresholds
+    (``forced`` True: declined, False: answered) keeps its decision."""
     none = [q for q in questions if not q.answerable]
     answerable = [q for q in questions if q.answerable]
-    abst = {q.id: forced[q.id] or not confs[q.id].sufficient(min_dense, min_coverage) for q in questions}
+    abst = {q.id: bool(not confs[q.id].sufficient(min_dense, min_coverage) if forced[q.id] is None else forced[q.id])
+            for q in questions}
     tp = sum(abst[q.id] for q in none)
     fp = sum(abst[q.id] for q in answerable)
     return {"min_dense": min_dense, "min_coverage": min_coverage, "unanswerable": len(none),
@@ -99,7 +104,7 @@ def abstention_figures(questions: list[Question], confs: dict[str, Confidence], 
             "recall": round(tp / len(none), 4) if none else 0.0}
 
 
-def calibrate(questions: list[Question], confs: dict[str, Confidence], forced: dict[str, bool]) -> dict:
+def calibrate(questions: list[Question], confs: dict[str, Confidence], forced: dict[str, bool | None]) -> dict:
     """The thresholds that get the most abstain/answer decisions right on this set (ties:
     fewer false abstentions, then lower thresholds), and the trade-off curve."""
     dense_grid = sorted({0.0} | {round(c.dense, 3) for c in confs.values()})
