@@ -193,6 +193,22 @@ def test_abstention_figures_are_in_the_evaluation(engine):
     assert "selected" in ab["calibration"]
 
 
+def test_abstention_figures_keep_decisions_made_whatever_the_thresholds():
+    from qa.answer.scoring import Confidence
+    from qa.evaluation.answers import abstention_figures
+    from qa.evaluation.questions import Question
+
+    qs = [Question(id=i, question="?", lang="zh", kind=k, gold=() if k == "none" else ("g",), answer="")
+          for i, k in (("a", "fact"), ("b", "meta"), ("c", "none"), ("d", "none"))]
+    weak, strong = Confidence(0.1, 0.0), Confidence(0.9, 0.9)
+    confs = {"a": strong, "b": weak, "c": strong, "d": weak}
+    # b: answered from metadata fields although weak; c: declined although strong (unknown bureau)
+    f = abstention_figures(qs, confs, {"a": None, "b": False, "c": True, "d": None}, 0.5, 0.5)
+    assert (f["abstained_correctly"], f["false_abstentions"]) == (2, 0)
+    f = abstention_figures(qs, confs, {"a": None, "b": None, "c": None, "d": None}, 0.5, 0.5)
+    assert (f["abstained_correctly"], f["false_abstentions"]) == (1, 1)
+
+
 def test_answerer_thresholds_decide(engine):
     strict = Answerer(engine.index, engine.retriever, min_dense=0.99)
     assert strict.ask("港口分局饭堂食材采购").abstained
