@@ -34,8 +34,7 @@ META_KINDS = ("preamble", "closing")  # where a notice says who inspected, when,
 META_MARGIN = 0.0  # ... used when their best sentence is this close to the best of all
 COMPARE_CHUNKS = 3  # retrieved sections per bureau in a comparison
 COMPARE_QUOTES = 2  # sentences per bureau in a comparison
-COMPARE_PROBLEM_MIN = 0.65  # ... when the problem with its measures covers this share of the question (else 未提及)
-COMPARE_MEASURES = True  # ... asking what each did: its matching problem with all its measures instead
+COMPARE_PROBLEM_MIN = 0.65  # a row of problem + measures needs them to cover this share of the question (else 未提及)
 # a bureau's row says 未提及 unless its best passages cover this share of the question's
 # words (chosen on the development questions, eval/tuning_answers.md)
 COMPARE_MIN_COVERAGE = 0.3
@@ -46,8 +45,6 @@ TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date
 # A sentence is quoted when it scores within MARGIN of the best sentence of the answer
 # (chosen on the development questions, eval/tuning_answers.md; 0.06 before the split).
 MARGIN = 0.02
-TYPED_ONLY = True  # a figure, date or name question quotes only sentences stating one ...
-TYPED_MARGIN = 1.0  # ... scoring within this of the best of them
 # a question asking whether any notice mentions something, and the question words that
 # say nothing about the topic
 EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有.{0,2}(单位|分局)")
@@ -436,7 +433,7 @@ class Answerer:
         passage, or 未提及 when its notice does not answer."""
         scope = self._compare_scope(prepared, bureaus)
         covers = self.scorer.question_coverage(prepared)
-        measures = COMPARE_MEASURES and asks_measures(prepared.text) and not prepared.qtype
+        measures = asks_measures(prepared.text) and not prepared.qtype  # what each did: problem + measures
         next_steps = bool(NEXT_RE.search(prepared.text))
         topic = self._topic_coverage(prepared) if next_steps else None
         rows = []
@@ -450,7 +447,6 @@ class Answerer:
             hits = self.retriever.search(prepared, k=COMPARE_CHUNKS, bureaus=[b], kinds=kinds, qvec=qvec, focus=False)
             cands = self.scorer.sentences(prepared, svec, hits)
             conf = self.scorer.confidence(prepared, hits, cands)
-            doc = next((d for d, n in self.index.notices.items() if n.meta.bureau_label == b), "")
             # a figure, date or name: the sentence stating it decides (below); otherwise how
             # much of the question the bureau's best passages cover
             if not cands or not conf.sufficient(self.min_dense, self.min_coverage if prepared.qtype
@@ -493,14 +489,11 @@ class Answerer:
         if len(chosen) > MAX_QUOTES:  # the best ones, in their order
             keep = {id(c) for c in sorted(chosen, key=lambda c: -c.score)[:MAX_QUOTES]}
             chosen = [c for c in chosen if id(c) in keep]
-        if qtype:  # the sentences stating the figure, date or name, the best first
+        if qtype:  # only the sentences stating a figure, date or name (when any does), the best first
             typed = [c for c in chosen if states_type(qtype, self._sentence(c), q)]
             if typed:
                 first = max(typed, key=lambda c: c.score)
-                if TYPED_ONLY:
-                    chosen = [c for c in typed if c.score >= first.score - TYPED_MARGIN]
-                chosen.remove(first)
-                chosen.insert(0, first)
+                chosen = [first] + [c for c in typed if c is not first]
         return [(c, "evidence") for c in _merge_adjacent(chosen)]
 
     def _pick_related(self, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
