@@ -116,6 +116,9 @@ def test_compare_answer_has_a_row_per_bureau_and_says_when_a_notice_is_silent(se
     rows = {b.bureau: b for b in a.blocks}
     henglan = [c for c in a.citations if c.n in rows["中山市公安局横栏分局"].citations]
     assert any("17项" in c.quote for c in henglan)
+    zhoushan = [c for c in a.citations if c.n in rows["舟山市公安局"].citations]
+    assert any("34项" in c.quote for c in zhoushan)
+    assert rows["中山市公安局港口分局"].missing  # its 100% counts no 项: not an answer to 多少项
     for b in a.blocks:  # a row either quotes a sentence stating a figure or says 未提及
         assert b.missing == (not b.citations)
     _verbatim(service, a)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.query.intent import question_intent, question_type
+from qa.query.intent import counted_units, question_intent, question_type
 
 
 @pytest.mark.parametrize("question,intent", [
@@ -58,3 +58,10 @@ def test_prepared_question_carries_intent_and_type(engine):
     assert (p.intent, p.qtype) == ("passages", "figure")
     p = engine.retriever.prepare("港口分局是怎么整改会议纪要不规范问题的？")
     assert (p.intent, p.qtype) == ("measures", None)
+
+
+def test_counted_units():
+    assert "条" in counted_units("各单位新建或完善了多少项制度？")
+    assert counted_units("港口分局召开了几次党委会议？").startswith("次")
+    assert counted_units("开发区分局的债务总额是多少？") == ""
+    assert counted_units("之前几轮教育活动的成果没巩固住，后来是怎么改的？") == ""  # not in the asking clause

@@ -18,7 +18,7 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
-from qa.query.intent import NEXT_RE, asked_fields, asks_contact, asks_measures
+from qa.query.intent import NEXT_RE, asked_fields, asks_contact, asks_measures, counted_units
 from qa.query.retrieval import Retriever, resolve_bureaus
 from qa.text import is_word, tokenize
 
@@ -435,6 +435,7 @@ class Answerer:
         covers = self.scorer.question_coverage(prepared)
         measures = asks_measures(prepared.text) and not prepared.qtype  # what each did: problem + measures
         next_steps = bool(NEXT_RE.search(prepared.text))
+        units = counted_units(prepared.text) if prepared.qtype == "figure" and prepared.lang == "zh" else ""
         topic = self._topic_coverage(prepared) if next_steps else None
         rows = []
         for b in scope:
@@ -466,7 +467,8 @@ class Answerer:
             if prepared.qtype:  # only sentences stating the figure, date or name asked for, on topic
                 said = [(c, self._sentence(c)) for c in best[:TYPE_WINDOW]]
                 best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
-                        and (covers(text) or 0.0) >= COMPARE_TYPED_COVERAGE]
+                        and (covers(text) or 0.0) >= COMPARE_TYPED_COVERAGE
+                        and (not units or re.search(rf"[\d*一二两三四五六七八九十百千]\s*[{units}]", text))]
                 if not best:
                     rows.append(BlockSpec("row", b, doc, b, [], missing=True))
                     continue

@@ -121,3 +121,17 @@ def asks_measures(question: str) -> bool:
     gives each bureau's matching problem with its measures."""
     return bool(_MEASURES.search(question))
 
+
+
+# 多少项 is answered by 17项 or 34条, not by 100%: the measure words that count alike
+_UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项家处所", "次": "次场轮期批", "场": "场次", "轮": "轮次",
+          "名": "名人位", "人": "人名位", "位": "位名人", "件": "件起宗", "起": "起件宗", "宗": "宗件起",
+          "家": "家个所", "份": "份个", "篇": "篇期", "期": "期篇次"}
+_ASKED_UNIT = re.compile(r"(?:多少|几)([项条个次场轮名人位件起宗家份篇期])")
+
+
+def counted_units(question: str) -> str:
+    """The measure words a figure answer must use (多少项 -> 项条个部份), "" when the
+    question names none (是多少, 多少钱)."""
+    m = _ASKED_UNIT.search(asking_clauses(question))
+    return _UNITS.get(m.group(1), m.group(1)) if m else ""
