@@ -132,6 +132,7 @@ def test_compare_of_named_bureaus_covers_just_those(service):
 def test_compare_asking_what_each_did_gives_each_bureau_its_problem_and_every_measure(service):
     a = service.ask("港口分局和横栏分局分别是怎么整改涉案财物管理问题的？")
     assert a.intent == "compare" and all(b.kind == "row" and not b.missing for b in a.blocks)
+    assert a.lead.endswith("每个单位先引问题原文，再逐项引述全部整改措施。")
     for block, cites in a.block_citations():
         problem = service.answerer.problem_of[(block.doc, service.index.chunks[service.index.row_at(
             block.doc, cites[0].start)].section_idx)]

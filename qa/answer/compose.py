@@ -255,8 +255,11 @@ class Answerer:
             specs = self._compare_rows(prepared, qvec, svec, bureaus, kinds)
             if specs:
                 silent = [x.bureau for x in specs if x.missing]
-                lead = (f"By bureau ({len(specs)} in scope; {len(silent)} of their notices do not mention it)."
-                        if en else f"按单位列出（共 {len(specs)} 个单位，其中 {len(silent)} 个单位的通报未提及）。")
+                measures = any(q.role == "problem" for x in specs for q in x.quotes)
+                lead = (f"By bureau ({len(specs)} in scope; {len(silent)} of their notices do not mention it)"
+                        + ("; for each, the problem as its notice states it and all its measures." if measures else ".")
+                        if en else f"按单位列出（共 {len(specs)} 个单位，其中 {len(silent)} 个单位的通报未提及）"
+                        + ("；每个单位先引问题原文，再逐项引述全部整改措施。" if measures else "。"))
                 if len(silent) == len(specs):
                     return None
         if not specs:
