@@ -123,18 +123,24 @@ def bundled_url(service, tmp_path_factory):
     app.close()
 
 
-@pytest.fixture(scope="module")
-def evil_service(tmp_path_factory):
-    """A small index: one bundled notice plus a notice full of markup payloads."""
+def _small_service(root: Path, extra: dict[str, str] | None = None):
+    """A service over a corpus of its own under ``root``: bundled notice 003 plus ``extra``
+    files (name -> text)."""
     from qa.service import Service
 
-    root = tmp_path_factory.mktemp("evil")
     corpus = root / "notices"
     corpus.mkdir()
     shutil.copy(notice_path("003"), corpus)
-    (corpus / EVIL_DOC).write_text(EVIL_NOTICE, encoding="utf-8")
+    for name, text in (extra or {}).items():
+        (corpus / name).write_text(text, encoding="utf-8")
     share_cache(root / "index")
     return Service.open(make_settings(corpus, root / "index"), progress=False, log=lambda s: None)
+
+
+@pytest.fixture(scope="module")
+def evil_service(tmp_path_factory):
+    """A small index: one bundled notice plus a notice full of markup payloads."""
+    return _small_service(tmp_path_factory.mktemp("evil"), {EVIL_DOC: EVIL_NOTICE})
 
 
 @pytest.fixture(scope="module")
@@ -149,15 +155,10 @@ def evil_url(evil_service, tmp_path_factory):
 @pytest.fixture(scope="module")
 def manage_app(tmp_path_factory):
     """A server over a corpus of its own (one bundled notice), to add to and remove from."""
-    from qa.service import Service
     from ui.app import start
 
     root = tmp_path_factory.mktemp("manage")
-    corpus = root / "notices"
-    corpus.mkdir()
-    shutil.copy(notice_path("003"), corpus)
-    share_cache(root / "index")
-    service = Service.open(make_settings(corpus, root / "index"), progress=False, log=lambda s: None)
+    service = _small_service(root)
     app, url = start(service, port=0, export_dir=root / "exports")
     yield service, url
     app.close()

@@ -137,6 +137,11 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
     return out
 
 
+def quoted_text(index: LoadedIndex, spec: BlockSpec) -> str:
+    """Everything a block quotes (a problem with its measures), as one text."""
+    return " ".join(index.notices[q.doc].text[q.start:q.end] for q in spec.quotes)
+
+
 def problem_topic(index: LoadedIndex, p: Problem) -> str:
     """What a problem is about: its heading path and the problem as the notice states it."""
     return " ".join(p.path) + " " + index.notices[p.doc].text[p.problem.start:p.problem.end]

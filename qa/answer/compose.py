@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.answer.blocks import Block, BlockSpec, Quote, items_block, measure_blocks
+from qa.answer.blocks import Block, BlockSpec, Quote, items_block, measure_blocks, quoted_text
 from qa.answer.scoring import TYPE_WINDOW, Candidate, Confidence, Scorer, states_type
 from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
@@ -277,12 +277,9 @@ class Answerer:
         blocks = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows, covers)
         if not blocks:
             return None
-        problem = self.problem_of[(blocks[0].doc, self.index.chunks[blocks[0].quotes[0].row].section_idx)]
         best_item = max((covers(self.index.notices[q.doc].text[q.start:q.end]) or 0.0
                          for x in specs for q in x.quotes), default=0.0)
-        text = self.index.notices[problem.doc].text
-        said = text[problem.problem.start:max([problem.problem.end] + [m.end for m in problem.measures])]
-        return blocks[0] if (covers(said) or 0.0) > best_item else None
+        return blocks[0] if (covers(quoted_text(self.index, blocks[0])) or 0.0) > best_item else None
 
     def _meta(self, prepared, qvec, svec, hits, cands, bureaus, conf, docs: list[str] | None = None) -> Answer | None:
         """Who inspected, when, disclosure, contact: a sentence from the extracted fields,
@@ -419,7 +416,11 @@ class Answerer:
         return self.index.notices[self.index.chunks[c.row].doc].text[c.start:c.end]
 
     def _docs_in_scope(self, prepared, bureaus: list[str] | None) -> list[str]:
-        wanted = set(resolve_bureaus(self.index, bureaus) or prepared.bureaus)
+        return self._docs_of(resolve_bureaus(self.index, bureaus) or prepared.bureaus)
+
+    def _docs_of(self, bureaus) -> list[str]:
+        """The notices of these bureaus, in index order."""
+        wanted = set(bureaus)
         return [doc for doc, n in self.index.notices.items() if n.meta.bureau_label in wanted]
 
     def _compare_scope(self, prepared, bureaus) -> list[str]:
@@ -428,8 +429,7 @@ class Answerer:
         return named if len(named) >= 2 else list(self.index.bureaus)
 
     def _compare_docs(self, prepared, bureaus) -> list[str]:
-        scope = set(self._compare_scope(prepared, bureaus))
-        return [doc for doc, n in self.index.notices.items() if n.meta.bureau_label in scope]
+        return self._docs_of(self._compare_scope(prepared, bureaus))
 
     def _compare_rows(self, prepared, qvec, svec, bureaus, kinds) -> list[BlockSpec]:
         """A row per bureau in scope (the bureaus the question names, else all): its best
@@ -442,7 +442,7 @@ class Answerer:
         topic = self._topic_coverage(prepared) if next_steps else None
         rows = []
         for b in scope:
-            doc = next((d for d, n in self.index.notices.items() if n.meta.bureau_label == b), "")
+            doc = next(iter(self._docs_of([b])), "")
             if next_steps:  # each bureau's next-steps (or long-term) items, those on the topic when it has one
                 block = items_block(self.index, doc, prepared.text, self.scorer.unit_rows, topic, strict=True)
                 rows.append(BlockSpec("row", b, doc, b, block.quotes) if block else
@@ -460,9 +460,7 @@ class Answerer:
             if measures:  # what each bureau did: its matching problem with every measure
                 blocks = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows, covers)
                 if blocks:
-                    notice_text = self.index.notices[blocks[0].doc].text
-                    unit = " ".join(notice_text[q.start:q.end] for q in blocks[0].quotes)
-                    on_topic = (covers(unit) or 0.0) >= COMPARE_PROBLEM_MIN
+                    on_topic = (covers(quoted_text(self.index, blocks[0])) or 0.0) >= COMPARE_PROBLEM_MIN
                     rows.append(BlockSpec("row", b, blocks[0].doc, b, blocks[0].quotes) if on_topic else
                                 BlockSpec("row", b, doc, b, [], missing=True))
                     continue

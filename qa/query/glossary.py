@@ -54,4 +54,9 @@ def english_glossary(path: Path | None) -> dict[str, tuple[str, ...]]:
     """The glossary's English lines (police officer -> 民警): words of the field in the
     notices' own terms, used by the translation of English questions before CC-CEDICT;
     "-" maps a word to nothing (bureau: it names no topic)."""
-    return {key: () if vals == ("-",) else vals for key, vals in load_glossary(path) if key.isascii()}
+    return _english(load_glossary(path))
+
+
+@lru_cache(maxsize=8)
+def _english(entries: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, ...]]:
+    return {key: () if vals == ("-",) else vals for key, vals in entries if key.isascii()}

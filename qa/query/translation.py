@@ -103,8 +103,7 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
     lines of data/glossary.tsv) gives the notices' own terms for words of the field, before
     the dictionary (officers: 民警, not the dictionary's 干部)."""
     en, py = table.get("en", {}), table.get("pinyin", {})
-    if glossary:  # a word mapped to nothing (bureau) names no topic: it is skipped
-        en = {**en, **{k: list(v) for k, v in glossary.items()}}
+    glossary = glossary or {}  # a word mapped to nothing (bureau) names no topic: it is skipped
     words = [w.removesuffix("'s").strip("'-") for w in _WORD.findall(question.lower())]
     used = [False] * len(words)
     out: list[tuple[int, str, tuple[str, ...]]] = []
@@ -126,9 +125,10 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
             if n == 1 and "-" in gram[0]:  # check-ups: check up, checkup
                 variants += [v.replace("-", sep) for v in variants for sep in (" ", "")]
             for v in variants:
-                if v in en:
-                    if en[v]:
-                        add(i, " ".join(gram), en[v])
+                if v in glossary or v in en:
+                    cands = list(glossary[v]) if v in glossary else en[v]
+                    if cands:
+                        add(i, " ".join(gram), cands)
                     used[i:i + n] = [True] * n
                     break
                 if n == 1 and v.replace("-", "") in py:

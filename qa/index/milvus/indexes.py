@@ -76,6 +76,12 @@ class _MilvusRows:
                                                 "keys": self.keys, "fields": self.fields, **extra}),
                                     encoding="utf-8")
 
+    @staticmethod
+    def _read_pointer(path: Path, db: Milvus | None) -> tuple[Milvus, dict]:
+        """What :meth:`_pointer` wrote, and a client for it (``db``, or one to its URI)."""
+        p = json.loads((path / POINTER).read_text(encoding="utf-8"))
+        return db or connect(p["uri"]), p
+
     def _insert(self, rows: list[dict]) -> None:
         for i in range(0, len(rows), INSERT_BATCH):
             self.db.call("insert", self.collection, rows[i:i + INSERT_BATCH])
@@ -135,8 +141,8 @@ class MilvusVectorIndex(_MilvusRows):
 
     @classmethod
     def load(cls, path: Path, db: Milvus | None = None) -> MilvusVectorIndex:
-        p = json.loads((path / POINTER).read_text(encoding="utf-8"))
-        return cls(db or connect(p["uri"]), p["collection"], p["keys"], p["fields"], p.get("index_kind", "FLAT"))
+        db, p = cls._read_pointer(path, db)
+        return cls(db, p["collection"], p["keys"], p["fields"], p.get("index_kind", "FLAT"))
 
 
 class MilvusLexicalIndex(_MilvusRows):
@@ -201,8 +207,8 @@ class MilvusLexicalIndex(_MilvusRows):
 
     @classmethod
     def load(cls, path: Path, db: Milvus | None = None) -> MilvusLexicalIndex:
-        p = json.loads((path / POINTER).read_text(encoding="utf-8"))
-        return cls(db or connect(p["uri"]), p["collection"], p["keys"], p["fields"], p.get("mode", "bm25"))
+        db, p = cls._read_pointer(path, db)
+        return cls(db, p["collection"], p["keys"], p["fields"], p.get("mode", "bm25"))
 
 
 def row_terms(index, rows: np.ndarray | None = None) -> list[list[tuple[str, float, float]]]:
