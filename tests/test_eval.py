@@ -46,9 +46,23 @@ def test_split_is_held_out_stratified_and_reproducible(questions):
     after seeing its result); at least 40 % is held out, in every kind."""
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert {r["id"]: r["split"] for r in rows} == assign_splits(rows)
-    for kind in KINDS:
-        of_kind = [q for q in questions if q.kind == kind]
+    for kind in KINDS:  # variants (the same question in the other language) are not new questions
+        of_kind = [q for q in questions if q.kind == kind and q.variant_of is None]
         assert sum(q.split == "test" for q in of_kind) >= 0.4 * len(of_kind), kind
+    by_id = {q.id: q for q in questions}
+    variants = [q for q in questions if q.variant_of]
+    assert variants and all(q.split == by_id[q.variant_of].split and q.gold == by_id[q.variant_of].gold
+                            for q in variants)
+
+
+def test_a_variant_follows_its_original_and_moves_no_other_question():
+    rows = [{"id": f"q{i}", "kind": "fact", "gold": [{"doc": "a.txt", "quote": "x"}]} for i in range(10)]
+    before = assign_splits(rows)
+    variants = [{"id": f"v{i}", "kind": "fact", "gold": [{"doc": "a.txt", "quote": "x"}], "variant_of": f"q{i}"}
+                for i in range(10)]
+    after = assign_splits(rows + variants)
+    assert {k: after[k] for k in before} == before
+    assert all(after[f"v{i}"] == before[f"q{i}"] for i in range(10))
 
 
 def test_regression_gate(results):
@@ -127,11 +141,13 @@ def test_check_reports_each_problem(engine, tmp_path):
         '{"id": "c", "question": "q", "lang": "zh", "kind": "none", "split": "test", "gold": [{"doc": "nope.txt", "quote": "x"}], "answer": ""}',
         '{"id": "d", "question": "q", "lang": "zh", "kind": "fact", "split": "later", "gold": [{"doc": "%s", "quote": "分局"}], "answer": ""}' % doc,
         '{"id": "e", "question": "q", "lang": "zh", "kind": "measure", "split": "dev", "gold": [{"doc": "%s", "quote": "分局党委"}], "answer": ""}' % doc,
+        '{"id": "f", "question": "q", "lang": "en", "kind": "none", "split": "dev", "gold": [], "answer": "", "variant_of": "c"}',
+        '{"id": "g", "question": "q", "lang": "zh", "kind": "none", "split": "dev", "gold": [], "answer": "", "variant_of": "zz"}',
     ]), encoding="utf-8")
     problems = check_questions(bad, corpus_texts(engine))
     text = "\n".join(problems)
     for needle in ("找不到", "重复", "lang", "不是有效的 JSON", "应为空列表", "不在语料中", "出现", "gold 为空", "split",
-                   "problem 字段"):
+                   "problem 字段", "变体的 split 须与原问题 c 相同", "variant_of 'zz'"):
         assert needle in text, needle
 
 

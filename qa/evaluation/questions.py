@@ -18,8 +18,9 @@ SPLITS = ("dev", "test")
 FIELDS = ("id", "question", "lang", "kind", "gold", "answer", "split")
 # optional: the problem a measure question is about (its gold must hold every measure
 # item), how it is worded, the bureaus a comparison covers and those whose notice is
-# silent on it, why an unanswerable question is unanswerable
-OPTIONAL = ("problem", "wording", "bureaus", "silent", "reason")
+# silent on it, why an unanswerable question is unanswerable, and the question it restates
+# in the other language (``variant_of``: same kind, gold and part as that question)
+OPTIONAL = ("problem", "wording", "bureaus", "silent", "reason", "variant_of")
 WORDINGS = ("heading", "plain")
 REASONS = ("figure", "name", "date", "bureau", "measure", "notice")
 
@@ -46,6 +47,7 @@ class Question:
     bureaus: tuple[str, ...] = ()
     silent: tuple[str, ...] = ()
     reason: str | None = None
+    variant_of: str | None = None
 
     @property
     def answerable(self) -> bool:
@@ -63,6 +65,7 @@ def check_questions(path: Path, texts: dict[str, str]) -> list[str]:
     except UnicodeDecodeError as exc:
         return [f"{path.name} 不是 UTF-8 文本：{exc}"]
     ids: dict[str, int] = {}
+    rows: list[tuple[str, dict]] = []
     n = 0
     for lineno, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
@@ -81,9 +84,30 @@ def check_questions(path: Path, texts: dict[str, str]) -> list[str]:
         problems += _check_optional(obj, where, texts)
         if "gold" in obj:
             problems += _check_gold(obj, where, texts)
+        rows.append((where, obj))
     if n == 0:
         problems.append(f"{path.name} 中没有问题")
-    return problems
+    return problems + _check_variants(rows)
+
+
+def _check_variants(rows: list[tuple[str, dict]]) -> list[str]:
+    """A variant restates a question of the set in the other language: same kind, gold and
+    part (a translation of a development question in the test part would leak it)."""
+    by_id = {obj.get("id"): obj for _, obj in rows}
+    out = []
+    for where, obj in rows:
+        if "variant_of" not in obj:
+            continue
+        orig = by_id.get(obj["variant_of"])
+        if orig is None or "variant_of" in orig:
+            out.append(f"{where}：variant_of {obj['variant_of']!r} 不是问题集中的原始问题")
+            continue
+        for key in ("kind", "gold", "split", "problem", "bureaus", "silent", "reason"):
+            if obj.get(key) != orig.get(key):
+                out.append(f"{where}：变体的 {key} 须与原问题 {orig['id']} 相同")
+        if obj.get("lang") == orig.get("lang"):
+            out.append(f"{where}：变体须与原问题 {orig['id']} 语言不同")
+    return out
 
 
 def _check_fields(obj: dict, where: str, lineno: int, ids: dict[str, int]) -> list[str]:
@@ -187,7 +211,8 @@ def load_questions(path: Path, texts: dict[str, str]) -> list[Question]:
         out.append(Question(obj["id"], obj["question"], obj["lang"], obj["kind"],
                             tuple(_gold(texts, g) for g in obj["gold"]), obj["answer"], obj["split"],
                             _gold(texts, obj["problem"]) if "problem" in obj else None, obj.get("wording"),
-                            tuple(obj.get("bureaus", ())), tuple(obj.get("silent", ())), obj.get("reason")))
+                            tuple(obj.get("bureaus", ())), tuple(obj.get("silent", ())), obj.get("reason"),
+                            obj.get("variant_of")))
     return out
 
 
@@ -195,9 +220,12 @@ def assign_splits(rows: list[dict], test_share: float = 0.4) -> dict[str, str]:
     """A held-out test part stratified by kind and notice: within each (kind, first gold
     notice) group, questions ordered by a hash of their id, the first ceil(share × n) go
     to the test part. Deterministic: the split a question gets does not depend on its
-    answers, and a new question does not move the others of other groups."""
+    answers, and a new question does not move the others of other groups. A variant (the
+    same question in the other language) takes its original's part and moves nothing."""
     groups: dict[tuple[str, str], list[str]] = {}
     for r in rows:
+        if "variant_of" in r:
+            continue
         doc = r["gold"][0]["doc"] if r.get("gold") else (r.get("problem") or {}).get("doc", "")
         groups.setdefault((r["kind"], doc), []).append(r["id"])
     out = {}
@@ -206,6 +234,9 @@ def assign_splits(rows: list[dict], test_share: float = 0.4) -> dict[str, str]:
         n_test = math.ceil(test_share * len(ids))
         for j, qid in enumerate(ids):
             out[qid] = "test" if j < n_test else "dev"
+    for r in rows:
+        if "variant_of" in r:
+            out[r["id"]] = out.get(r["variant_of"], "dev")
     return out
 
 
