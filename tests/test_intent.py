@@ -14,6 +14,7 @@ from qa.query.intent import counted_units, question_intent, question_type
     ("横栏分局下一步有什么打算？", "next_steps"),
     ("港口分局还有哪些问题需要长期整改？", "next_steps"),
     ("What are the Zhoushan bureau's next steps?", "next_steps"),
+    ("After the concentrated rectification period, how will the branch keep the work going?", "next_steps"),
     ("各单位在整改中新建或完善了多少项制度？", "compare"),
     ("港口分局和横栏分局在涉案财物管理上分别做了什么？", "compare"),
     ("Which bureaus give an e-mail address for comments?", "compare"),
@@ -47,6 +48,8 @@ def test_intent_with_bureaus(question, named, intent):
     ("港口分局党委书记叫什么名字？", "person"),
     ("新办公区改造花了多少钱？", "money"),
     ("How many officers were rotated?", "figure"),
+    ("Who inspected Gangkou, and when did the inspectors give their feedback?", "date"),
+    ("What did Henglan do about traffic safety when pupils arrive and leave school?", None),  # "when" that does not ask
     ("怎样整改？", None),
 ])
 def test_answer_type(question, qtype):

@@ -55,6 +55,12 @@ def test_english_words_of_the_field_are_translated_by_the_glossary(engine):
     hits = engine.retriever.search(prepared.text, k=5)
     assert any("体检" in h.chunk.text for h in hits)
     assert engine.retriever.prepare("What did the anonymised branch do?").bureaus == ("**市公安局**分局（已匿名）",)
+    # a glossary word's inflected form wins over the dictionary's sense of the form itself
+    fixed = dict(engine.retriever.prepare("How was the canteen problem fixed?").groups)
+    assert fixed["fixed"] == ("整改", "整治")
+    # a bureau's name is where to look, not a word a passage must contain
+    named = engine.retriever.prepare("How did Henglan fix its expense claims?")
+    assert named.bureaus == ("中山市公安局横栏分局",) and all("横栏" not in ts for _, ts in named.groups)
 
 
 def test_traditional_and_full_width_queries_match(engine):

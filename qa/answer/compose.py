@@ -181,8 +181,11 @@ class Answerer:
         """What a next-steps question is about beyond asking for next steps (涉案财物管理 in
         “涉案财物管理还没整改完…”): a coverage function over its words of two or more
         characters, or None when it has none (横栏分局下一步怎么做？)."""
-        if prepared.lang == "en":
-            return self.scorer.question_coverage(prepared)
+        if prepared.lang == "en":  # the words whose translations are not next-steps or question words
+            generic = QUESTION_WORDS | PLAN_WORDS
+            groups = tuple((w, ts) for w, ts in prepared.groups
+                           if not NEXT_RE.search(w) and not (ts and set(ts) <= generic))
+            return (lambda text: self.scorer.group_coverage(groups, text)) if groups else None
         words = {t for t in tokenize(NEXT_RE.sub("", prepared.coverage_text))
                  if len(t) >= 2 and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)}
         return (lambda text: self.scorer.coverage(words, text)) if words else None

@@ -18,7 +18,8 @@ QTYPES = (
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|"
                          r"how much money|\bcost\b|\bbudget\b|\bsalary\b|\bwages?\b", re.I)),
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
-                        r"\bwhen\b|what date|which day|which year|what time", re.I)),
+                        r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
+                        r"what date|which day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
     ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位|部门|机构)|什么名义|"
@@ -36,7 +37,8 @@ _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|结束(以)?后.{0,8}(怎么|如何|还)|"
-                   r"long[- ]term|next steps?|what next|going forward|plans? (for|to)|still (open|to be|unfinished)",
+                   r"long[- ]term|next steps?|next (stage|phase)|what next|going forward|plans? (for|to)|still (open|to be|unfinished)|"
+                   r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) ",
                    re.I)
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
 _GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|哪个组|谁.{0,6}巡察|巡察.{0,4}是谁"

@@ -26,6 +26,9 @@ that this these those from as at it its about any some all each other their ther
 you your i me my has have had can could should would will shall may might must not no yes than then so such into
 over under after before during per also just only more most many much how's what's whose whether if but
 please tell give list show explain describe say says said according notice notices document
+take takes took taken keep keeps kept make makes made get gets got bring brings brought stay stays need needs
+one same lot lots big too other others whole way ways part work works worked working thing things deal dealt
+go goes went gone put still again really actually elsewhere else now very well often up out
 """.split())
 
 
@@ -124,13 +127,16 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
             variants = [" ".join(gram[:-1] + [w]) for w in _lemmas(gram[-1])]  # police officers: police officer
             if n == 1 and "-" in gram[0]:  # check-ups: check up, checkup
                 variants += [v.replace("-", sep) for v in variants for sep in (" ", "")]
+            # the glossary's form of any variant before the dictionary's (fixed: fix -> 整改)
+            found = next((glossary[v] for v in variants if v in glossary), None)
+            if found is None:
+                found = next((en[v] for v in variants if v in en), None)
+            if found is not None:
+                if found:
+                    add(i, " ".join(gram), list(found))
+                used[i:i + n] = [True] * n
+                continue
             for v in variants:
-                if v in glossary or v in en:
-                    cands = list(glossary[v]) if v in glossary else en[v]
-                    if cands:
-                        add(i, " ".join(gram), cands)
-                    used[i:i + n] = [True] * n
-                    break
                 if n == 1 and v.replace("-", "") in py:
                     add(i, gram[0], py[v.replace("-", "")])
                     used[i] = True
