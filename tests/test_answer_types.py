@@ -101,6 +101,17 @@ def test_an_is_there_any_question_about_words_no_notice_uses_is_declined_naming_
     assert a.lead.startswith("已收录的通报都没有提到“") and "健身房" in a.lead
     answered = service.ask("哪些单位在下一步打算中提到“专业+机制+大数据”新型警务运行模式？")
     assert not answered.abstained  # 提到 is a question word, not a missing topic
+    en = service.ask("Has any branch built a gym for its officers?")  # gym: 健身房 (glossary), in no notice
+    assert en.abstained and en.citations == [] and en.lead == "None of the indexed notices mentions gym."
+
+
+def test_a_label_or_a_date_is_not_the_figure_asked_for():
+    from qa.answer.scoring import states_type
+
+    q = "开发区分局目前的债务总额是多少？"
+    assert not states_type("figure", "(6)全面清查现有债务,列出明细表。", q)
+    assert not states_type("figure", "截至2025年3月，已全面清查。", q)
+    assert states_type("figure", "3.共清查债务12项。", q) and states_type("figure", "截至2025年3月，已清查3.5%。", q)
 
 
 def test_a_sum_is_answered_only_when_a_quoted_sentence_states_one(service):
@@ -196,6 +207,8 @@ def test_a_bureau_the_corpus_lacks_is_declined_first_and_without_padding(service
 def test_a_figure_the_notices_do_not_state_is_declined_with_the_reason(service):
     a = service.ask("横栏分局交（巡）警大队和西涌派出所新办公区改造一共花了多少钱？")
     assert a.abstained and "没有写明所问的金额" in a.lead
+    en = service.ask("How much did the Zhoushan bureau pay for the Yonyou U8 finance system?")
+    assert en.abstained and "do not state the amount" in en.lead
 
 
 def test_followups_are_resolved_in_the_service(service):

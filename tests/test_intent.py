@@ -48,6 +48,7 @@ def test_intent_with_bureaus(question, named, intent):
     ("港口分局党委书记叫什么名字？", "person"),
     ("新办公区改造花了多少钱？", "money"),
     ("How many officers were rotated?", "figure"),
+    ("How much did Henglan spend on the street lights?", "money"),
     ("Who inspected Gangkou, and when did the inspectors give their feedback?", "date"),
     ("What did Henglan do about traffic safety when pupils arrive and leave school?", None),  # "when" that does not ask
     ("怎样整改？", None),

@@ -47,7 +47,9 @@ TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date
 MARGIN = 0.02
 # a question asking whether any notice mentions something, and the question words that
 # say nothing about the topic
-EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有.{0,2}(单位|分局)")
+EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有.{0,2}(单位|分局)|"
+                          r"^\s*(has|have|did|does|do|is|are) (any|the notices?|there)\b|\bis there\b|"
+                          r"\bany (bureau|branch|notice)s?\b", re.I)
 COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[份个项次条家名件类处种批位]?$")  # 五份, 几个
 QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
 PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续".split())  # ... of next steps
@@ -193,13 +195,18 @@ class Answerer:
     def _unseen_terms(self, prepared) -> list[str]:
         """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
         单位…): its dictionary words that no indexed notice contains; empty otherwise."""
-        if prepared.lang != "zh" or not EXISTENCE_RE.search(prepared.text) or prepared.intent == "meta":
+        if not EXISTENCE_RE.search(prepared.text) or prepared.intent == "meta":
             return []
+        if prepared.lang == "en":  # words whose every translation (the glossary's) no notice uses
+            return [w for w, ts in prepared.groups if ts and not any(self._in_corpus(t) for t in ts)]
         words = [t for t in tokenize(prepared.content or prepared.text)
                  if len(t) >= 2 and t not in self.index.idf and t not in QUESTION_WORDS and is_word(t)
                  and not COUNT_RE.match(t)]
         words = list(dict.fromkeys(words))
         return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
+
+    def _in_corpus(self, term: str) -> bool:
+        return term in self.index.idf or any(term in n.text for n in self.index.notices.values())
 
     def _not_stated(self, prepared, cands: list[Candidate], conf: Confidence) -> Answer:
         """On topic, but the figure, date or name asked for is not stated: say so first,

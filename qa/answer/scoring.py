@@ -24,6 +24,7 @@ HAS_TYPE = {
     "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%]|[一二三四五六七八九十百千万两]+[个次名人份场项处件宗辆本期轮笔]"),
     "name": re.compile(r"《[^》]+》|“[^”]+”|同志|巡察组|委员会|[A-Za-z0-9._-]+@"),
 }
+_LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
 TYPE_WINDOW = 6  # the answer type must appear among this many best sentences
 # ... in a sentence covering at least this share of the question's words. Measured on the
 # development questions that ask for a figure, date or name (12 unanswerable, 31
@@ -42,6 +43,9 @@ def states_type(qtype: str, sentence: str, question: str) -> bool:
     """Whether ``sentence`` states what a question of type ``qtype`` asks for; a number
     the question itself contains (110, 2024) does not count as the answer."""
     if qtype in ("figure", "money"):
+        sentence = _LABEL.sub("", sentence)  # (6) of an item's label states nothing
+        if qtype == "figure":  # nor does a date (截至2025年3月)
+            sentence = HAS_TYPE["date"].sub("", sentence)
         asked = set(re.findall(r"\d+(?:\.\d+)?", question))
         for m in HAS_TYPE[qtype].finditer(sentence):
             nums = re.findall(r"\d+(?:\.\d+)?", m.group(0))

@@ -16,7 +16,8 @@ QTYPES = (
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫什么名字|叫什么|姓名|是谁)|"
                           r"\bwho (is|was)\b|name of (the )?.{0,40}(chief|head|secretary|director|leader)", re.I)),
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|"
-                         r"how much money|\bcost\b|\bbudget\b|\bsalary\b|\bwages?\b", re.I)),
+                         r"how much money|\bcost\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
+                         r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|which year|what time", re.I)),  # not "…when pupils arrive"
