@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.query.intent import counted_units, question_intent, question_type
+from qa.query.intent import asks_contact, counted_units, question_intent, question_type
 
 
 @pytest.mark.parametrize("question,intent", [
@@ -69,3 +69,8 @@ def test_counted_units():
     assert counted_units("港口分局召开了几次党委会议？").startswith("次")
     assert counted_units("开发区分局的债务总额是多少？") == ""
     assert counted_units("之前几轮教育活动的成果没巩固住，后来是怎么改的？") == ""  # not in the asking clause
+
+
+def test_online_fraud_is_not_a_channel_for_comments():
+    assert not asks_contact("Which bureaus report a fall in telecom and online fraud cases?")
+    assert asks_contact("Which online channel takes comments on the Zhoushan bureau's rectification?")

@@ -102,10 +102,12 @@ META_FIELDS = (
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title", re.I)),
 )
 _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
-                         r"(?<!e-mail )(?<!email )address|post|mail to|letter|channel|online|platform|how many", re.I)
+                         r"(?<!e-mail )(?<!email )address|post|mail to|letter|channel|online (channel|platform|portal)|platform|"
+                         r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
-                      r"address|\bpost|letter|channel|online|platform|phone|e-?mail|contact", re.I)
+                      r"address|\bpost|letter|channel|online (channel|platform|portal)|platform|phone|e-?mail|contact",
+                      re.I)  # not "online fraud"
 
 
 def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:

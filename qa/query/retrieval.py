@@ -173,7 +173,8 @@ class Retriever:
             content = re.sub(r"\s+", " ", content).strip() or q
         elif words:  # English: the translations that only name a bureau
             terms = [t for t in terms if normalize(t) not in words]
-            groups = tuple((w, ts) for w, ts in groups if not ts or any(normalize(t) not in words for t in ts))
+            groups = tuple((w, ts) for w, ts in groups if not (ANONYMISED_EN.fullmatch(w) and named)
+                           and (not ts or any(normalize(t) not in words for t in ts)))
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
         return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
                              tuple(unknown) if lang == "zh" else (), question_intent(q, len(named)), question_type(q))
