@@ -18,7 +18,13 @@
 - ``META_MARGIN``: how close the opening and closing paragraphs' best sentence must be to
   the best overall for a metadata question to be answered from them;
 - ``COMPARE_PROBLEM_MIN``: how much of a comparison question asking what each bureau did
-  a bureau's matching problem with its measures must cover to fill its row (else 未提及).
+  a bureau's matching problem with its measures must cover to fill its row (else 未提及);
+- ``UNSCOPED_BLOCK_MARGIN``, ``UNSCOPED_RELATIVE_COVERAGE``, ``UNSCOPED_CHUNKS``: for a
+  question naming no bureau (what did any bureau do about …), how close a bureau's further
+  problems must score and how well they must cover the question to get a block, and how
+  many sections are retrieved;
+- the precedent finder's ``PER_BUREAU`` and ``MARGIN``: the best precision among the
+  settings whose passage recall reaches 0.95 (the issue's bar).
 
     .venv/bin/python eval/tune_answers.py     # writes eval/tuning_answers.json and .md
 
@@ -28,11 +34,12 @@ plus quote precision on the questions of the kinds the setting is for.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 from pathlib import Path
 
-from qa.answer import blocks, compose
-from qa.evaluation.answers import score_answers
+from qa.answer import blocks, compose, precedents
+from qa.evaluation.answers import score_answers, score_precedents
 from qa.evaluation.evaluate import corpus_texts
 from qa.evaluation.questions import load_questions
 from qa.service import Service
@@ -47,7 +54,15 @@ GRID = (
     (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
     (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
     (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.45, 0.55, 0.65, 0.75), ("compare",)),
+    (blocks, "UNSCOPED_BLOCK_MARGIN", (0.02, 0.1, 0.3, 0.5), ("precedent",)),
+    (blocks, "UNSCOPED_RELATIVE_COVERAGE", (0.5, 0.7, 1.0), ("precedent",)),
+    (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
 )
+PRECEDENT_PER_BUREAU = (4, 5, 6, 8)
+PRECEDENT_MARGIN = (0.5, 0.6)
+PRECEDENT_RECALL = 0.95
+
+
 def _score(result: dict, kinds: tuple[str, ...]) -> dict:
     rows = {k: result["per_kind"][k] for k in kinds if k in result["per_kind"]}
     compl = [r["completeness"] for r in rows.values() if r["completeness"] is not None]
@@ -75,9 +90,29 @@ def main() -> None:
         best = max(rows, key=lambda r: (r["score"], -abs(r["value"] - current)))
         setattr(module, name, best["value"])
         out["grid"].append({"setting": name, "kinds": kinds, "was": current, "selected": best["value"], "rows": rows})
+    out["precedents"] = tune_precedents(service, [q for q in questions if q.kind == "precedent"])
     args.out.with_suffix(".json").write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
     args.out.with_suffix(".md").write_text(to_markdown(out), encoding="utf-8")
     print(to_markdown(out))
+
+
+def tune_precedents(service: Service, questions: list) -> dict:
+    """The precedent finder's list length: of the settings whose passage recall reaches
+    PRECEDENT_RECALL (the issue's bar), the one with the best precision (the shortest
+    useful list); if none does, the best recall."""
+    was = {"per_bureau": precedents.PER_BUREAU, "margin": precedents.MARGIN}
+    rows = []
+    for per_bureau, margin in itertools.product(PRECEDENT_PER_BUREAU, PRECEDENT_MARGIN):
+        precedents.MARGIN = margin
+        r = score_precedents(service, questions, per_bureau=per_bureau)
+        rows.append({"per_bureau": per_bureau, "margin": margin, "recall": round(r["recall"], 4),
+                     "precision": round(r["precision"], 4), "items": round(r["items_per_question"], 2)})
+        print("precedents", rows[-1], flush=True)
+    enough = [r for r in rows if r["recall"] >= PRECEDENT_RECALL]
+    best = (max(enough, key=lambda r: (r["precision"], -r["items"])) if enough
+            else max(rows, key=lambda r: (r["recall"], r["precision"])))
+    precedents.MARGIN = best["margin"]
+    return {"was": was, "selected": {"per_bureau": best["per_bureau"], "margin": best["margin"]}, "rows": rows}
 
 
 def to_markdown(out: dict) -> str:
@@ -88,6 +123,15 @@ def to_markdown(out: dict) -> str:
                   "| value | completeness | quote precision | sum |", "|---|---|---|---|"]
         lines += [f"| {r['value']} | {r['completeness']:.3f} | {r['quote_precision']:.3f} | {r['score']:.3f} |"
                   for r in g["rows"]]
+        lines.append("")
+    if "precedents" in out:
+        p = out["precedents"]
+        sel = p["selected"]
+        lines += [f"### Precedent finder (precedent): selected {sel['per_bureau']} a bureau, margin {sel['margin']} "
+                  f"(the best precision with passage recall ≥ {PRECEDENT_RECALL})", "",
+                  "| a bureau | margin | passage recall | precision | problems listed |", "|---|---|---|---|---|"]
+        lines += [f"| {r['per_bureau']} | {r['margin']} | {r['recall']:.3f} | {r['precision']:.3f} | {r['items']:.1f} |"
+                  for r in p["rows"]]
         lines.append("")
     return "\n".join(lines)
 

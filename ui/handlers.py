@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from qa.answer.compose import Answer
+from qa.answer.precedents import K_BUREAUS, PER_BUREAU
 from qa.feedback import RATINGS, FeedbackError, FeedbackStore, export_csv
 from qa.query.followup import Exchange
 from qa.query.retrieval import MODES, QueryError, check_query
@@ -142,7 +143,7 @@ def export_feedback(store: FeedbackStore, out_dir: Path) -> str:
 
 # ----------------------------------------------------------------------- precedents
 
-def precedents(service: Service, problem: str, k_bureaus: int = 5, per_bureau: int = 2,
+def precedents(service: Service, problem: str, k_bureaus: int = K_BUREAUS, per_bureau: int = PER_BUREAU,
                out_dir: Path | None = None) -> tuple[str, str | None, str | None]:
     """Precedent search: (HTML, CSV path, Markdown path); the files are written to
     ``out_dir`` only when something was found."""

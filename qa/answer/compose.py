@@ -26,6 +26,7 @@ NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
 NOT_FOUND_EN = "No relevant content was found in the indexed notices."
 
 MAX_CHUNKS = 6  # retrieved sections an answer quotes from
+UNSCOPED_CHUNKS = 10  # ... for a question naming no bureau (qa.answer.blocks.UNSCOPED_BLOCK_MARGIN)
 MAX_PER_CHUNK = 2  # sentences per section
 MAX_QUOTES = 6  # sentences per answer (before neighbouring ones are merged)
 RELATED = 3  # "possibly related" passages shown when abstaining
@@ -143,7 +144,9 @@ class Answerer:
         prepared = self.retriever.prepare(question)
         q, lang = prepared.text, prepared.lang
         qvec = self.retriever.embed(prepared)
-        hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=kinds, qvec=qvec)
+        unscoped = prepared.intent == "measures" and not (prepared.bureaus or bureaus)  # what did any bureau do
+        hits = self.retriever.search(prepared, k=UNSCOPED_CHUNKS if unscoped else MAX_CHUNKS, bureaus=bureaus,
+                                     kinds=kinds, qvec=qvec)
         svec = qvec
         if lang == "en" and prepared.terms:  # sentences are Chinese: also compare with the translation
             svec = np.stack([qvec, self.retriever.embedder.embed_query(" ".join(prepared.terms))])

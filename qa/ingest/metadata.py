@@ -20,6 +20,7 @@ DATE_RE = re.compile(rf"({_NUM})年({_NUM})月({_NUM})日")
 SHORT_DATE_RE = re.compile(rf"(?:({_NUM})年)?({_NUM})月({_NUM})日")
 PERIOD_RE = re.compile(rf"({_NUM}年{_NUM}月{_NUM}日)至((?:{_NUM}年)?{_NUM}月{_NUM}日)")
 GROUP_RE = re.compile(r"市委第[一二三四五六七八九十]{1,3}巡察组")
+INSPECTED_BY_RE = re.compile(GROUP_RE.pattern + r"(?=对)")
 ROUND_RE = re.compile(r"[一二三四五六七八九十]{1,3}届市委[^，,。；\n]{0,12}?巡察")
 PARTY_ORG_RE = re.compile(r"中共(.{2,40}?)委员会")
 TARGET_RE = re.compile(r"对(.{2,40}?)党委(?:开展|进行)")
@@ -207,7 +208,8 @@ def field_spans(text: str, sections: list[Section], meta: NoticeMeta) -> dict[st
     spans: dict[str, tuple[int, int]] = {}
     if preamble is not None:
         spans.update(_preamble_spans(text, preamble, meta))
-    m = GROUP_RE.search(text)
+    # the sentence saying who inspected (…巡察组对…开展了巡察) before the title's mention
+    m = INSPECTED_BY_RE.search(text) or GROUP_RE.search(text)
     if m and m.group(0) == meta.inspection_group:
         spans["inspection_group"] = m.span()
     if closing is not None:
