@@ -240,3 +240,15 @@ def test_cli_follow_ups_with_a_context_file_and_in_a_chat(service, bundled_setti
     assert "2. “二是及时纠正" in r.stdout and "第 2 项" in r.stdout
     r = qa_cli(bundled_settings, "ask", "那横栏分局呢？", "--context", str(tmp_path / "missing.txt"))
     assert r.returncode == 2 and "文件不存在" in r.stderr
+
+
+def test_a_question_naming_no_bureau_gets_each_bureaus_problems_on_the_topic_together(service):
+    """What did any bureau do: a bureau whose notice spreads the topic over several problems
+    gets a block for each, next to each other, every one with all its measures."""
+    a = service.ask("财务报销把关不严、经费支出不合规，有哪些整改做法？")
+    bureaus = [b.bureau for b in a.blocks]
+    assert len(set(bureaus)) >= 3 and len(bureaus) > len(set(bureaus))
+    assert bureaus == sorted(bureaus, key=bureaus.index)  # a bureau's blocks are adjacent
+    henglan = [b for b in a.blocks if b.bureau == "中山市公安局横栏分局"]
+    assert len(henglan) >= 2 and any("报销" in b.heading for b in henglan)
+    _verbatim(service, a)

@@ -142,6 +142,11 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
                 continue
             first_cov = first_cov or cov
         out.append(problem_block(index, p, unit_rows[key][0]))
+    if not scoped:  # a bureau's blocks together, bureaus in the order of their best block
+        first: dict[str, int] = {}
+        for i, b in enumerate(out):
+            first.setdefault(b.doc, i)
+        out.sort(key=lambda b: first[b.doc])
     return out
 
 
