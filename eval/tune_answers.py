@@ -23,6 +23,8 @@
   question naming no bureau (what did any bureau do about …), how close a bureau's further
   problems must score and how well they must cover the question to get a block, and how
   many sections are retrieved;
+- ``PICK_MIN_RELATIVE_COVERAGE``: how well each further quote of an answer built from
+  passages must cover the question, relative to the best quoted one;
 - the precedent finder's ``PER_BUREAU`` and ``MARGIN``: the best precision among the
   settings whose passage recall reaches 0.95 (the issue's bar).
 
@@ -57,6 +59,7 @@ GRID = (
     (blocks, "UNSCOPED_BLOCK_MARGIN", (0.02, 0.1, 0.3, 0.5), ("precedent",)),
     (blocks, "UNSCOPED_RELATIVE_COVERAGE", (0.5, 0.7, 1.0), ("precedent",)),
     (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
+    (compose, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase")),
 )
 PRECEDENT_PER_BUREAU = (4, 5, 6, 8)
 PRECEDENT_MARGIN = (0.5, 0.6)
