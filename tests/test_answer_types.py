@@ -252,3 +252,11 @@ def test_a_question_naming_no_bureau_gets_each_bureaus_problems_on_the_topic_tog
     henglan = [b for b in a.blocks if b.bureau == "中山市公安局横栏分局"]
     assert len(henglan) >= 2 and any("报销" in b.heading for b in henglan)
     _verbatim(service, a)
+
+
+def test_an_answer_from_passages_quotes_no_sentence_off_the_topic(service):
+    a = service.ask("How many outstanding auxiliary police officers in Zhoushan have been recruited as regular "
+                    "police officers?")
+    quotes = [c.quote for c in a.evidence()]
+    assert any("目前已招录民警3名" in q for q in quotes)
+    assert not any("入党积极分子" in q for q in quotes)  # the auxiliary officers' Party membership: another topic
