@@ -511,14 +511,15 @@ class Answerer:
         if len(chosen) > MAX_QUOTES:  # the best ones, in their order
             keep = {id(c) for c in sorted(chosen, key=lambda c: -c.score)[:MAX_QUOTES]}
             chosen = [c for c in chosen if id(c) in keep]
-        if covers is not None and len(chosen) > 1:  # no padding: each as much on the topic as the best
-            covs = [covers(self._sentence(c)) or 0.0 for c in chosen]
-            chosen = [c for c, v in zip(chosen, covs) if v >= max(covs) * PICK_MIN_RELATIVE_COVERAGE]
+        first = None
         if qtype:  # only the sentences stating a figure, date or name (when any does), the best first
             typed = [c for c in chosen if states_type(qtype, self._sentence(c), q)]
             if typed:
                 first = max(typed, key=lambda c: c.score)
                 chosen = [first] + [c for c in typed if c is not first]
+        if covers is not None and len(chosen) > 1:  # no padding: each as much on the topic as the best
+            covs = [covers(self._sentence(c)) or 0.0 for c in chosen]  # (the stating sentence stays)
+            chosen = [c for c, v in zip(chosen, covs) if c is first or v >= max(covs) * PICK_MIN_RELATIVE_COVERAGE]
         return [(c, "evidence") for c in _merge_adjacent(chosen)]
 
     def _pick_related(self, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
