@@ -260,3 +260,16 @@ def test_an_answer_from_passages_quotes_no_sentence_off_the_topic(service):
     quotes = [c.quote for c in a.evidence()]
     assert any("目前已招录民警3名" in q for q in quotes)
     assert not any("入党积极分子" in q for q in quotes)  # the auxiliary officers' Party membership: another topic
+
+
+def test_an_english_answer_in_the_chat_has_english_labels(service):
+    import re
+
+    from qa.render.html import answer_html
+
+    out = answer_html(service.ask("What did the anonymised branch do to supervise entertainment venues?"))
+    labels = " ".join(re.findall(r'class="qa-(?:label|more|foot)">([^<]*)<', out))
+    assert "Problem" in labels and "Every quote was checked" in labels
+    assert not re.search(r"[\u4e00-\u9fff]", labels)  # the quotes stay Chinese, the labels do not
+    zh = answer_html(service.ask("匿名分局是怎么加强娱乐场所管理的？"))
+    assert '<span class="qa-label">问题</span>' in zh and "引文均已与通报原文逐字核对" in zh

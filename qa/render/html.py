@@ -112,6 +112,18 @@ def user_html(question: str) -> str:
     return _render("user.html", question=question)
 
 
+# The answer's own labels, in the question's language (the quotes stay Chinese).
+ANSWER_LABELS = {
+    "zh": {"more": "（展开全文）", "summary": "概述", "bureau": "单位", "quote": "通报原文", "problem": "问题",
+           "silent": "未提及", "related": "可能相关（未达到作答阈值，仅供参考）",
+           "foot": "引文均已与通报原文逐字核对；各条出处及所在章节全文见右侧“来源”。"},
+    "en": {"more": " (show all)", "summary": "Summary", "bureau": "Bureau", "quote": "The notice's words",
+           "problem": "Problem", "silent": "Not mentioned", "related": "Possibly related (below the answering threshold)",
+           "foot": "Every quote was checked word for word against the notice; the sources on the right give each "
+                   "quote's place and its section in full."},
+}
+
+
 def answer_html(answer: Answer, question: str | None = None, scope: list[str] | None = None) -> str:
     """One answer in the chat: the lead (which says how a follow-up was understood), then
     a structured answer's blocks — a problem with its numbered measures (a long item
@@ -123,7 +135,7 @@ def answer_html(answer: Answer, question: str | None = None, scope: list[str] | 
     in_blocks = {c.n for _, cites in structured for c in cites}
     evidence = [c for c in answer.evidence() if c.n not in in_blocks]
     return _render("answer.html", answer=answer, blocks=structured, evidence=group_by_bureau(evidence),
-                   related=group_by_bureau(answer.related()))
+                   related=group_by_bureau(answer.related()), t=ANSWER_LABELS[answer.lang])
 
 
 def _highlight_parts(text: str, base: int, spans: list[tuple[int, int, int]]) -> list[tuple[str, int | None]]:

@@ -58,7 +58,7 @@ def _quote(c: Citation) -> str:
 
 def _cell_quote(c: Citation, en: bool) -> str:
     """A quote in a table cell: a problem marked as such, a measure with its number."""
-    head = f"{'Problem' if en else '问题'}：" if c.role == "problem" else f"{c.label}. " if c.label else ""
+    head = ("Problem: " if en else "问题：") if c.role == "problem" else f"{c.label}. " if c.label else ""
     return f"{head}{escape_markdown(c.quote)} [{c.n}]"
 
 
@@ -81,7 +81,7 @@ def _blocks_markdown(answer: Answer, en: bool) -> list[str]:
         out.append(f"**{esc(head)}**")
         for c in cites:
             if c.role == "problem":
-                out.append(f"> {'Problem' if en else '问题'}：{esc(c.quote)} [{c.n}]")
+                out.append(f"> {'Problem: ' if en else '问题：'}{esc(c.quote)} [{c.n}]")
                 out.append("")
             else:
                 out.append(f"{c.label}. {esc(c.quote)} [{c.n}]")

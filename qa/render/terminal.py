@@ -51,7 +51,7 @@ def _blocks_text(answer: Answer, en: bool) -> list[str]:
             out.append("  " + ("not mentioned in its notice" if en else "未提及"))
         for c in cites:
             if c.role == "problem":
-                out.append(f"  {'Problem' if en else '问题'}：“{c.quote}” [{c.n}]")
+                out.append(f"  {'Problem: ' if en else '问题：'}“{c.quote}” [{c.n}]")
             elif c.label:
                 out.append(f"  {c.label}. “{c.quote}” [{c.n}]")
             else:
