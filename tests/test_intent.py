@@ -11,6 +11,7 @@ from qa.query.intent import asks_contact, counted_units, question_intent, questi
     ("横栏分局针对公务用车管理采取了哪些措施？", "measures"),
     ("How did the Zhoushan bureau improve its handling of non-police calls?", "measures"),
     ("What measures did the Gangkou branch take on canteen purchasing?", "measures"),
+    ("How often does Gangkou check on the progress of the rectification?", "passages"),  # a frequency, not measures
     ("横栏分局下一步有什么打算？", "next_steps"),
     ("港口分局还有哪些问题需要长期整改？", "next_steps"),
     ("What are the Zhoushan bureau's next steps?", "next_steps"),

@@ -61,6 +61,9 @@ def test_english_words_of_the_field_are_translated_by_the_glossary(engine):
     # a bureau's name is where to look, not a word a passage must contain
     named = engine.retriever.prepare("How did Henglan fix its expense claims?")
     assert named.bureaus == ("中山市公安局横栏分局",) and all("横栏" not in ts for _, ts in named.groups)
+    # a request verb names no topic: the passages must hold 体检, not 安排
+    checkups = engine.retriever.prepare("Which bureaus arrange health check-ups for their police officers?")
+    assert [w for w, _ in checkups.groups] == ["health check-ups", "police officers"]
     anonymised = engine.retriever.prepare("What did the anonymised branch do about entertainment venues?")
     assert [w for w, _ in anonymised.groups] == ["entertainment venues"]
 

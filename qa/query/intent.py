@@ -48,7 +48,8 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么时候|何�
                    r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|address|send (comments|opinions)|"
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么|如何|怎样|解决了吗|采取|做了(哪些|什么)|"
-                       r"\bhow\b|what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b",
+                       r"\bhow\b(?! (often|frequently|long|soon|many|much)\b)|"
+                       r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b",
                        re.I)
 
 _ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
