@@ -46,7 +46,7 @@ def test_split_is_held_out_stratified_and_reproducible(questions):
     after seeing its result); at least 40 % is held out, in every kind."""
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert {r["id"]: r["split"] for r in rows} == assign_splits(rows)
-    for kind in KINDS:  # variants (the same question in the other language) are not new questions
+    for kind in KINDS:  # variants (the same question restated) are not new questions
         of_kind = [q for q in questions if q.kind == kind and q.variant_of is None]
         assert sum(q.split == "test" for q in of_kind) >= 0.4 * len(of_kind), kind
     by_id = {q.id: q for q in questions}
@@ -143,11 +143,12 @@ def test_check_reports_each_problem(engine, tmp_path):
         '{"id": "e", "question": "q", "lang": "zh", "kind": "measure", "split": "dev", "gold": [{"doc": "%s", "quote": "分局党委"}], "answer": ""}' % doc,
         '{"id": "f", "question": "q", "lang": "en", "kind": "none", "split": "dev", "gold": [], "answer": "", "variant_of": "c"}',
         '{"id": "g", "question": "q", "lang": "zh", "kind": "none", "split": "dev", "gold": [], "answer": "", "variant_of": "zz"}',
+        '{"id": "h", "question": "q？", "lang": "zh", "kind": "none", "split": "test", "gold": [], "answer": "", "variant_of": "c"}',
     ]), encoding="utf-8")
     problems = check_questions(bad, corpus_texts(engine))
     text = "\n".join(problems)
     for needle in ("找不到", "重复", "lang", "不是有效的 JSON", "应为空列表", "不在语料中", "出现", "gold 为空", "split",
-                   "problem 字段", "变体的 split 须与原问题 c 相同", "variant_of 'zz'"):
+                   "problem 字段", "变体的 split 须与原问题 c 相同", "variant_of 'zz'", "变体与原问题 c 措辞相同"):
         assert needle in text, needle
 
 

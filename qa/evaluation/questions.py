@@ -19,7 +19,7 @@ FIELDS = ("id", "question", "lang", "kind", "gold", "answer", "split")
 # optional: the problem a measure question is about (its gold must hold every measure
 # item), how it is worded, the bureaus a comparison covers and those whose notice is
 # silent on it, why an unanswerable question is unanswerable, and the question it restates
-# in the other language (``variant_of``: same kind, gold and part as that question)
+# in the other language or in other words (``variant_of``: same kind, gold and part)
 OPTIONAL = ("problem", "wording", "bureaus", "silent", "reason", "variant_of")
 WORDINGS = ("heading", "plain")
 REASONS = ("figure", "name", "date", "bureau", "measure", "notice")
@@ -91,8 +91,9 @@ def check_questions(path: Path, texts: dict[str, str]) -> list[str]:
 
 
 def _check_variants(rows: list[tuple[str, dict]]) -> list[str]:
-    """A variant restates a question of the set in the other language: same kind, gold and
-    part (a translation of a development question in the test part would leak it)."""
+    """A variant restates a question of the set, in the other language or in other words:
+    same kind, gold and part (a restatement of a development question in the test part
+    would leak it)."""
     by_id = {obj.get("id"): obj for _, obj in rows}
     out = []
     for where, obj in rows:
@@ -105,9 +106,16 @@ def _check_variants(rows: list[tuple[str, dict]]) -> list[str]:
         for key in ("kind", "gold", "split", "problem", "bureaus", "silent", "reason"):
             if obj.get(key) != orig.get(key):
                 out.append(f"{where}：变体的 {key} 须与原问题 {orig['id']} 相同")
-        if obj.get("lang") == orig.get("lang"):
-            out.append(f"{where}：变体须与原问题 {orig['id']} 语言不同")
+        if obj.get("lang") == orig.get("lang") and _same_words(obj.get("question"), orig.get("question")):
+            out.append(f"{where}：变体与原问题 {orig['id']} 措辞相同")
     return out
+
+
+def _same_words(a, b) -> bool:
+    """Whether two questions differ only in spaces and punctuation."""
+    def norm(x):
+        return "".join(ch for ch in str(x) if ch.isalnum()).lower()
+    return norm(a) == norm(b)
 
 
 def _check_fields(obj: dict, where: str, lineno: int, ids: dict[str, int]) -> list[str]:
