@@ -19,9 +19,9 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
-from qa.query.intent import NEXT_RE, asked_fields, asks_contact, asks_measures, counted_units
+from qa.query.intent import NEXT_RE, asked_fields, asks_contact, asks_measures
 from qa.query.retrieval import Retriever, resolve_bureaus
-from qa.text import is_word, tokenize
+from qa.text import PHRASING, is_word, tokenize
 
 NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
 NOT_FOUND_EN = "No relevant content was found in the indexed notices."
@@ -197,7 +197,7 @@ class Answerer:
                            if not NEXT_RE.search(w) and not (ts and set(ts) <= generic))
             return (lambda text: self.scorer.group_coverage(groups, text)) if groups else None
         words = {t for t in tokenize(NEXT_RE.sub("", prepared.coverage_text))
-                 if len(t) >= 2 and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)}
+                 if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)}
         return (lambda text: self.scorer.coverage(words, text)) if words else None
 
     def _unseen_terms(self, prepared) -> list[str]:
@@ -319,8 +319,11 @@ class Answerer:
         hits = self.retriever.search(prepared, k=MAX_CHUNKS, bureaus=bureaus, kinds=list(META_KINDS), qvec=qvec)
         meta_cands = self.scorer.sentences(prepared, svec, hits)
         if meta_cands and max(c.score for c in meta_cands) >= max(c.score for c in cands) - META_MARGIN:
-            ans = finalize(self.index, prepared.text, prepared.lang, False,
-                           self._pick(prepared.text, meta_cands, prepared.qtype), conf)
+            picked = self._pick(prepared.text, meta_cands, prepared.qtype)
+            if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), prepared.text)
+                                          for c, _ in picked):
+                return self._not_stated(prepared, cands, conf)  # 反馈…多少个问题: no sentence states it
+            ans = finalize(self.index, prepared.text, prepared.lang, False, picked, conf)
             ans.intent = "meta"
             return ans
         return None
@@ -456,7 +459,6 @@ class Answerer:
         covers = self.scorer.question_coverage(prepared)
         measures = asks_measures(prepared.text) and not prepared.qtype  # what each did: problem + measures
         next_steps = bool(NEXT_RE.search(prepared.text))
-        units = counted_units(prepared.text) if prepared.qtype == "figure" and prepared.lang == "zh" else ""
         topic = self._topic_coverage(prepared) if next_steps else None
         rows = []
         for b in scope:
@@ -486,8 +488,7 @@ class Answerer:
             if prepared.qtype:  # only sentences stating the figure, date or name asked for, on topic
                 said = [(c, self._sentence(c)) for c in best[:TYPE_WINDOW]]
                 best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
-                        and (covers(text) or 0.0) >= COMPARE_TYPED_COVERAGE
-                        and (not units or re.search(rf"[\d*一二两三四五六七八九十百千]\s*[{units}]", text))]
+                        and (covers(text) or 0.0) >= COMPARE_TYPED_COVERAGE]
                 if not best:
                     rows.append(BlockSpec("row", b, doc, b, [], missing=True))
                     continue

@@ -14,13 +14,14 @@ import numpy as np
 
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import heading_only
+from qa.query.intent import counted_units
 from qa.query.retrieval import Hit, PreparedQuery
-from qa.text import Tokenizer, tokenize
+from qa.text import PHRASING, Tokenizer, tokenize
 
 HAS_TYPE = {
     "person": re.compile(r"(?!习近平)[\u4e00-\u9fff]{2,3}同志(?!为核心)"),
     "money": re.compile(r"[\d*]+(\.\d+)?\s*(万|亿)?元"),
-    "date": re.compile(r"\d{1,4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{4}年|[*]+年|[*]+月"),
+    "date": re.compile(r"\d{1,4}年\d{1,2}月(\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}年|[*]+年|[*]+月"),
     "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%]|[一二三四五六七八九十百千万两]+[个次名人份场项处件宗辆本期轮笔]"),
     "name": re.compile(r"《[^》]+》|“[^”]+”|同志|巡察组|委员会|[A-Za-z0-9._-]+@"),
 }
@@ -41,11 +42,15 @@ TYPE_BONUS = 0.02
 
 def states_type(qtype: str, sentence: str, question: str) -> bool:
     """Whether ``sentence`` states what a question of type ``qtype`` asks for; a number
-    the question itself contains (110, 2024) does not count as the answer."""
+    the question itself contains (110, 2024) does not count as the answer, nor one counting
+    other things than asked (多少个问题: not 7次)."""
     if qtype in ("figure", "money"):
         sentence = _LABEL.sub("", sentence)  # (6) of an item's label states nothing
         if qtype == "figure":  # nor does a date (截至2025年3月)
             sentence = HAS_TYPE["date"].sub("", sentence)
+        units = counted_units(question) if qtype == "figure" else ""
+        if units and not re.search(rf"[\d*一二两三四五六七八九十百千]\s*[{units}]", sentence):
+            return False  # 多少个问题 is not answered by 7次
         asked = set(re.findall(r"\d+(?:\.\d+)?", question))
         for m in HAS_TYPE[qtype].finditer(sentence):
             nums = re.findall(r"\d+(?:\.\d+)?", m.group(0))
@@ -115,6 +120,10 @@ class Scorer:
             self._headings[row] = out
         return out
 
+    def question_tokens(self, prepared: PreparedQuery) -> frozenset[str]:
+        """The words a passage answering a Chinese question should contain."""
+        return self._tokens(prepared.coverage_text) - PHRASING
+
     def idf(self, token: str) -> float:
         return self.index.idf.get(token, self._max_idf)
 
@@ -129,7 +138,7 @@ class Scorer:
         the question has no such words)."""
         if prepared.lang == "en":
             return lambda text: self.group_coverage(prepared.groups, text)
-        qtoks = set(self._tokens(prepared.coverage_text))
+        qtoks = set(self.question_tokens(prepared))
         return lambda text: self.coverage(qtoks, text)
 
     def confidence(self, prepared: PreparedQuery, hits: list[Hit], cands: list[Candidate]) -> Confidence:
@@ -138,7 +147,7 @@ class Scorer:
             covs = [c for c in (self.group_coverage(prepared.groups, h.chunk.text) for h in hits) if c is not None]
             coverage = max(covs, default=None)
         else:
-            qtoks = set(self._tokens(prepared.coverage_text))
+            qtoks = set(self.question_tokens(prepared))
             covs = [c for c in (self.coverage(qtoks, h.chunk.text) for h in hits) if c is not None]
             coverage = max(covs, default=None)
         qtype = prepared.qtype
@@ -146,7 +155,7 @@ class Scorer:
         if qtype:
             # the best sentence that states a figure, date or name: how much of the question it covers
             best = sorted(cands, key=lambda c: -c.score)[:TYPE_WINDOW]
-            qtoks = set(self._tokens(prepared.coverage_text))
+            qtoks = set(self.question_tokens(prepared))
             covs = []
             for c in best:
                 sentence = self.index.notices[self.index.chunks[c.row].doc].text[c.start:c.end]
@@ -183,7 +192,7 @@ class Scorer:
         split into several chunks: all of them count), scored; ``qvec`` may hold several
         query vectors (rows), a sentence takes its best similarity. With ``headings`` the
         headings (the problems as the notices state them) count fully too."""
-        qtoks = set(self._tokens(prepared.coverage_text))
+        qtoks = set(self.question_tokens(prepared))
         weight = sum(self.idf(t) for t in qtoks)
         qtype = prepared.qtype
         qmat = np.atleast_2d(qvec).T

@@ -21,7 +21,7 @@ QTYPES = (
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|which year|what time", re.I)),  # not "…when pupils arrive"
-    ("figure", re.compile(r"多少|几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|几次|数量|比例|百分之|比率|率是|"
+    ("figure", re.compile(r"多少|(?<![这那])几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
     ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位|部门|机构)|什么名义|"
                         r"\bname\b|which (inspection )?group|what title", re.I)),
@@ -48,6 +48,7 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么时候|何�
                    r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|address|send (comments|opinions)|"
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么|如何|怎样|解决了吗|采取|做了(哪些|什么)|"
+                       r"咋|啥(招|办法|措施|举措|做法)|(做|干|搞)了啥|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"\bhow\b(?! (often|frequently|long|soon|many|much)\b)|"
                        r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b",
                        re.I)
@@ -129,11 +130,12 @@ def asks_measures(question: str) -> bool:
 
 
 
-# 多少项 is answered by 17项 or 34条, not by 100%: the measure words that count alike
-_UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项家处所", "次": "次场轮期批", "场": "场次", "轮": "轮次",
+# 多少项 is answered by 17项 or 34条, not by 100%: the measure words that count alike (个 counts
+# anything, but not times: 多少个问题 is not answered by 7次)
+_UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处所名人位件起宗份部类", "次": "次场轮期批", "场": "场次", "轮": "轮次",
           "名": "名人位", "人": "人名位", "位": "位名人", "件": "件起宗", "起": "起件宗", "宗": "宗件起",
           "家": "家个所", "份": "份个", "篇": "篇期", "期": "期篇次"}
-_ASKED_UNIT = re.compile(r"(?:多少|几)([项条个次场轮名人位件起宗家份篇期])")
+_ASKED_UNIT = re.compile(r"(?:多少|几)(?!家长|名称|名单)([项条个次场轮名人位件起宗家份篇期])")
 
 
 def counted_units(question: str) -> str:
