@@ -21,7 +21,7 @@ QTYPES = (
     ("date", re.compile(r"什么时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|which year|what time", re.I)),  # not "…when pupils arrive"
-    ("figure", re.compile(r"多少|(?<![这那])几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|几次|数量|比例|百分之|比率|率是|"
+    ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
     ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位|部门|机构)|什么名义|"
                         r"\bname\b|which (inspection )?group|what title", re.I)),
@@ -29,7 +29,7 @@ QTYPES = (
 
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
-_WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个|哪几家|哪个单位|哪家|都有哪些单位|几个单位|"
+_WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家|哪个单位|哪家|都有哪些单位|几个单位|"
                             r"其他(单位|分局)|别的(单位|分局)|"
                             r"\bwhich (of the )?(bureaus|branches|units|offices)\b|\beach (bureau|branch)\b|"
                             r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
@@ -37,7 +37,9 @@ _WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单
 _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
-                   r"尚未(完成|整改)|未完成|还在整改|后续|收尾|结束(以)?后.{0,8}(怎么|如何|还)|"
+                   r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|"
+                   r"下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)|往下(改|推|抓)|"
+                   r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
                    r"long[- ]term|next steps?|next (stage|phase)|what next|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) ",
                    re.I)
