@@ -18,7 +18,7 @@ QTYPES = (
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|"
                          r"how much money|\bcost\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
-    ("date", re.compile(r"什么时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
+    ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
@@ -44,8 +44,8 @@ NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长�
                    r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) ",
                    re.I)
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
-_GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|哪个组|谁.{0,6}巡察|巡察.{0,4}是谁"
-_META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么时候|何时).{0,6}巡察|巡察(时间|期间|日期)|公示|公开期限|"
+_GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
+_META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|巡察(时间|期间|日期)|巡到|公示|公开期限|落款|"
                    r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|address|send (comments|opinions)|"
                    r"published", re.I)
@@ -93,7 +93,8 @@ def question_intent(question: str, named: int = 0) -> str:
 META_FIELDS = (
     ("inspection_group", re.compile(_GROUP + r"|who inspected|inspection (group|team)|"
                                     r"which (group|team)", re.I)),
-    ("inspection_period", re.compile(r"(什么时候|何时|什么时间|时间|期间|日期).{0,6}(开展|进行)?.{0,4}巡察|巡察(时间|期间|日期)|"
+    ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|时间|期间|日期).{0,6}(开展|进行)?.{0,4}巡察|巡察(时间|期间|日期)|"
+                                     r"(哪天|什么时候|何时).{0,4}巡到|"
                                      r"巡察是什么时(候|间)|什么时间开展|over what period|when (was|were|did) .{0,40}inspect",
                                      re.I)),
     ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|何时)|(哪天|哪一天|什么时候|何时).{0,12}反馈|"
