@@ -168,8 +168,8 @@ class Retriever:
         content = q
         if words and lang == "zh":
             content = normalize(q)
-            for w in words:
-                content = content.replace(w, " ")
+            for w in sorted(words, key=len, reverse=True):  # a city with its 局 (舟山市局)
+                content = re.sub(re.escape(w) + (r"(?:公安局|局)?" if w.endswith("市") else ""), " ", content)
             content = re.sub(r"\s+", " ", content).strip() or q
         elif words:  # English: the translations that only name a bureau
             terms = [t for t in terms if normalize(t) not in words]
