@@ -25,7 +25,8 @@ ANONYMISED_EN = re.compile(r"\b(anonymi[sz]ed|unnamed|redacted)\b", re.I)  # ...
 
 def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
     """Map alias (normalised) -> (bureau labels, names a city only). Aliases: the full name,
-    the sub-bureau name (港口分局, 港口), its short form (开发区分局), and the city."""
+    the sub-bureau name (港口分局, 港口), its short form (开发区分局), a city bureau's 市局
+    (舟山市局), and the city."""
     out: dict[str, set[str]] = defaultdict(set)
     by_city: dict[str, set[str]] = defaultdict(set)
     for n in notices.values():
@@ -45,6 +46,8 @@ def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
             for name in {district, short}:
                 out[normalize(name + "分局")].add(label)
                 out[normalize(name)].add(label)
+        elif m.city and m.bureau.endswith("公安局"):  # the city's own bureau: 舟山市局
+            out[normalize(m.city.removesuffix("市") + "市局")].add(label)
         if m.city:
             by_city[m.city].add(label)
     strong = dict(out)
@@ -78,7 +81,7 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[li
         i = m.start()
         for n in (2, 3, 4):
             name, before = q[i - n:i], q[:i - n]
-            if i - n < 0 or _FUNCTION_CHARS & set(name) or _GENERIC.match(name):
+            if i - n < 0 or _FUNCTION_CHARS & set(name) or _BOUNDARY & set(name) or _GENERIC.match(name):
                 continue
             if not before or before[-1] in _BOUNDARY or before.endswith(("公安局", "市", "县", "区")):
                 unknown.append(name + "分局")
