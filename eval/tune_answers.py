@@ -23,6 +23,8 @@
   question naming no bureau (what did any bureau do about …), how close a bureau's further
   problems must score and how well they must cover the question to get a block, and how
   many sections are retrieved;
+- ``TOPIC_WEIGHT``: how much a named bureau's problem gains in rank by how much of the
+  question its heading and statement cover;
 - ``PICK_MIN_RELATIVE_COVERAGE``: how well each further quote of an answer built from
   passages must cover the question, relative to the best quoted one;
 - the precedent finder's ``PER_BUREAU`` and ``MARGIN``: the best precision among the
@@ -52,10 +54,11 @@ GRID = (
     (blocks, "EXTRA_MIN_RELATIVE_COVERAGE", (0.0, 0.8, 1.0, 2.0), ("measure", "precedent")),
     (blocks, "CROSS_BUREAU_MARGIN", (0.1, 0.3, 0.5), ("measure", "precedent", "paraphrase", "fact")),
     (blocks, "ITEM_FOCUS_MIN", (0.2, 0.3, 0.4, 1.1), ("next_steps",)),
-    (compose, "COMPARE_MIN_COVERAGE", (0.2, 0.3, 0.45), ("compare",)),
+    (compose, "COMPARE_MIN_COVERAGE", (0.2, 0.3, 0.4, 0.5), ("compare",)),
     (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
     (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
-    (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.45, 0.55, 0.65, 0.75), ("compare",)),
+    (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.3, 0.4, 0.5, 0.65), ("compare",)),
+    (blocks, "TOPIC_WEIGHT", (0.0, 0.1, 0.3, 0.5), ("measure",)),
     (blocks, "UNSCOPED_BLOCK_MARGIN", (0.02, 0.1, 0.3, 0.5), ("precedent",)),
     (blocks, "UNSCOPED_RELATIVE_COVERAGE", (0.5, 0.7, 1.0), ("precedent",)),
     (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
