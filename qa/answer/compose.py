@@ -19,7 +19,7 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
-from qa.query.intent import NEXT_RE, asked_fields, asks_contact, asks_measures
+from qa.query.intent import NEXT_RE, asked_fields, asking_clauses, asks_contact, asks_measures
 from qa.query.retrieval import Retriever, resolve_bureaus
 from qa.text import PHRASING, is_word, tokenize
 
@@ -54,7 +54,7 @@ TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date
 MARGIN = 0.02
 # a question asking whether any notice mentions something, and the question words that
 # say nothing about the topic
-EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有.{0,2}(单位|分局)|"
+EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有(?!关).{0,2}(单位|分局)|"
                           r"^\s*(has|have|did|does|do|is|are) (any|the notices?|there)\b|\bis there\b|"
                           r"\bany (bureau|branch|notice)s?\b", re.I)
 COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[份个项次条家名件类处种批位]?$")  # 五份, 几个
@@ -209,9 +209,13 @@ class Answerer:
             return []
         if prepared.lang == "en":  # words whose every translation (the glossary's) no notice uses
             return [w for w, ts in prepared.groups if ts and not any(self._in_corpus(t) for t in ts)]
-        words = [t for t in tokenize(prepared.content or prepared.text)
-                 if len(t) >= 2 and t not in self.index.idf and t not in QUESTION_WORDS and is_word(t)
-                 and not COUNT_RE.match(t)]
+        text = prepared.content or prepared.text
+        asking = asking_clauses(text)
+        if asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
+            text = text.replace(asking, " ")  # the thing asked about is before the asking clause
+        words = [t for t in tokenize(text)
+                 if len(t) >= 2 and t not in self.index.idf and t not in QUESTION_WORDS and t not in PHRASING
+                 and is_word(t) and not COUNT_RE.match(t)]
         words = list(dict.fromkeys(words))
         return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
 
