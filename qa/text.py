@@ -119,6 +119,15 @@ def is_word(token: str) -> bool:
     return _jieba().dt.FREQ.get(token, 0) > 0
 
 
+def is_noun(token: str) -> bool:
+    """Whether jieba's dictionary tags ``token`` as a noun (健身房, 子女; not 没法, 好好)."""
+    _jieba()
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(token, "")
+    return tag.startswith("n") or tag == "vn"
+
+
 def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
     """Normalised jieba tokens (search mode), without punctuation and stop words."""
     toks = _jieba().lcut_for_search(normalize(text))

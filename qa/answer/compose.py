@@ -19,9 +19,10 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
+from qa.query.glossary import expand, load_glossary
 from qa.query.intent import NEXT_RE, asked_fields, asking_clauses, asks_contact, asks_measures
 from qa.query.retrieval import Retriever, resolve_bureaus
-from qa.text import PHRASING, is_word, tokenize
+from qa.text import PHRASING, is_noun, is_word, tokenize
 
 NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
 NOT_FOUND_EN = "No relevant content was found in the indexed notices."
@@ -204,7 +205,8 @@ class Answerer:
 
     def _unseen_terms(self, prepared) -> list[str]:
         """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
-        单位…): its dictionary words that no indexed notice contains; empty otherwise."""
+        单位…): its dictionary nouns that no indexed notice contains (a glossary word is
+        known); empty otherwise."""
         if not EXISTENCE_RE.search(prepared.text) or prepared.intent == "meta":
             return []
         if prepared.lang == "en":  # words whose every translation (the glossary's) no notice uses
@@ -215,7 +217,9 @@ class Answerer:
             text = text.replace(asking, " ")  # the thing asked about is before the asking clause
         words = [t for t in tokenize(text)
                  if len(t) >= 2 and t not in self.index.idf and t not in QUESTION_WORDS and t not in PHRASING
-                 and is_word(t) and not COUNT_RE.match(t)]
+                 and is_word(t) and is_noun(t) and not COUNT_RE.match(t) and not any(t in k for k in prepared.keys)]
+        glossary = load_glossary(self.retriever.glossary)  # a plain word whose official terms no notice uses (孩子: 子女)
+        words += [k for k in prepared.keys if is_noun(k) and not any(self._in_corpus(t) for t in expand(k, glossary)[0])]
         words = list(dict.fromkeys(words))
         return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
 
