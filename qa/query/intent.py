@@ -123,7 +123,8 @@ def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
 
 def asks_contact(question: str) -> bool:
     """Whether a metadata question asks where or how to send comments."""
-    return bool(_CONTACT.search(question)) and not re.search(r"多少|几(个|项|类)|how many", question)
+    asking = asking_clauses(question)  # not 骗子打电话…，各地是怎么应对的？
+    return bool(_CONTACT.search(asking)) and not re.search(r"多少|几(个|项|类)|how many", asking)
 
 
 def asks_measures(question: str) -> bool:
