@@ -273,3 +273,24 @@ def test_an_english_answer_in_the_chat_has_english_labels(service):
     assert not re.search(r"[\u4e00-\u9fff]", labels)  # the quotes stay Chinese, the labels do not
     zh = answer_html(service.ask("匿名分局是怎么加强娱乐场所管理的？"))
     assert '<span class="qa-label">问题</span>' in zh and "引文均已与通报原文逐字核对" in zh
+
+
+def test_colloquial_questions_get_the_same_structured_answers(service):
+    """Asked as people speak (咋, 那边, 后来), with plain words for the notices' terms."""
+    a = service.ask("港口分局户籍窗口的服务后来是咋提上去的？")
+    assert a.intent == "measures" and not a.abstained
+    assert sum(c.role == "measure" for c in a.citations) == 4
+    a = service.ask("舟山市局对民警的教育管理抓得不严，后来是怎么改的？")  # its own problem, not one that reads alike
+    assert a.intent == "measures" and "民警教育管理不够严格" in a.blocks[0].heading
+    a = service.ask("开发区分局集中整改的阶段过了以后，整改这事还咋接着抓？")
+    assert a.intent == "next_steps" and all(c.role == "item" for c in a.citations)
+    _verbatim(service, a)
+
+
+def test_is_there_any_asked_in_plain_words_declines_only_for_things_no_notice_mentions(service):
+    """有没有单位想出啥招: colloquial verbs are not unseen things; 孩子 (子女 in the notices'
+    terms) is, when no notice mentions it."""
+    a = service.ask("民警下了班干啥都没人知道，有没有单位想出啥招来管？")
+    assert not a.abstained and any("八小时" in c.quote for c in a.citations)
+    a = service.ask("有没有单位在整改时帮民警解决孩子上学的事？")
+    assert a.abstained and "孩子" in a.lead

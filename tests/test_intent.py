@@ -24,6 +24,20 @@ from qa.query.intent import asks_contact, counted_units, question_intent, questi
     ("What phone number can the public call about the Henglan branch's rectification?", "meta"),
     ("港口分局共组织召开了多少次党委会议？", "passages"),
     ("巡察整改工作", "passages"),
+    # as people speak: 咋, 啥招, 哪些改进 ask how it was fixed
+    ("港口分局户籍窗口的服务后来是咋提上去的？", "measures"),
+    ("舟山那边办证不方便，市局后来出了啥招？", "measures"),
+    ("在运用典型案例开展警示教育方面，港口分局作了哪些改进？", "measures"),
+    ("开发区分局财务方面欠款较多，这几件事后来都是咋处理的？", "measures"),  # 这几件 refers, does not count
+    ("骗子打电话、网上骗钱的案子多，各地都是怎么应对的？", "compare"),  # 打电话 is not the question
+    # ... or what comes next
+    ("舟山市公安局对巡察之后的下一阶段工作作了哪些部署？", "next_steps"),
+    ("开发区分局集中整改的阶段过了以后，整改这事还咋接着抓？", "next_steps"),
+    ("匿名分局那个派出所楼现在还剩哪些扫尾的事没办完？", "next_steps"),
+    ("横栏分局对今后的工作有哪些打算，分成了哪几个方面？", "next_steps"),  # 哪几个方面 names no bureaus
+    ("案子立了以后一直拖着不结，怎么整改？", "measures"),  # 立了以后: not what comes next
+    ("港口那边被巡察，是市委第几组去的？从哪天巡到哪天？", "meta"),
+    ("开发区分局那份通报的落款日期是哪天？", "meta"),
 ])
 def test_intent(question, intent):
     assert question_intent(question) == intent
@@ -53,6 +67,8 @@ def test_intent_with_bureaus(question, named, intent):
     ("Who inspected Gangkou, and when did the inspectors give their feedback?", "date"),
     ("What did Henglan do about traffic safety when pupils arrive and leave school?", None),  # "when" that does not ask
     ("怎样整改？", None),
+    ("横栏分局对今后的工作分成了哪几个方面？", None),  # which, not how many
+    ("匿名分局是啥时候被巡察的？", "date"),
 ])
 def test_answer_type(question, qtype):
     assert question_type(question) == qtype
@@ -63,6 +79,23 @@ def test_prepared_question_carries_intent_and_type(engine):
     assert (p.intent, p.qtype) == ("passages", "figure")
     p = engine.retriever.prepare("港口分局是怎么整改会议纪要不规范问题的？")
     assert (p.intent, p.qtype) == ("measures", None)
+
+
+def test_counted_units_count_alike_things():
+    """多少个 is answered by any count of things (3名, 17项), not by times (7次); 多少家长 and
+    多少名称 count nothing."""
+    assert "名" in counted_units("舟山那边已经有几个转成正式民警了？")
+    assert "次" not in counted_units("巡察反馈一共指出了多少个问题？")
+    assert counted_units("护学岗新招了多少家长志愿者？") == ""
+
+
+def test_a_figure_question_is_answered_only_by_a_count_of_the_same_kind():
+    from qa.answer.scoring import states_type
+
+    asked = "港口分局这次巡察反馈一共指出了多少个问题？"
+    assert not states_type("figure", "共组织召开党委会议7次，推进会议4次。", asked)
+    assert not states_type("figure", "2024年7月25日，巡察组向港口分局党委反馈巡察意见。", asked)  # a full date
+    assert states_type("figure", "反馈指出问题17个。", asked)
 
 
 def test_counted_units():

@@ -81,6 +81,23 @@ def test_bad_queries(engine, query, message):
         engine.retriever.search(query)
 
 
+def test_a_city_bureau_by_its_short_name(engine):
+    """舟山市局 names the Zhoushan city bureau (and 局 is not left as a word of the topic); a
+    removed bureau name leaves nothing that reads as an unknown bureau."""
+    p = engine.retriever.prepare("舟山市局对民警的教育管理抓得不严，后来是怎么改的？")
+    assert p.bureaus == ("舟山市公安局",) and "局" not in p.content
+    p = engine.retriever.prepare("歌厅这些娱乐场所，横栏、匿名分局、舟山市局各是怎么管的？")
+    assert len(p.bureaus) == 3 and p.unknown_bureaus == ()
+
+
+def test_phrasing_words_are_not_words_a_passage_must_contain(engine):
+    from qa.answer.scoring import Scorer
+
+    scorer = Scorer(engine.index)
+    words = scorer.question_tokens(engine.retriever.prepare("港口分局户籍窗口的服务后来是咋提上去的？"))
+    assert {"户政", "窗口", "服务"} <= words and not {"后来", "咋"} & words  # 户籍: the glossary's 户政
+
+
 def test_unknown_or_ambiguous_bureau(engine):
     with pytest.raises(QueryError, match="未找到单位"):
         engine.retriever.search("食堂", bureaus=["小榄分局"])
