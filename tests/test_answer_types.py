@@ -294,3 +294,12 @@ def test_is_there_any_asked_in_plain_words_declines_only_for_things_no_notice_me
     assert not a.abstained and any("八小时" in c.quote for c in a.citations)
     a = service.ask("有没有单位在整改时帮民警解决孩子上学的事？")
     assert a.abstained and "孩子" in a.lead
+
+
+def test_how_did_bureaus_do_it_in_plain_words_gets_the_matching_problems(service):
+    """各地是怎么改进的, a problem in plain words: when no bureau's passages cover the
+    question well enough for a table row, the best matching problems with their measures."""
+    a = service.ask("黑社会、恶势力的线索挖得不深，打得也不狠，各地是怎么改进的？")
+    assert a.intent == "measures" and not a.abstained and len({b.bureau for b in a.blocks}) >= 2
+    assert all("黑" in b.heading for b in a.blocks)  # every problem on the topic
+    _verbatim(service, a)

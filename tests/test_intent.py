@@ -36,6 +36,7 @@ from qa.query.intent import asks_contact, counted_units, question_intent, questi
     ("匿名分局那个派出所楼现在还剩哪些扫尾的事没办完？", "next_steps"),
     ("横栏分局对今后的工作有哪些打算，分成了哪几个方面？", "next_steps"),  # 哪几个方面 names no bureaus
     ("案子立了以后一直拖着不结，怎么整改？", "measures"),  # 立了以后: not what comes next
+    ("巡察组移交的信访件，舟山市局办得怎么样？", "passages"),  # how it went, not how it was done
     ("港口那边被巡察，是市委第几组去的？从哪天巡到哪天？", "meta"),
     ("开发区分局那份通报的落款日期是哪天？", "meta"),
 ])

@@ -243,21 +243,9 @@ class Answerer:
         (then the most relevant sentences are quoted)."""
         lang, en = prepared.lang, prepared.lang == "en"
         specs: list[BlockSpec] = []
+        intent = prepared.intent
         if prepared.intent == "measures":
-            scoped = bool(prepared.bureaus or bureaus)
-            specs = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows,
-                                   self.scorer.question_coverage(prepared), scoped)
-            if specs:
-                n = sum(1 for x in specs for q in x.quotes if q.role == "measure")
-                if len(specs) == 1:
-                    lead = (f"The problem as the notice of {specs[0].bureau} states it and all {n} measures, quoted "
-                            "verbatim (in Chinese)." if en else
-                            f"{specs[0].bureau}针对该问题的整改措施共 {n} 项，以下先引问题原文，再逐项引述措施。")
-                else:
-                    names = "、".join(dict.fromkeys(x.bureau for x in specs))
-                    lead = (f"{len(specs)} matching problems ({names}), each with all its measures, quoted verbatim "
-                            "(in Chinese)." if en else
-                            f"找到 {len(specs)} 个相关问题（{names}），每个问题先引原文，再逐项引述全部整改措施。")
+            specs, lead = self._measure_specs(prepared, hits, cands, bool(prepared.bureaus or bureaus))
         elif prepared.intent == "next_steps":
             docs = self._docs_in_scope(prepared, bureaus) or [self.index.chunks[max(cands, key=lambda c: c.score).row].doc]
             covers = self._topic_coverage(prepared)
@@ -289,12 +277,36 @@ class Answerer:
                         if en else f"按单位列出（共 {len(specs)} 个单位，其中 {len(silent)} 个单位的通报未提及）"
                         + ("；每个单位先引问题原文，再逐项引述全部整改措施。" if measures else "。"))
                 if len(silent) == len(specs):
-                    return None
+                    if prepared.bureaus or bureaus or prepared.qtype or not asks_measures(prepared.text):
+                        return None
+                    # what bureaus did about it, but no bureau's passages cover the question well
+                    # enough for a row (a problem described in plain words): the matching problems
+                    hits = self.retriever.search(prepared, k=UNSCOPED_CHUNKS, kinds=kinds, qvec=qvec)
+                    specs, lead = self._measure_specs(prepared, hits, self.scorer.sentences(prepared, svec, hits),
+                                                      scoped=False)
+                    intent = "measures"
         if not specs:
             return None
         ans = finalize_blocks(self.index, prepared.text, lang, specs, lead, conf)
-        ans.intent = prepared.intent
+        ans.intent = intent
         return ans
+
+    def _measure_specs(self, prepared, hits, cands, scoped: bool) -> tuple[list[BlockSpec], str]:
+        """The matching problems with all their measures (qa.answer.blocks.measure_blocks), and the lead."""
+        en = prepared.lang == "en"
+        specs = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows,
+                               self.scorer.question_coverage(prepared), scoped)
+        if not specs:
+            return [], ""
+        n = sum(1 for x in specs for q in x.quotes if q.role == "measure")
+        if len(specs) == 1:
+            return specs, (f"The problem as the notice of {specs[0].bureau} states it and all {n} measures, quoted "
+                           "verbatim (in Chinese)." if en else
+                           f"{specs[0].bureau}针对该问题的整改措施共 {n} 项，以下先引问题原文，再逐项引述措施。")
+        names = "、".join(dict.fromkeys(x.bureau for x in specs))
+        return specs, (f"{len(specs)} matching problems ({names}), each with all its measures, quoted verbatim "
+                       "(in Chinese)." if en else
+                       f"找到 {len(specs)} 个相关问题（{names}），每个问题先引原文，再逐项引述全部整改措施。")
 
     def _followup_problem(self, prepared, hits, cands, specs: list[BlockSpec], covers) -> BlockSpec | None:
         """A next-steps question about one problem (小区视频监控接入以后，后续还要做哪些工作？):
