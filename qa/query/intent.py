@@ -45,7 +45,9 @@ NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长�
                    re.I)
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
 _GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
-_META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|巡察(时间|期间|日期)|巡到|公示|公开期限|落款|"
+# asks when the inspection was (巡察时间是什么时候), not a question set in it (巡察期间移交的信访件…)
+_WHEN_INSPECTED = r"巡察的?(时间|期间|日期)(是|为)?(什么|哪|何|啥|多久|从|起止|？|\?|$)|巡察(时间|期间|日期)和|和巡察(时间|期间|日期)"
+_META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
                    r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|address|send (comments|opinions)|"
                    r"published", re.I)
@@ -94,7 +96,7 @@ def question_intent(question: str, named: int = 0) -> str:
 META_FIELDS = (
     ("inspection_group", re.compile(_GROUP + r"|who inspected|inspection (group|team)|"
                                     r"which (group|team)", re.I)),
-    ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|时间|期间|日期).{0,6}(开展|进行)?.{0,4}巡察|巡察(时间|期间|日期)|"
+    ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
                                      r"(哪天|什么时候|何时).{0,4}巡到|"
                                      r"巡察是什么时(候|间)|什么时间开展|over what period|when (was|were|did) .{0,40}inspect",
                                      re.I)),
