@@ -47,9 +47,27 @@ NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长�
 _GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
 # asks when the inspection was (巡察时间是什么时候), not a question set in it (巡察期间移交的信访件…)
 _WHEN_INSPECTED = r"巡察的?(时间|期间|日期)(是|为)?(什么|哪|何|啥|多久|从|起止|？|\?|$)|巡察(时间|期间|日期)和|和巡察(时间|期间|日期)"
+# ... in English: the inspectors' findings handed back (the feedback), the notice's date,
+# how long it is posted, how to reach the bureau
+_EN_FINDINGS = (r"\b(findings|results|conclusions)\b.{0,30}\b(delivered|handed|presented|reported|given|fed|passed|back)\b|"
+                r"\b(deliver|hand|present|report|give|feed|pass)\w*\b.{0,25}\b(findings|results|conclusions)\b")
+_EN_GROUP = (r"\bwhich .{0,40}\b(inspection|inspectors?)\b.{0,10}\b(teams?|groups?)\b|\bteam of inspectors\b|"
+             r"\bwho (carried out|conducted|did|led|ran|performed) the inspection|\binspection teams? (carried out|conducted)|"
+             r"\bwhich (team|group) (inspected|looked into|examined)")
+_EN_PERIOD = (r"\bover what (dates|period)|\bwhat dates\b|\bwhen did the inspection\b|\bwhen was .{0,40}\binspect|"
+              r"\bwhen .{0,30}\binspection .{0,20}\b(take place|happen|run|start)")
+_EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update)|"
+                 r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b")
+_EN_POSTED = r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b"
+# a postal address, not the verb (how did Henglan address the findings …)
+_EN_ADDRESS = (r"\baddress(es)?\b(?!\s+(the|its|their|this|these|that|those|a|an|such|problems?|issues?|"
+               r"shortcomings?|weaknesses?|findings?|concerns?|complaints?)\b)")
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
                    r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
-                   r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|address|send (comments|opinions)|"
+                   r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|" + _EN_ADDRESS + r"|send (comments|opinions)|"
+                   r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
+                   r"envelope|postcode|\bmail\b|\bring\b|\bwhat number\b|official title|complete title|"
+                   + _EN_FINDINGS + "|" + _EN_GROUP + "|" + _EN_PERIOD + "|" + _EN_PUBLISHED + "|" + _EN_POSTED + "|"
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"
                        r"采取|做了(哪些|什么)|"
@@ -95,26 +113,31 @@ def question_intent(question: str, named: int = 0) -> str:
 # whether it also asks for something no field holds (an address, a web channel, a count).
 META_FIELDS = (
     ("inspection_group", re.compile(_GROUP + r"|who inspected|inspection (group|team)|"
-                                    r"which (group|team)", re.I)),
+                                    r"which (group|team)|" + _EN_GROUP, re.I)),
     ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
                                      r"(哪天|什么时候|何时).{0,4}巡到|"
-                                     r"巡察是什么时(候|间)|什么时间开展|over what period|when (was|were|did) .{0,40}inspect",
+                                     r"巡察是什么时(候|间)|什么时间开展|over what period|when (was|were|did) .{0,40}inspect|"
+                                     + _EN_PERIOD,
                                      re.I)),
     ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|何时)|(哪天|哪一天|什么时候|何时).{0,12}反馈|"
-                                 r"when .{0,40}feedback|feedback (date|was given)", re.I)),
+                                 r"when .{0,40}feedback|feedback (date|was given)|"
+                                 r"\b(when|date|day)\b.{0,60}(" + _EN_FINDINGS + ")", re.I)),
     ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|日期).{0,6}(发布|印发|落款)|(发布|落款)(日期|时间)|"
-                                    r"when was .{0,40}(published|issued)|date of the notice", re.I)),
-    ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|disclosure period|how long .{0,30}(public|disclos)", re.I)),
-    ("phone", re.compile(r"电话|phone|call", re.I)),
+                                    r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
+    ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
+                                     re.I)),
+    ("phone", re.compile(r"电话|phone|call|\bring\b|\bwhat number\b", re.I)),
     ("email", re.compile(r"邮箱|电子邮件|e-?mail", re.I)),
-    ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title", re.I)),
+    ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
 _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
-                         r"(?<!e-mail )(?<!email )address|post|mail to|letter|channel|online (channel|platform|portal)|platform|"
+                         r"(?<!e-mail )(?<!email )" + _EN_ADDRESS + r"|post|\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
+                         r"internet|website|"
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
-                      r"address|\bpost|letter|channel|online (channel|platform|portal)|platform|phone|e-?mail|contact",
+                      + _EN_ADDRESS + r"|\bpost|letter|envelope|\bmail\b|channel|online (channel|platform|portal)|platform|phone|"
+                      r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website",
                       re.I)  # not "online fraud"
 
 
@@ -126,7 +149,8 @@ def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
 
 def asks_contact(question: str) -> bool:
     """Whether a metadata question asks where or how to send comments."""
-    asking = asking_clauses(question)  # not 骗子打电话…，各地是怎么应对的？
+    # not 骗子打电话…，各地是怎么应对的？ (an English clause before a comma says what is asked: If I want to mail…, where)
+    asking = asking_clauses(question) if re.search(r"[\u4e00-\u9fff]", question) else question
     return bool(_CONTACT.search(asking)) and not re.search(r"多少|几(个|项|类)|how many", asking)
 
 
