@@ -65,17 +65,21 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[li
     that city is named."""
     q = normalize(question)
     strong: list[str] = []
-    weak: list[str] = []
+    cities: list[set[str]] = []
     words: list[str] = []
     weak_words: list[str] = []
     for alias in sorted(table, key=len, reverse=True):
         if alias and alias in q:
             labels, city_only = table[alias]
-            target = weak if city_only else strong
-            target.extend(lb for lb in sorted(labels) if lb not in target)
-            (weak_words if city_only else words).append(alias)
-            if not city_only:
+            if city_only:
+                cities.append(labels)
+                weak_words.append(alias)
+            else:
+                strong.extend(lb for lb in sorted(labels) if lb not in strong)
+                words.append(alias)
                 q = q.replace(alias, " ")
+    # a city names its bureaus unless a bureau of that city is named (中山的港口分局: not 横栏)
+    weak = [lb for labels in cities if not labels & set(strong) for lb in sorted(labels) if lb not in strong]
     unknown = []
     for m in re.finditer("分局", q):
         i = m.start()

@@ -73,7 +73,10 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
                        r"采取|做了(哪些|什么)|"
                        r"咋|啥(招|办法|措施|举措|做法)|(做|干|搞)了啥|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"\bhow\b(?! (often|frequently|long|soon|many|much)\b)|"
-                       r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b",
+                       r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
+                       r"\bwhat (did|has|have|does|do|was|were)\b.{0,80}\b(change|changed|fix|fixed|improve|improved|"
+                       r"carry out|carried out|undertake|undertaken|adopt|adopted|introduce|introduced|put in place)\b|"
+                       r"\b(corrective|remedial) (actions?|measures?|steps?|work)\b|\bwhat (rectification|remediation)\b",
                        re.I)
 
 _ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
