@@ -60,11 +60,13 @@ _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update
                  r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b")
 _EN_POSTED = r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b"
 # a postal address, not the verb (how did Henglan address the findings …)
-_EN_ADDRESS = (r"\baddress(es)?\b(?!\s+(the|its|their|this|these|that|those|a|an|such|problems?|issues?|"
-               r"shortcomings?|weaknesses?|findings?|concerns?|complaints?)\b)")
+_EN_ADDRESS = (r"\b(postal|mailing|e-?mail|street|office|full|contact|return|what|which|the|an?|its|their|your|my|"
+               r"whose)\s+(postal\s+)?address(es)?\b|\baddress(es)?\b\s*(\?|,|\.|$|and\b|or\b|for\b|of\b|to (send|mail|write))")
+# a phone number, not phone scams
+_EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
                    r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
-                   r"inspection group|inspected|feedback|disclos|phone|e-?mail|postal|" + _EN_ADDRESS + r"|send (comments|opinions)|"
+                   r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_ADDRESS + r"|send (comments|opinions)|"
                    r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
                    r"envelope|postcode|\bmail\b|\bring\b|\bwhat number\b|official title|complete title|"
                    + _EN_FINDINGS + "|" + _EN_GROUP + "|" + _EN_PERIOD + "|" + _EN_PUBLISHED + "|" + _EN_POSTED + "|"
@@ -76,7 +78,8 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
                        r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
                        r"\bwhat (did|has|have|does|do|was|were)\b.{0,80}\b(change|changed|fix|fixed|improve|improved|"
                        r"carry out|carried out|undertake|undertaken|adopt|adopted|introduce|introduced|put in place)\b|"
-                       r"\b(corrective|remedial) (actions?|measures?|steps?|work)\b|\bwhat (rectification|remediation)\b",
+                       r"\b(corrective|remedial) (actions?|measures?|steps?|work)\b|\bwhat (rectification|remediation)\b|"
+                       r"\b(been|being) (done|taken|put in place|adopted|introduced|made)\b",
                        re.I)
 
 _ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
@@ -115,7 +118,8 @@ def question_intent(question: str, named: int = 0) -> str:
 # What a metadata question asks for: the fields (qa.ingest.metadata.FIELD_LABELS) and
 # whether it also asks for something no field holds (an address, a web channel, a count).
 META_FIELDS = (
-    ("inspection_group", re.compile(_GROUP + r"|who inspected|inspection (group|team)|"
+    ("inspection_group", re.compile(_GROUP + r"|who inspected|which .{0,20}inspection (group|team)|"
+                                    r"inspection (group|team) (that |which )?(inspected|carried out|conducted|visited|examined)|"
                                     r"which (group|team)|" + _EN_GROUP, re.I)),
     ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
                                      r"(哪天|什么时候|何时).{0,4}巡到|"
@@ -129,7 +133,7 @@ META_FIELDS = (
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
     ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
-    ("phone", re.compile(r"电话|phone|call|\bring\b|\bwhat number\b", re.I)),
+    ("phone", re.compile(r"电话|" + _EN_PHONE + r"|\bcall\b|\bring\b|\bwhat number\b", re.I)),
     ("email", re.compile(r"邮箱|电子邮件|e-?mail", re.I)),
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
@@ -139,7 +143,8 @@ _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
-                      + _EN_ADDRESS + r"|\bpost|letter|envelope|\bmail\b|channel|online (channel|platform|portal)|platform|phone|"
+                      + _EN_ADDRESS + r"|\bpost|letter|envelope|\bmail\b|channel|online (channel|platform|portal)|platform|"
+                      + _EN_PHONE + r"|"
                       r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website",
                       re.I)  # not "online fraud"
 
