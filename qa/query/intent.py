@@ -41,7 +41,10 @@ NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长�
                    r"下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
                    r"long[- ]term|next steps?|next (stage|phase)|what next|going forward|plans? (for|to)|still (open|to be|unfinished)|"
-                   r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) ",
+                   r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) |"
+                   r"\bonce the .{0,40}\b(is|are) over\b|\bfrom here( on)?\b|\bover the long run\b|"
+                   r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
+                   r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b",
                    re.I)
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
 _GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
