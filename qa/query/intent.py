@@ -31,7 +31,7 @@ INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
 _WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家|哪个单位|哪家|都有哪些单位|几个单位|"
                             r"其他(单位|分局)|别的(单位|分局)|"
-                            r"\bwhich (of the )?(bureaus|branches|units|offices)\b|\beach (bureau|branch)\b|"
+                            r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
 # ... or contrasts what it names (分别 with one bureau named contrasts two things of it)
 _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
