@@ -170,6 +170,8 @@ class Answerer:
             docs = (self._compare_docs(prepared, bureaus) if prepared.intent == "compare"
                     else self._docs_in_scope(prepared, bureaus))
             ans = self._fields_answer(prepared, docs, conf, len(docs) > 1) if docs else None
+            if ans is None and docs and asks_contact(prepared.text) and not asked_fields(prepared.text)[0]:
+                ans = self._contact_answer(prepared, docs, conf, len(docs) > 1)  # where to write: the clauses
             if ans is not None:
                 return ans
         if not hits or not cands or not conf.sufficient(self.min_dense, self.min_coverage):

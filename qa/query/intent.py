@@ -61,7 +61,8 @@ _EN_PERIOD = (r"\bover what (dates|period)|\bwhat dates\b|\bwhen did the inspect
               r"\bwhen .{0,30}\binspection .{0,20}\b(take place|happen|run|start)")
 _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update)|"
                  r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b")
-_EN_POSTED = r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b"
+_EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b|"
+              r"\b(remain|stay|be) (publicly )?(posted|displayed|public|on display)\b|\bpublicly posted\b")
 # a postal address, not the verb (how did Henglan address the findings …)
 _EN_ADDRESS = (r"\b(postal|mailing|e-?mail|street|office|full|contact|return|what|which|the|an?|its|their|your|my|"
                r"whose)\s+(postal\s+)?address(es)?\b|\baddress(es)?\b\s*(\?|,|\.|$|and\b|or\b|for\b|of\b|to (send|mail|write))")
@@ -148,7 +149,7 @@ _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
                       + _EN_ADDRESS + r"|\bpost|letter|envelope|\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
-                      r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website",
+                      r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode|envelope",
                       re.I)  # not "online fraud"
 
 
