@@ -303,3 +303,17 @@ def test_how_did_bureaus_do_it_in_plain_words_gets_the_matching_problems(service
     assert a.intent == "measures" and not a.abstained and len({b.bureau for b in a.blocks}) >= 2
     assert all("黑" in b.heading for b in a.blocks)  # every problem on the topic
     _verbatim(service, a)
+
+
+def test_a_bureau_the_corpus_lacks_named_in_english(service):
+    """The East District branch of Zhongshan: not answered from Gangkou's or Henglan's notice."""
+    a = service.ask("What fixes does the Zhongshan police's East District branch report in its rectification update?")
+    assert a.abstained and "East District branch" in a.lead and not a.citations
+    p = service.retriever.prepare("Party branch elections aren't being run strictly by the book - how is that fixed?")
+    assert p.unknown_bureaus == ()  # a term of the field, not a bureau
+
+
+def test_where_to_mail_a_letter_in_english_quotes_the_contact_clauses(service):
+    a = service.ask("Where do I mail a letter about the Zhoushan bureau's rectification?")
+    assert not a.abstained and any("邮政" in c.quote for c in a.citations)
+    _verbatim(service, a)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.query.intent import asks_contact, counted_units, question_intent, question_type
+from qa.query.intent import asked_fields, asks_contact, counted_units, question_intent, question_type
 
 
 @pytest.mark.parametrize("question,intent", [
@@ -39,6 +39,17 @@ from qa.query.intent import asks_contact, counted_units, question_intent, questi
     ("巡察组移交的信访件，舟山市局办得怎么样？", "passages"),  # how it went, not how it was done
     ("港口那边被巡察，是市委第几组去的？从哪天巡到哪天？", "meta"),
     ("开发区分局那份通报的落款日期是哪天？", "meta"),
+    # English as analysts write it
+    ("Which team of inspectors looked into the Zhoushan police, and on what date did they report their findings back?",
+     "meta"),
+    ("When did the Development Zone branch put out its update - what date is on it?", "meta"),
+    ("Where do I mail a letter about the Zhoushan bureau's rectification?", "meta"),
+    ("How did Henglan address the inspection findings on vehicle use?", "measures"),  # address: the verb
+    ("Phone and online scams aren't being tackled effectively - what fixes have been put in place?", "measures"),
+    ("What corrective actions did the anonymised branch take on its police station reform?", "measures"),
+    ("Inspectors said the unnamed branch neglected publicity - what did it change afterwards?", "measures"),
+    ("Once the intensive rectification phase is over, how will the Development Zone branch keep at it?", "next_steps"),
+    ("How many outstanding auxiliary officers were recruited as police?", "passages"),  # outstanding: not unfinished
 ])
 def test_intent(question, intent):
     assert question_intent(question) == intent
@@ -104,6 +115,14 @@ def test_counted_units():
     assert counted_units("港口分局召开了几次党委会议？").startswith("次")
     assert counted_units("开发区分局的债务总额是多少？") == ""
     assert counted_units("之前几轮教育活动的成果没巩固住，后来是怎么改的？") == ""  # not in the asking clause
+
+
+def test_english_metadata_fields():
+    assert asked_fields("On which date were the inspection findings formally delivered to Henglan?")[0] == ("feedback_date",)
+    assert asked_fields("Over what period is the Development Zone branch's notice to remain publicly posted?")[0][-1] == \
+        "disclosure_period"
+    assert asked_fields("Which of the bureaus report on petitions transferred to them by the inspection team?")[0] == ()
+    assert not asks_contact("Which bureaus say phone and internet scam cases have gone down?")
 
 
 def test_online_fraud_is_not_a_channel_for_comments():

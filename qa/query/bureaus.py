@@ -59,10 +59,11 @@ def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
     return {**{a: (v, False) for a, v in strong.items()}, **{a: (v, True) for a, v in weak.items()}}
 
 
-def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[list[str], list[str], list[str]]:
+def mentions(question: str, table: dict[str, tuple[set[str], bool]],
+             known_unknown: tuple[str, ...] = ()) -> tuple[list[str], list[str], list[str]]:
     """(indexed bureaus the question names, bureau names it uses that the corpus lacks,
     the words that named them). A city alone (中山) counts only when no unknown bureau of
-    that city is named."""
+    that city is named; ``known_unknown``: unknown bureaus found otherwise (in English)."""
     q = normalize(question)
     strong: list[str] = []
     cities: list[set[str]] = []
@@ -80,7 +81,7 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]]) -> tuple[li
                 q = q.replace(alias, " ")
     # a city names its bureaus unless a bureau of that city is named (中山的港口分局: not 横栏)
     weak = [lb for labels in cities if not labels & set(strong) for lb in sorted(labels) if lb not in strong]
-    unknown = []
+    unknown = list(known_unknown)
     for m in re.finditer("分局", q):
         i = m.start()
         for n in (2, 3, 4):

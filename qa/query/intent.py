@@ -64,7 +64,7 @@ _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update
 _EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b|"
               r"\b(remain|stay|be) (publicly )?(posted|displayed|public|on display)\b|\bpublicly posted\b")
 # a postal address, not the verb (how did Henglan address the findings …)
-_EN_ADDRESS = (r"\b(postal|mailing|e-?mail|street|office|full|contact|return|what|which|the|an?|its|their|your|my|"
+_EN_ADDRESS = (r"\b(postal|mailing|street|office|full|contact|return|what|which|the|an?|its|their|your|my|"
                r"whose)\s+(postal\s+)?address(es)?\b|\baddress(es)?\b\s*(\?|,|\.|$|and\b|or\b|for\b|of\b|to (send|mail|write))")
 # a phone number, not phone scams
 _EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
@@ -72,7 +72,7 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.
                    r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_ADDRESS + r"|send (comments|opinions)|"
                    r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
-                   r"envelope|postcode|\bmail\b|\bring\b|\bwhat number\b|official title|complete title|"
+                   r"envelope|postcode|(?<!-)\bmail\b|\bring\b|\bwhat number\b|official title|complete title|"
                    + _EN_FINDINGS + "|" + _EN_GROUP + "|" + _EN_PERIOD + "|" + _EN_PUBLISHED + "|" + _EN_POSTED + "|"
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"
@@ -142,12 +142,12 @@ META_FIELDS = (
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
 _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
-                         r"(?<!e-mail )(?<!email )" + _EN_ADDRESS + r"|post|\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
+                         r"(?<!e-mail )(?<!email )" + _EN_ADDRESS + r"|post|(?<!-)\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
                          r"internet|website|"
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
-                      + _EN_ADDRESS + r"|\bpost|letter|envelope|\bmail\b|channel|online (channel|platform|portal)|platform|"
+                      + _EN_ADDRESS + r"|\bpost|letter|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
                       r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode|envelope",
                       re.I)  # not "online fraud"

@@ -21,6 +21,8 @@ from qa.query.translation import translate
 from qa.text import Tokenizer, clean_query, is_chinese, normalize, tokenize
 
 MAX_QUERY_CHARS = 2000
+_EN_BUREAU_NAME = re.compile(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:'s)? (?:police )?(?:sub-bureau|district branch|branch|"
+                             r"public security (?:sub-)?bureau|bureau)\b")
 MODES = ("hybrid", "dense", "bm25")
 
 
@@ -164,7 +166,8 @@ class Retriever:
         elif lang == "zh" and self.settings.expand:
             terms, keys = expand(q, load_glossary(self.glossary))
         said = q if lang == "zh" else " ".join(terms) + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "")
-        named, unknown, words = mentions(said, self.index.bureau_aliases)
+        named, unknown, words = mentions(said, self.index.bureau_aliases,
+                                         tuple(self._unknown_english_bureaus(q)) if lang == "en" else ())
         content = q
         if words and lang == "zh":
             content = normalize(q)
@@ -177,7 +180,23 @@ class Retriever:
                            and (not ts or any(normalize(t) not in words for t in ts)))
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
         return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
-                             tuple(unknown) if lang == "zh" else (), question_intent(q, len(named)), question_type(q))
+                             tuple(unknown), question_intent(q, len(named)), question_type(q))
+
+    def _unknown_english_bureaus(self, question: str) -> list[str]:
+        """Bureaus an English question names that the corpus lacks (the Shiqi branch): a
+        capitalised name before branch / bureau whose translation names no indexed bureau
+        (Gangkou, Development Zone and Zhoushan do), and that is not a term of the field
+        (Party branch)."""
+        glossary = english_glossary(self.glossary)
+        out = []
+        for m in _EN_BUREAU_NAME.finditer(question):
+            name = m.group(1)
+            if ANONYMISED_EN.search(name) or f"{name} branch".lower() in glossary:
+                continue
+            groups = translate(name, self.index.crosslingual, self.index.idf, glossary)
+            if groups and not any(normalize(t) in self.index.bureau_aliases for _, ts in groups for t in ts):
+                out.append(m.group(0).replace("'s ", " "))
+        return out
 
     def embed(self, prepared: PreparedQuery) -> np.ndarray:
         return self.embedder.embed_query(prepared.dense_text)
