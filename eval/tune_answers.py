@@ -33,7 +33,8 @@
     .venv/bin/python eval/tune_answers.py     # writes eval/tuning_answers.json and .md
 
 Each value is varied alone against the others' current values; the score is completeness
-plus quote precision on the questions of the kinds the setting is for.
+plus quote precision on the questions of the kinds the setting is for; a setting moves
+only when another value scores more than MIN_GAIN higher.
 """
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ GRID = (
     (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
     (compose, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase")),
 )
+MIN_GAIN = 0.005  # a setting moves only when the score gains more than this (one question in ~50 per kind)
 PRECEDENT_PER_BUREAU = (4, 5, 6, 8)
 PRECEDENT_MARGIN = (0.5, 0.6)
 PRECEDENT_RECALL = 0.95
@@ -94,6 +96,9 @@ def main() -> None:
             rows.append({"value": v, **_score(score_answers(service, subset), kinds)})
             print(name, rows[-1], flush=True)
         best = max(rows, key=lambda r: (r["score"], -abs(r["value"] - current)))
+        kept = next((r for r in rows if r["value"] == current), None)
+        if kept is not None and best["score"] - kept["score"] <= MIN_GAIN:
+            best = kept  # a difference within noise moves nothing
         setattr(module, name, best["value"])
         out["grid"].append({"setting": name, "kinds": kinds, "was": current, "selected": best["value"], "rows": rows})
     out["precedents"] = tune_precedents(service, [q for q in questions if q.kind == "precedent"])

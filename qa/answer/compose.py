@@ -28,7 +28,7 @@ NOT_FOUND_ZH = "未在已收录的通报中找到相关内容。"
 NOT_FOUND_EN = "No relevant content was found in the indexed notices."
 
 MAX_CHUNKS = 6  # retrieved sections an answer quotes from
-UNSCOPED_CHUNKS = 10  # ... for a question naming no bureau (qa.answer.blocks.UNSCOPED_BLOCK_MARGIN)
+UNSCOPED_CHUNKS = 15  # ... for a question naming no bureau (qa.answer.blocks.UNSCOPED_BLOCK_MARGIN; make tune)
 MAX_PER_CHUNK = 2  # sentences per section
 MAX_QUOTES = 6  # sentences per answer (before neighbouring ones are merged)
 # ... each covering the question at least this share as well as the best quoted one (no
