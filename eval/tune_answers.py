@@ -138,8 +138,11 @@ def to_markdown(out: dict) -> str:
     if "precedents" in out:
         p = out["precedents"]
         sel = p["selected"]
+        why = (f"the best precision with passage recall ≥ {PRECEDENT_RECALL}"
+               if any(r["recall"] >= PRECEDENT_RECALL for r in p["rows"])
+               else f"no setting reaches passage recall {PRECEDENT_RECALL}: the best recall")
         lines += [f"### Precedent finder (precedent): selected {sel['per_bureau']} a bureau, margin {sel['margin']} "
-                  f"(the best precision with passage recall ≥ {PRECEDENT_RECALL})", "",
+                  f"({why})", "",
                   "| a bureau | margin | passage recall | precision | problems listed |", "|---|---|---|---|---|"]
         lines += [f"| {r['per_bureau']} | {r['margin']} | {r['recall']:.3f} | {r['precision']:.3f} | {r['items']:.1f} |"
                   for r in p["rows"]]
