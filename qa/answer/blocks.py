@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from qa.answer.scoring import Candidate
 from qa.index.store import LoadedIndex
 from qa.ingest.problems import Problem
+from qa.query.intent import NEXT_SAID
 from qa.query.retrieval import Hit
 
 # A problem is answered when its best sentence scores within TOP_MARGIN of the best
@@ -183,8 +184,7 @@ def problem_block(index: LoadedIndex, p: Problem, row: int) -> BlockSpec:
 
 
 _LONG_TERM = re.compile(r"长期|(较长|长)时间|尚未|没改完|没整改完|还没|未完成|还有哪些|long[- ]term|still|unfinished", re.I)
-_NEXT = re.compile(r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)|"
-                   r"next|going forward|from here|once the .{0,40}\b(is|are) over\b", re.I)  # ... said outright: the next-steps part
+_NEXT = re.compile(NEXT_SAID + r"|next|going forward|from here|once the .{0,40}\b(is|are) over\b", re.I)
 
 
 def items_block(index: LoadedIndex, doc: str, question: str, unit_rows: dict[tuple[str, int], list[int]],

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from qa.text import is_chinese
+
 # Question types whose answer is a person, a sum of money, a figure, a date or a name.
 QTYPES = (
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫什么名字|叫什么|姓名|是谁)|"
@@ -36,9 +38,10 @@ _WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单
 # ... or contrasts what it names (分别 with one bureau named contrasts two things of it)
 _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
-NEXT_RE = re.compile(r"下一步|接下来|今后|下阶段|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
-                   r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|"
-                   r"下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)|往下(改|推|抓)|"
+# next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
+NEXT_SAID = r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)"
+NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
+                   r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
                    r"long[- ]term|next steps?|next (stage|phase)|what next|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) |"
@@ -82,7 +85,7 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
                        r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
                        r"\bwhat (did|has|have|does|do|was|were)\b.{0,80}\b(change|changed|fix|fixed|improve|improved|"
                        r"carry out|carried out|undertake|undertaken|adopt|adopted|introduce|introduced|put in place)\b|"
-                       r"\b(corrective|remedial) (actions?|measures?|steps?|work)\b|\bwhat (rectification|remediation)\b|"
+                       r"\b(corrective|remedial) (actions?|work)\b|\bwhat (rectification|remediation)\b|"
                        r"\b(been|being) (done|taken|put in place|adopted|introduced|made)\b",
                        re.I)
 
@@ -149,7 +152,7 @@ _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
                       + _EN_ADDRESS + r"|\bpost|letter|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
-                      r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode|envelope",
+                      r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode",
                       re.I)  # not "online fraud"
 
 
@@ -162,7 +165,7 @@ def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
 def asks_contact(question: str) -> bool:
     """Whether a metadata question asks where or how to send comments."""
     # not 骗子打电话…，各地是怎么应对的？ (an English clause before a comma says what is asked: If I want to mail…, where)
-    asking = asking_clauses(question) if re.search(r"[\u4e00-\u9fff]", question) else question
+    asking = asking_clauses(question) if is_chinese(question) else question
     return bool(_CONTACT.search(asking)) and not re.search(r"多少|几(个|项|类)|how many", asking)
 
 
