@@ -39,7 +39,8 @@ def test_every_quote_of_every_eval_question_is_verbatim(eval_answers, bundled_se
 @pytest.mark.timeout(1500)
 def test_answers_lead_with_a_sentence_in_the_question_language(eval_answers):
     reasons = re.compile(rf"{NOT_FOUND_ZH}|{NOT_FOUND_EN}|已收录的通报中没有|已收录的通报都没有提到|"
-                         r"通报中没有写明|\S+的通报没有写明|The indexed notices include none|The notices do not state|"
+                         r"通报中没有写明|\S+的通报没有写明|已收录的通报只报告本轮|The indexed notices include none|The notices do not state|"
+                         r"The indexed notices report on their own|"
                          r"None of the indexed notices mentions|The notice of .+ does not state")
     for q, ans in eval_answers:
         if ans.abstained:

@@ -328,3 +328,42 @@ def test_a_named_bureaus_problem_whose_heading_covers_the_question_gets_its_bloc
         assert not any("除险保安" in b.heading for b in service.ask(question).blocks)
     a = service.ask(question)
     assert a.intent == "measures" and any("除险保安" in b.heading for b in a.blocks)
+
+
+def test_a_date_asked_to_the_day_is_answered_only_by_a_sentence_stating_a_day(service):
+    from qa.answer.scoring import states_type
+
+    asked = "横栏分局新的执法办案管理中心是哪一天投入使用的？"
+    assert not states_type("date", "截至2025年3月，分局值班局领导督导检查61次。", asked)  # a month
+    assert states_type("date", "自2024年8月26日开始已对乐丰四路周边路段进行限时交通管制。", asked)
+    assert states_type("date", "截至2025年3月，分局值班局领导督导检查61次。", "执法办案管理中心是什么时候启用的？")
+    a = service.ask(asked)
+    assert a.abstained and "没有写明所问的日期" in a.lead
+
+
+def test_an_english_count_is_answered_only_by_a_count_of_the_thing_asked(service):
+    from qa.answer.scoring import states_type
+
+    asked = "How many problems did the inspectors point out to Gangkou?"
+    assert not states_type("figure", "整改期间，分局开展内部队伍安全、执法安全、内部安全摸排7轮次。", asked)
+    assert states_type("figure", "反馈指出问题17个。", asked)
+
+
+def test_a_notice_of_another_inspection_round_is_declined_naming_the_rounds_indexed(service):
+    a = service.ask("港口分局十四届市委巡察的整改通报写了什么？")
+    assert a.abstained and a.citations == []
+    assert a.lead.startswith("已收录的通报只报告本轮巡察的整改情况") and "十五届" in a.lead and "十四届" in a.lead
+    en = service.ask("What did Gangkou's rectification notice for the previous inspection round report?")
+    assert en.abstained and en.lead.startswith("The indexed notices report on their own inspection round only")
+    this_round = service.ask("港口分局上一轮巡察发现的会议纪要问题，这次是怎么整改的？")
+    assert not this_round.abstained  # this round's measures for an older problem
+    assert not service.ask("港口分局十五届市委巡察后是怎么整改会议纪要不规范问题的？").abstained
+
+
+def test_the_city_level_bureau_is_declined_when_only_its_branches_are_indexed(service):
+    a = service.ask("中山市公安局本级的巡察整改通报说了什么？")
+    assert a.abstained and "中山市公安局（市局本级）" in a.lead and a.citations == []
+    en = service.ask("What does the city-level Zhongshan bureau, as opposed to its branches, report?")
+    assert en.abstained and en.lead.startswith("The indexed notices include none from")
+    city = service.ask("中山市公安局在整改中做了什么？")  # the city: its indexed branches, a row each
+    assert not city.abstained and sorted(b.bureau for b in city.blocks) == ["中山市公安局横栏分局", "中山市公安局港口分局"]

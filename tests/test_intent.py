@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from qa.query.intent import asked_fields, asks_contact, counted_units, question_intent, question_type
+from qa.query.intent import (
+    asked_fields,
+    asked_round,
+    asks_contact,
+    counted_units,
+    question_intent,
+    question_type,
+)
 
 
 @pytest.mark.parametrize("question,intent", [
@@ -81,6 +88,10 @@ def test_intent_with_bureaus(question, named, intent):
     ("怎样整改？", None),
     ("横栏分局对今后的工作分成了哪几个方面？", None),  # which, not how many
     ("匿名分局是啥时候被巡察的？", "date"),
+    ("牵头整改的那个局长叫啥名字？", "person"),
+    ("横东村路灯这个项目总投入是多少？", "money"),
+    ("What was the total expenditure on the new office building?", "money"),
+    ("Reimbursements are checked loosely and spending breaks the rules: what did bureaus do?", None),
 ])
 def test_answer_type(question, qtype):
     assert question_type(question) == qtype
@@ -128,3 +139,24 @@ def test_english_metadata_fields():
 def test_online_fraud_is_not_a_channel_for_comments():
     assert not asks_contact("Which bureaus report a fall in telecom and online fraud cases?")
     assert asks_contact("Which online channel takes comments on the Zhoushan bureau's rectification?")
+
+
+def test_counted_units_in_english():
+    """The noun "how many" counts decides the measure words (rounds of checks: 次轮)."""
+    assert "轮" in counted_units("How many rounds of secrecy checks has the Zhoushan bureau carried out?")
+    assert "名" in counted_units("How many individuals were held accountable?")
+    assert "项" in counted_units("How many problems did the inspectors point out to Gangkou?")
+    assert counted_units("How many case review workshops did it hold?") == ""  # workshops: no rule
+    assert counted_units("How much did it cost?") == ""
+
+
+@pytest.mark.parametrize("question,asked", [
+    ("港口分局上一轮（十四届市委）巡察的整改通报说了些什么？", "十四届"),
+    ("What did Gangkou's notice on the inspection under the 14th municipal party committee say?", "十四届"),
+    ("横栏分局上一轮巡察的整改通报有哪些内容？", "previous"),
+    ("What did the previous round's notice of Gangkou report?", "previous"),
+    ("开发区分局上一轮巡察发现的问题没改彻底，这次怎么解决的？", None),  # this round's measures
+    ("党支部换届选举程序不严谨，怎么整改？", None),
+])
+def test_asked_round(question, asked):
+    assert asked_round(question) == asked

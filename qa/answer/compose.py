@@ -20,7 +20,7 @@ from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
 from qa.query.glossary import expand, load_glossary
-from qa.query.intent import NEXT_RE, asked_fields, asking_clauses, asks_contact, asks_measures
+from qa.query.intent import NEXT_RE, asked_fields, asked_round, asking_clauses, asks_contact, asks_measures
 from qa.query.retrieval import Retriever, resolve_bureaus
 from qa.text import PHRASING, is_noun, is_word, tokenize
 
@@ -166,6 +166,9 @@ class Answerer:
                     f"(indexed: {known})." if lang == "en" else
                     f"已收录的通报中没有“{'、'.join(prepared.unknown_bureaus)}”的通报（已收录：{known}）。")
             return finalize(self.index, q, lang, True, [], conf, lead=lead)
+        other_round = self._other_round(prepared, bureaus)
+        if other_round:  # 港口分局上一轮（十四届）巡察的整改通报: not indexed
+            return finalize(self.index, q, lang, True, [], conf, lead=other_round)
         if prepared.intent in ("meta", "compare") and not kinds:  # fields of named notices: no retrieval needed
             docs = (self._compare_docs(prepared, bureaus) if prepared.intent == "compare"
                     else self._docs_in_scope(prepared, bureaus))
@@ -191,6 +194,27 @@ class Answerer:
             # a figure, date or name is answered only when a quoted sentence states one
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
+
+    def _other_round(self, prepared, bureaus) -> str | None:
+        """The reason to decline a question about another inspection round's notice than
+        those indexed (the notices in scope state their round and none is the one asked
+        for; or it asks for an earlier round's notice), else None."""
+        asked = asked_round(prepared.text)
+        if asked is None:
+            return None
+        notices = [self.index.notices[d] for d in (self._docs_in_scope(prepared, bureaus) or self.index.notices)]
+        rounds = [(n.meta.bureau_label, n.meta.inspection_round) for n in notices if n.meta.inspection_round]
+        if asked != "previous" and (not rounds or any(asked in r for _, r in rounds)):
+            return None  # the notices do not say which round, or one is of that round
+        en = prepared.lang == "en"
+        said = "; ".join(f"{b}: {r}" for b, r in rounds) if en else "；".join(f"{b}：{r}" for b, r in rounds)
+        what = ("an earlier round" if asked == "previous" else f"the {asked} round") if en else (
+            "上一轮" if asked == "previous" else asked)
+        if en:
+            return ("The indexed notices report on their own inspection round only"
+                    + (f" ({said})" if said else "") + f"; none is the notice of {what}.")
+        return ("已收录的通报只报告本轮巡察的整改情况" + (f"（{said}）" if said else "")
+                + f"，没有{what}巡察的整改通报。")
 
     def _topic_coverage(self, prepared):
         """What a next-steps question is about beyond asking for next steps (涉案财物管理 in

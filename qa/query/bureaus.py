@@ -19,6 +19,9 @@ _CITY_BUREAU = re.compile(r"([\u4e00-\u9fff]{2,4}市)公安局(?![\u4e00-\u9fff]
 # words before 分局 that do not name one
 _GENERIC = re.compile(r"^(各|哪|其他|其它|这|那|该|本|兄弟|有的|有些|多|几|所有|全部|每|公安|县|区|市|"
                       r"[一二两三四五六七八九十0-9]+个|同一|不同|上级|下属|基层)")
+# the city's own bureau, not its branches (中山市公安局（市局本级）, the city-level bureau)
+CITY_LEVEL = re.compile(r"本级|(市公安局|市局)(自身|本身)|city[- ]level|bureau itself|"
+                        r"(as opposed to|rather than|not) (to )?(its|the) (sub-)?(branches|sub-bureaus)", re.I)
 ANONYMISED_WORDS = ("匿名", "隐去", "未具名")
 ANONYMISED_EN = re.compile(r"\b(anonymi[sz]ed|unnamed|redacted)\b", re.I)  # ... in an English question
 
@@ -60,10 +63,12 @@ def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
 
 
 def mentions(question: str, table: dict[str, tuple[set[str], bool]],
-             known_unknown: tuple[str, ...] = ()) -> tuple[list[str], list[str], list[str]]:
+             known_unknown: tuple[str, ...] = (), city_level: bool = False) -> tuple[list[str], list[str], list[str]]:
     """(indexed bureaus the question names, bureau names it uses that the corpus lacks,
     the words that named them). A city alone (中山) counts only when no unknown bureau of
-    that city is named; ``known_unknown``: unknown bureaus found otherwise (in English)."""
+    that city is named; ``known_unknown``: unknown bureaus found otherwise (in English);
+    ``city_level``: the question asks about the city's own bureau (CITY_LEVEL), which is
+    unknown when only the city's branches are indexed."""
     q = normalize(question)
     strong: list[str] = []
     cities: list[set[str]] = []
@@ -80,8 +85,13 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]],
                 words.append(alias)
                 q = q.replace(alias, " ")
     # a city names its bureaus unless a bureau of that city is named (中山的港口分局: not 横栏)
-    weak = [lb for labels in cities if not labels & set(strong) for lb in sorted(labels) if lb not in strong]
+    weak = list(dict.fromkeys(lb for labels in cities if not labels & set(strong) for lb in sorted(labels)
+                              if lb not in strong))  # 中山市 and 中山 name the same bureaus
     unknown = list(known_unknown)
+    if city_level:  # 中山市公安局（市局本级）: not its branches
+        for alias in dict.fromkeys(a.removesuffix("市") for a in weak_words):
+            if alias in table and not table[alias][0] & set(strong):
+                unknown.append(f"{alias}市公安局（市局本级）")
     for m in re.finditer("分局", q):
         i = m.start()
         for n in (2, 3, 4):

@@ -15,10 +15,10 @@ from qa.text import is_chinese
 
 # Question types whose answer is a person, a sum of money, a figure, a date or a name.
 QTYPES = (
-    ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫什么名字|叫什么|姓名|是谁)|"
+    ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
                           r"\bwho (is|was)\b|name of (the )?.{0,40}(chief|head|secretary|director|leader)", re.I)),
-    ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|"
-                         r"how much money|\bcost\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
+    ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
+                         r"how much money|\bcost\b|\b(total|how much) .{0,30}expenditure\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
@@ -184,8 +184,63 @@ _UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处�
 _ASKED_UNIT = re.compile(r"(?:多少|几)(?!家长|名称|名单)([项条个次场轮名人位件起宗家份篇期])")
 
 
+# ... and in English, by the noun "how many" counts (how many rounds of checks: rounds)
+_EN_COUNTED = (
+    (re.compile(r"problems?|issues?|shortcomings?|items?|measures?|rules?|regulations?|systems?|policies|policy|"
+                r"documents?|plans?|mechanisms?"), "项条个部份"),
+    (re.compile(r"times|meetings?|sessions?|rounds?|inspections?|trainings?|lectures?|campaigns?|checks?|drills?"),
+     "次场轮期批"),
+    (re.compile(r"people|persons?|officers?|individuals?|staff|members?|cadres?|policemen|auxiliaries|employees"),
+     "名人位"),
+    (re.compile(r"cases?|incidents?|petitions?|complaints?"), "起件宗"),
+    (re.compile(r"units?|stations?|companies|businesses|enterprises|firms|venues?|schools?"), "家个所间"),
+)
+_EN_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'-]+\s*){1,4})", re.I)
+_EN_NOUN_END = re.compile(r"\b(did|do|does|were|was|are|is|has|have|had|will|in|of|at|for|under|on|to|that|which|"
+                          r"got|received|held|since|during|this|so)\b.*", re.I)  # the noun phrase ends here
+
+
 def counted_units(question: str) -> str:
-    """The measure words a figure answer must use (多少项 -> 项条个部份), "" when the
-    question names none (是多少, 多少钱)."""
+    """The measure words a figure answer must use (多少项 -> 项条个部份; how many rounds of
+    checks -> 次场轮期批), "" when the question names none (是多少, 多少钱)."""
+    if not is_chinese(question):
+        for m in _EN_HOW_MANY.finditer(question):
+            words = _EN_NOUN_END.sub("", m.group(1)).split()
+            head = words[-1].lower() if words else ""  # how many case review workshops: workshops
+            for pattern, units in _EN_COUNTED:
+                if pattern.fullmatch(head):
+                    return units
+            return ""
+        return ""
     m = _ASKED_UNIT.search(asking_clauses(question))
     return _UNITS.get(m.group(1), m.group(1)) if m else ""
+
+
+# An inspection round other than the one a notice reports on: 十四届市委巡察, 上一轮巡察的整改通报
+_ROUND_NAMED = re.compile(r"([一二三四五六七八九十]{1,3})届")
+_EN_ROUND_NAMED = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b(?= (?:municipal |city |party )*(?:party )?committee)", re.I)
+_ROUND_BEFORE = re.compile(r"上一轮|上轮|前一轮|上一届|上届|previous (inspection )?round|last (inspection )?round|"
+                           r"earlier (inspection )?round|prior (inspection )?round", re.I)
+_ABOUT_NOTICE = re.compile(r"通报|报告|notice|report", re.I)
+_THIS_ROUND = re.compile(r"这次|本次|此次|这一轮|本轮|this (time|round)", re.I)
+_DIGITS = "一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else _DIGITS[tens - 1]) + "十" if tens else "") + (_DIGITS[ones - 1] if ones else "")
+
+
+def asked_round(question: str) -> str | None:
+    """The inspection round a question asks about when it names one (十四届; the 14th
+    committee: 十四届), "previous" for the notice of an earlier round (上一轮…的整改通报,
+    but not 上一轮发现的问题这次怎么解决的), else None."""
+    m = _ROUND_NAMED.search(question)
+    if m:
+        return m.group(1) + "届"
+    m = _EN_ROUND_NAMED.search(question)
+    if m and 0 < int(m.group(1)) < 100:
+        return _chinese_number(int(m.group(1))) + "届"
+    if _ROUND_BEFORE.search(question) and _ABOUT_NOTICE.search(question) and not _THIS_ROUND.search(question):
+        return "previous"
+    return None

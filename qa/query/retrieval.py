@@ -14,7 +14,7 @@ from qa.index.embedders import Embedder
 from qa.index.filters import AllowedRows, Filter
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import KIND_LABELS, KINDS
-from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, mentions
+from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, CITY_LEVEL, mentions
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
@@ -167,7 +167,8 @@ class Retriever:
             terms, keys = expand(q, load_glossary(self.glossary))
         said = q if lang == "zh" else " ".join(terms) + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "")
         named, unknown, words = mentions(said, self.index.bureau_aliases,
-                                         tuple(self._unknown_english_bureaus(q)) if lang == "en" else ())
+                                         tuple(self._unknown_english_bureaus(q)) if lang == "en" else (),
+                                         bool(CITY_LEVEL.search(q)))
         content = q
         if words and lang == "zh":
             content = normalize(q)
