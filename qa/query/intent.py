@@ -204,14 +204,10 @@ def counted_units(question: str) -> str:
     """The measure words a figure answer must use (多少项 -> 项条个部份; how many rounds of
     checks -> 次场轮期批), "" when the question names none (是多少, 多少钱)."""
     if not is_chinese(question):
-        for m in _EN_HOW_MANY.finditer(question):
-            words = _EN_NOUN_END.sub("", m.group(1)).split()
-            head = words[-1].lower() if words else ""  # how many case review workshops: workshops
-            for pattern, units in _EN_COUNTED:
-                if pattern.fullmatch(head):
-                    return units
-            return ""
-        return ""
+        en = _EN_HOW_MANY.search(question)
+        words = _EN_NOUN_END.sub("", en.group(1)).split() if en else []
+        head = words[-1].lower() if words else ""  # how many case review workshops: workshops
+        return next((units for pattern, units in _EN_COUNTED if pattern.fullmatch(head)), "")
     m = _ASKED_UNIT.search(asking_clauses(question))
     return _UNITS.get(m.group(1), m.group(1)) if m else ""
 
