@@ -367,3 +367,23 @@ def test_the_city_level_bureau_is_declined_when_only_its_branches_are_indexed(se
     assert en.abstained and en.lead.startswith("The indexed notices include none from")
     city = service.ask("中山市公安局在整改中做了什么？")  # the city: its indexed branches, a row each
     assert not city.abstained and sorted(b.bureau for b in city.blocks) == ["中山市公安局横栏分局", "中山市公安局港口分局"]
+
+
+def test_a_question_about_things_no_notice_mentions_is_declined_naming_them(service):
+    a = service.ask("2018年那届世界杯的冠军是哪个队？")
+    assert a.abstained and a.citations == [] and "世界杯" in a.lead and a.lead.startswith("已收录的通报都没有提到")
+    # phrasing is not a thing (哪些地方, 两件事), and a notice word among unknown ones keeps the question
+    assert not service.ask("匿名分局自己承认整改完以后还有哪些地方做得不够？").lead.startswith("已收录的通报都没有提到")
+    assert not service.ask("港口分局的民警下班后健身房管理怎么整改的？").lead.startswith("已收录的通报都没有提到")
+
+
+def test_an_unknown_branch_after_a_known_city_is_declined(service):
+    a = service.ask("中山东区分局的巡察整改通报里写了哪些整改办法？")
+    assert a.abstained and a.lead.startswith("已收录的通报中没有“东区分局”") and a.citations == []
+
+
+def test_the_disclosure_period_asked_in_english_is_the_field(service):
+    a = service.ask("Over what period is the Development Zone branch's notice to remain publicly posted?")
+    assert a.abstained and a.lead.endswith("does not state its disclosure period.")
+    b = service.ask("How long does Henglan's notice stay publicly posted?")
+    assert not b.abstained and b.intent == "meta"

@@ -160,3 +160,14 @@ def test_counted_units_in_english():
 ])
 def test_asked_round(question, asked):
     assert asked_round(question) == asked
+
+
+def test_english_disclosure_period_and_the_title_of_another_document():
+    """"over what period … stay posted" asks for the disclosure period, not when the
+    inspection was; "posted" is no postal address; a plan's title is not the notice's."""
+    fields, other = asked_fields("Over what period is the Development Zone branch's notice to remain publicly posted?")
+    assert fields == ("disclosure_period",) and not other
+    assert asked_fields("Over what period was Gangkou inspected?")[0] == ("inspection_period",)
+    assert "title" not in asked_fields("匿名分局出台的整改落实方案，文件标题是什么？")[0]
+    assert "title" in asked_fields("港口分局这份通报的标题是什么？")[0]
+    assert question_type("On exactly what day did Henglan's new centre start operating?") == "date"

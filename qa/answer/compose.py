@@ -62,6 +62,7 @@ COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[�
 QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
 PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续 "
                        "持续 推进 举措 措施 提出 部分 结尾 成果 巩固 稳住 阶段 集中 部署 接着 往下".split())  # ... of next steps
+PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
 
@@ -182,7 +183,7 @@ class Answerer:
                 return self._not_stated(prepared, cands, conf)  # on topic, but what is asked is not stated
             return finalize(self.index, q, lang, True, [], conf)
         unseen = self._unseen_terms(prepared)
-        if unseen:  # “有没有…健身房”: words no notice uses at all
+        if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all
             lead = (f"None of the indexed notices mentions {', '.join(unseen)}." if lang == "en" else
                     f"已收录的通报都没有提到“{'、'.join(unseen)}”，未找到相关整改内容。")
             return finalize(self.index, q, lang, True, [], conf, lead=lead)
@@ -232,21 +233,28 @@ class Answerer:
     def _unseen_terms(self, prepared) -> list[str]:
         """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
         单位…): its dictionary nouns that no indexed notice contains (a glossary word is
-        known); empty otherwise."""
-        if not EXISTENCE_RE.search(prepared.text) or prepared.intent == "meta":
+        known); for any other Chinese question, its nouns when no notice contains any of
+        them; empty otherwise."""
+        existence = bool(EXISTENCE_RE.search(prepared.text))
+        if prepared.intent == "meta" or (prepared.lang == "en" and not existence):
             return []
         if prepared.lang == "en":  # words whose every translation (the glossary's) no notice uses
             return [w for w, ts in prepared.groups if ts and not any(self._in_corpus(t) for t in ts)]
         text = prepared.content or prepared.text
         asking = asking_clauses(text)
-        if asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
+        if existence and asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
             text = text.replace(asking, " ")  # the thing asked about is before the asking clause
-        words = [t for t in tokenize(text)
-                 if len(t) >= 2 and t not in self.index.idf and t not in QUESTION_WORDS and t not in PHRASING
-                 and is_word(t) and is_noun(t) and not COUNT_RE.match(t) and not any(t in k for k in prepared.keys)]
+        nouns = [t for t in tokenize(text)
+                 if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
+                 and not COUNT_RE.match(t) and not any(t in k for k in prepared.keys)]
+        words = [t for t in nouns if t not in self.index.idf]
         glossary = load_glossary(self.retriever.glossary)  # a plain word whose official terms no notice uses (孩子: 子女)
-        words += [k for k in prepared.keys if is_noun(k) and not any(self._in_corpus(t) for t in expand(k, glossary)[0])]
+        keys = [k for k in prepared.keys if is_noun(k)]
+        words += [k for k in keys if not any(self._in_corpus(t) for t in expand(k, glossary)[0])]
         words = list(dict.fromkeys(words))
+        if not existence and (not words or len(words) < len(set(nouns) | set(keys))
+                              or any(set(w) & PHRASE_CHARS for w in words)):
+            return []  # any question: declined only when no thing it names is in any notice (世界杯, 冠军)
         return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
 
     def _in_corpus(self, term: str) -> bool:

@@ -98,7 +98,8 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]],
             name, before = q[i - n:i], q[:i - n]
             if i - n < 0 or _FUNCTION_CHARS & set(name) or _BOUNDARY & set(name) or _GENERIC.match(name):
                 continue
-            if not before or before[-1] in _BOUNDARY or before.endswith(("公安局", "市", "县", "区")):
+            if (not before or before[-1] in _BOUNDARY or before.endswith(("公安局", "市", "县", "区"))
+                    or any(before.endswith(a) for a, (_, city) in table.items() if city)):  # 中山东区分局
                 unknown.append(name + "分局")
                 break
     for m in _CITY_BUREAU.finditer(q):

@@ -22,7 +22,7 @@ QTYPES = (
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
-                        r"what date|which day|which year|what time", re.I)),  # not "…when pupils arrive"
+                        r"what date|which day|what day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
     ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位|部门|机构)|什么名义|"
@@ -60,7 +60,8 @@ _EN_FINDINGS = (r"\b(findings|results|conclusions)\b.{0,30}\b(delivered|handed|p
 _EN_GROUP = (r"\bwhich .{0,40}\b(inspection|inspectors?)\b.{0,10}\b(teams?|groups?)\b|\bteam of inspectors\b|"
              r"\bwho (carried out|conducted|did|led|ran|performed) the inspection|\binspection teams? (carried out|conducted)|"
              r"\bwhich (team|group) (inspected|looked into|examined)")
-_EN_PERIOD = (r"\bover what (dates|period)|\bwhat dates\b|\bwhen did the inspection\b|\bwhen was .{0,40}\binspect|"
+_NOT_POSTED = r"(?!.{0,60}\b(posted|publicly|displayed|on display|disclos))"  # over what period … stay posted
+_EN_PERIOD = (r"\bover what (dates|period)" + _NOT_POSTED + r"|\bwhat dates\b|\bwhen did the inspection\b|\bwhen was .{0,40}\binspect|"
               r"\bwhen .{0,30}\binspection .{0,20}\b(take place|happen|run|start)")
 _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update)|"
                  r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b")
@@ -130,7 +131,7 @@ META_FIELDS = (
                                     r"which (group|team)|" + _EN_GROUP, re.I)),
     ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
                                      r"(哪天|什么时候|何时).{0,4}巡到|"
-                                     r"巡察是什么时(候|间)|什么时间开展|over what period|when (was|were|did) .{0,40}inspect|"
+                                     r"巡察是什么时(候|间)|什么时间开展|over what period" + _NOT_POSTED + r"|when (was|were|did) .{0,40}inspect|"
                                      + _EN_PERIOD,
                                      re.I)),
     ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|何时)|(哪天|哪一天|什么时候|何时).{0,12}反馈|"
@@ -145,20 +146,26 @@ META_FIELDS = (
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
 _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
-                         r"(?<!e-mail )(?<!email )" + _EN_ADDRESS + r"|post|(?<!-)\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
+                         r"(?<!e-mail )(?<!email )" + _EN_ADDRESS + r"|\bpost(?!ed|ing)|(?<!-)\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
                          r"internet|website|"
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
-                      + _EN_ADDRESS + r"|\bpost|letter|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
+                      + _EN_ADDRESS + r"|\bpost(?!ed|ing)|letter|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
                       r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode",
                       re.I)  # not "online fraud"
 
 
+# the title asked for is another document's (整改落实方案的标题), not the notice's
+_OTHER_DOCUMENT = re.compile(r"^(?!.*(通报|notice)).*(方案|办法|规定|细则|制度|意见|\bplan\b|\brules?\b|\bregulations?\b)",
+                             re.I)
+
+
 def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
     """The metadata fields a question asks for, and whether it asks for more than they hold."""
-    fields = tuple(name for name, pattern in META_FIELDS if pattern.search(question))
+    fields = tuple(name for name, pattern in META_FIELDS if pattern.search(question)
+                   and not (name == "title" and _OTHER_DOCUMENT.search(question)))
     return fields, bool(_META_OTHER.search(question))
 
 
