@@ -28,7 +28,6 @@ HAS_TYPE = {
 _LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
 _ASKS_DAY = re.compile(r"哪一?天|几号|哪日|具体日期|\b(which|what|exact(ly)?( what)?) (day|date)\b|on what date", re.I)
 _DAY = re.compile(r"\d{1,2}\s*日|[*]+日|\d{4}-\d{1,2}-\d{1,2}")
-DAY_PRECISION = True
 TYPE_WINDOW = 6  # the answer type must appear among this many best sentences
 # ... in a sentence covering at least this share of the question's words. Measured on the
 # development questions that ask for a figure, date or name (12 unanswerable, 31
@@ -60,7 +59,7 @@ def states_type(qtype: str, sentence: str, question: str) -> bool:
             if not nums or not set(nums) <= asked:
                 return True
         return False
-    if qtype == "date" and DAY_PRECISION and _ASKS_DAY.search(question):  # 哪一天: a month does not say
+    if qtype == "date" and _ASKS_DAY.search(question):  # 哪一天: a month does not say
         return bool(_DAY.search(sentence))
     return bool(HAS_TYPE[qtype].search(sentence))
 

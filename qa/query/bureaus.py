@@ -88,6 +88,7 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]],
     weak = list(dict.fromkeys(lb for labels in cities if not labels & set(strong) for lb in sorted(labels)
                               if lb not in strong))  # 中山市 and 中山 name the same bureaus
     unknown = list(known_unknown)
+    city_aliases = tuple(a for a, (_, city_only) in table.items() if city_only)
     if city_level:  # 中山市公安局（市局本级）: not its branches
         for alias in dict.fromkeys(a.removesuffix("市") for a in weak_words):
             if alias in table and not table[alias][0] & set(strong):
@@ -99,7 +100,7 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]],
             if i - n < 0 or _FUNCTION_CHARS & set(name) or _BOUNDARY & set(name) or _GENERIC.match(name):
                 continue
             if (not before or before[-1] in _BOUNDARY or before.endswith(("公安局", "市", "县", "区"))
-                    or any(before.endswith(a) for a, (_, city) in table.items() if city)):  # 中山东区分局
+                    or before.endswith(city_aliases)):  # 中山东区分局
                 unknown.append(name + "分局")
                 break
     for m in _CITY_BUREAU.finditer(q):

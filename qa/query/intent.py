@@ -131,7 +131,7 @@ META_FIELDS = (
                                     r"which (group|team)|" + _EN_GROUP, re.I)),
     ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
                                      r"(哪天|什么时候|何时).{0,4}巡到|"
-                                     r"巡察是什么时(候|间)|什么时间开展|over what period" + _NOT_POSTED + r"|when (was|were|did) .{0,40}inspect|"
+                                     r"巡察是什么时(候|间)|什么时间开展|when (was|were|did) .{0,40}inspect|"
                                      + _EN_PERIOD,
                                      re.I)),
     ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|何时)|(哪天|哪一天|什么时候|何时).{0,12}反馈|"
