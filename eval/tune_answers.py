@@ -1,9 +1,9 @@
 """How the answer settings were chosen, on the development part of the question set only
 (the test part is never read here):
 
-- ``TOP_MARGIN``: how close the best problem section's best sentence must be to the best
-  sentence overall for a "how was it rectified" question to be answered with that
-  problem's measures;
+- ``TOP_MARGIN``: how close the best problem section must rank (retrieval score plus its
+  best sentence's) to the best section overall for a "how was it rectified" question to be
+  answered with that problem's measures;
 - ``BLOCK_MARGIN``: how close further problems must be to get a block of their own;
 - ``EXTRA_MIN_RELATIVE_COVERAGE``: how well a further problem's statement must cover the
   question, relative to the first problem's, to get a block (same topic, not just alike);
@@ -51,6 +51,7 @@ from qa.service import Service
 
 ROOT = Path(__file__).resolve().parent
 GRID = (
+    (blocks, "TOP_MARGIN", (0.02, 0.05, 0.1, 0.2), ("measure", "precedent", "fact", "next_steps")),
     (blocks, "BLOCK_MARGIN", (0.02, 0.05, 0.1, 0.2), ("measure", "precedent")),
     (blocks, "EXTRA_MIN_RELATIVE_COVERAGE", (0.0, 0.8, 1.0, 2.0), ("measure", "precedent")),
     (blocks, "CROSS_BUREAU_MARGIN", (0.1, 0.3, 0.5), ("measure", "precedent", "paraphrase", "fact")),

@@ -88,6 +88,37 @@ def service(bundled_settings):
     return Service.open(bundled_settings, progress=False, log=lambda s: None)
 
 
+class RecordingService:
+    """The service, keeping each answer it gives to a plain ``ask(question)``, so that
+    tests check the answers the evaluation got rather than asking every question again."""
+
+    def __init__(self, service):
+        self._service = service
+        self.answers: dict = {}
+
+    def __getattr__(self, name):
+        return getattr(self._service, name)
+
+    def ask(self, question, *args, **kwargs):
+        answer = self._service.ask(question, *args, **kwargs)
+        if not args and not kwargs:
+            self.answers[question] = answer
+        return answer
+
+
+@pytest.fixture(scope="session")
+def evaluation(service):
+    """``qa eval`` on both parts of eval/questions.jsonl, run once per session (the test
+    part with every retriever and the baseline), and the answers it got, by question."""
+    from qa.evaluation.evaluate import evaluate
+
+    recording = RecordingService(service)
+    results = {"test": evaluate(recording, QUESTIONS, baseline=True, answers=True, split="test"),
+               "dev": evaluate(recording, QUESTIONS, retrievers=("hybrid",), baseline=False, answers=True,
+                               split="dev")}
+    return results, recording.answers
+
+
 @pytest.fixture(scope="session")
 def engine(service):
     """The service under the name the lower-level tests use (retriever, index)."""

@@ -387,3 +387,29 @@ def test_the_disclosure_period_asked_in_english_is_the_field(service):
     assert a.abstained and a.lead.endswith("does not state its disclosure period.")
     b = service.ask("How long does Henglan's notice stay publicly posted?")
     assert not b.abstained and b.intent == "meta"
+
+
+def test_a_question_word_counts_when_the_segmenter_cut_it_inside_another_word(service):
+    """jieba cuts （10）有力压降涉治安警情 into 压降涉 / 治安警 / 情: 压降 and 治安 still count."""
+    scorer = service.answerer.scorer
+    heading = "（10）有力压降涉治安警情"
+    assert "压降" not in scorer._tokens(heading)
+    assert scorer.coverage({"压降", "治安"}, heading) == 1.0
+    assert scorer.coverage({"压降", "治", "交通"}, heading) == scorer.idf("压降") / sum(
+        scorer.idf(t) for t in ("压降", "治", "交通"))  # one character: only as a word of its own
+    a = service.ask("面对辖区治安类警情数量偏高，港口分局采取了哪些压降举措？")
+    assert a.intent == "measures" and any("压降涉治安警情" in b.heading for b in a.blocks)
+
+
+def test_a_problem_retrieval_puts_first_is_answered_with_its_measures(service, monkeypatch):
+    """TOP_MARGIN compares sections by their rank (retrieval and best sentence): a sentence
+    of the preamble that reads alike no longer turns a measures answer into passages."""
+    import qa.answer.blocks as blocks
+
+    question = "开发区分局从严管党、从严治警的责任没真正压实，这个问题后来是怎么整改的？"
+    a = service.ask(question)
+    assert a.intent == "measures" and "从严管党治警责任不到位" in a.blocks[0].heading
+    assert sum(1 for c in a.citations if c.role == "measure") == 5
+    with monkeypatch.context() as m:
+        m.setattr(blocks, "TOP_MARGIN", -10.0)  # no problem ever close enough: passages
+        assert service.ask(question).intent != "measures"

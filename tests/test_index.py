@@ -66,16 +66,34 @@ def passages(settings, index, docs):
             {strip_artefacts(index.notices[c.doc].text[a:b]) for c in chunks for a, b in split_sentences(c.text, c.start)})
 
 
-def test_adding_a_notice_embeds_only_its_chunks(small_corpus, tmp_path, embedder):
-    settings = own_index(tmp_path, small_corpus)
-    old = {p.name for p in small_corpus.iterdir()}
+def opening_of(prefix: str, folder: Path, chars: int = 6000) -> Path:
+    """A bundled notice's first lines (about ``chars`` characters), as a notice file in
+    ``folder``: a real notice's text, short enough to embed from an empty cache quickly."""
+    src = notice_path(prefix)
+    head = ""
+    for line in src.read_text(encoding="utf-8").splitlines(keepends=True):
+        if len(head) >= chars:
+            break
+        head += line
+    out = folder / src.name
+    out.write_text(head, encoding="utf-8")
+    return out
+
+
+def test_adding_a_notice_embeds_only_its_chunks(tmp_path, embedder):
+    corpus = tmp_path / "notices"
+    corpus.mkdir()
+    for prefix in ("003", "004"):
+        opening_of(prefix, corpus)
+    settings = own_index(tmp_path, corpus)
+    old = {p.name for p in corpus.iterdir()}
     first = build_index(settings, embedder, progress=False)
     index = load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
     old_chunks, old_sentences = passages(settings, index, old)
     # an empty cache: every chunk and sentence embedded (each distinct text once)
     assert first.embedded_chunks == len(old_chunks) > 0
     assert first.embedded_sentences == len(old_sentences - old_chunks) > 0
-    new = Path(shutil.copy(notice_path("002"), small_corpus)).name
+    new = opening_of("002", corpus).name
     with pytest.raises(IndexStale, match="002_"):
         load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
     second = build_index(settings, embedder, progress=False)

@@ -16,7 +16,7 @@ from qa.index.store import LoadedIndex
 from qa.ingest.structure import heading_only
 from qa.query.intent import counted_units
 from qa.query.retrieval import Hit, PreparedQuery
-from qa.text import PHRASING, Tokenizer, tokenize
+from qa.text import PHRASING, Tokenizer, normalize, tokenize
 
 HAS_TYPE = {
     "person": re.compile(r"(?!习近平)[\u4e00-\u9fff]{2,3}同志(?!为核心)"),
@@ -62,6 +62,12 @@ def states_type(qtype: str, sentence: str, question: str) -> bool:
     if qtype == "date" and _ASKS_DAY.search(question):  # 哪一天: a month does not say
         return bool(_DAY.search(sentence))
     return bool(HAS_TYPE[qtype].search(sentence))
+
+
+@lru_cache(maxsize=65536)
+def _normalized(text: str) -> str:
+    """A sentence or passage as matching sees it, computed once per text."""
+    return normalize(text)
 
 
 @lru_cache(maxsize=65536)
@@ -135,7 +141,15 @@ class Scorer:
         total = sum(self.idf(t) for t in qtoks)
         if not total:
             return None
-        return sum(self.idf(t) for t in qtoks & self._tokens(text)) / total
+        return self.matched(qtoks, text) / total
+
+    def matched(self, qtoks: set[str], text: str) -> float:
+        """The IDF weight of the question's words that ``text`` contains: as a word, or,
+        for a word of two or more characters, anywhere in it (jieba cuts 压降涉治安警情 into
+        压降涉 / 治安警 / 情, so 压降 and 治安 are found only as parts of other words)."""
+        toks = self._tokens(text)
+        norm = _normalized(text)
+        return sum(self.idf(t) for t in qtoks if t in toks or (len(t) >= 2 and t in norm))
 
     def question_coverage(self, prepared: PreparedQuery):
         """A function: text -> the share of the question's words it contains (None when
@@ -234,7 +248,7 @@ class Scorer:
             if prepared.lang == "en":
                 lex = self.group_coverage(prepared.groups, sentence, numbers=True) or 0.0
             elif weight > 0:
-                lex = sum(self.idf(t) for t in qtoks & self._tokens(sentence)) / weight
+                lex = self.matched(qtoks, sentence) / weight
             score = c + LEXICAL_WEIGHT * lex
             if inside and inside[0] == "heading":
                 score -= HEADING_PENALTY
