@@ -390,7 +390,7 @@ def test_the_disclosure_period_asked_in_english_is_the_field(service):
 
 
 def test_a_question_word_counts_when_the_segmenter_cut_it_inside_another_word(service):
-    """jieba cuts （10）有力压降涉治安警情 into 压降涉 / 治安警 / 情: 压降 and 治安 still count."""
+    """The segmenter cuts （10）有力压降涉治安警情 into 压降涉 / 治安警 / 情: 压降 and 治安 still count."""
     scorer = service.answerer.scorer
     heading = "（10）有力压降涉治安警情"
     assert "压降" not in scorer._tokens(heading)
