@@ -2,6 +2,8 @@
 index, the real embedder): every quote verbatim, complete where the type asks for it."""
 from __future__ import annotations
 
+import pytest
+
 from qa.query.followup import Exchange
 
 
@@ -413,3 +415,16 @@ def test_a_problem_retrieval_puts_first_is_answered_with_its_measures(service, m
     with monkeypatch.context() as m:
         m.setattr(blocks, "TOP_MARGIN", -10.0)  # no problem ever close enough: passages
         assert service.ask(question).intent != "measures"
+
+
+@pytest.mark.parametrize("question", ["港口和横栏两家说要长期慢慢改的，各是哪两件事？",
+                                      "What two long-term items did Gangkou and Henglan each list as still needing work?"])
+def test_a_comparison_of_long_term_items_lists_each_bureaus_items(service, question):
+    """长期慢慢改 asks for the long-term part; 两件事 / "two" are phrasing, not its topic."""
+    a = service.ask(question)
+    assert a.intent == "compare" and len(a.blocks) == 2 and not any(b.missing for b in a.blocks)
+    quoted = {b.bureau: " ".join(service.index.notices[b.doc].text[c.start:c.end] for n in b.citations
+                                 for c in a.citations if c.n == n) for b in a.blocks}
+    assert "按程序开展轮岗工作" in quoted["中山市公安局港口分局"] and "规范管理涉案财物" in quoted["中山市公安局港口分局"]
+    assert "强化智慧公安基础建设" in quoted["中山市公安局横栏分局"]
+    _verbatim(service, a)

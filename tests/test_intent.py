@@ -26,6 +26,8 @@ from qa.query.intent import (
     ("各单位在整改中新建或完善了多少项制度？", "compare"),
     ("港口分局和横栏分局在涉案财物管理上分别做了什么？", "compare"),
     ("Which bureaus give an e-mail address for comments?", "compare"),
+    ("For each of the five bureaus, which inspection group carried out the inspection?", "compare"),
+    ("Did every bureau publish a phone number?", "compare"),
     ("开发区分局是由市委哪个巡察组巡察的？", "meta"),
     ("对舟山市公安局的整改有意见，打什么电话？", "meta"),
     ("What phone number can the public call about the Henglan branch's rectification?", "meta"),

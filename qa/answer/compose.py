@@ -65,7 +65,7 @@ EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|�
 COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[份个项次条家名件类处种批位]?$")  # 五份, 几个
 QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
 PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续 "
-                       "持续 推进 举措 措施 提出 部分 结尾 成果 巩固 稳住 阶段 集中 部署 接着 往下".split())  # ... of next steps
+                       "持续 推进 举措 措施 提出 部分 结尾 成果 巩固 稳住 阶段 集中 部署 接着 往下 长期".split())  # ... of next steps
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
@@ -231,7 +231,8 @@ class Answerer:
                            if not NEXT_RE.search(w) and not (ts and set(ts) <= generic))
             return (lambda text: self.scorer.group_coverage(groups, text)) if groups else None
         words = {t for t in tokenize(NEXT_RE.sub("", prepared.coverage_text))
-                 if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)}
+                 if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)
+                 and not set(t) <= PHRASE_CHARS}  # 两件事: 件事 is phrasing
         return (lambda text: self.scorer.coverage(words, text)) if words else None
 
     def _unseen_terms(self, prepared) -> list[str]:

@@ -34,13 +34,14 @@ INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 _WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家|哪个单位|哪家|都有哪些单位|几个单位|"
                             r"其他(单位|分局)|别的(单位|分局)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
+                            r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
                             r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
 # ... or contrasts what it names (分别 with one bureau named contrasts two things of it)
 _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
 NEXT_SAID = r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)"
-NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
+NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
                    r"long[- ]term|next steps?|next (stage|phase)|what next|going forward|plans? (for|to)|still (open|to be|unfinished)|"

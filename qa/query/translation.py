@@ -29,6 +29,7 @@ please tell give list show explain describe say says said according notice notic
 take takes took taken keep keeps kept make makes made get gets got bring brings brought stay stays need needs
 one same lot lots big too other others whole way ways part work works worked working thing things deal dealt
 go goes went gone put still again really actually elsewhere else now very well often up out
+needing needed two three four five six seven eight nine ten both several
 """.split())
 
 
