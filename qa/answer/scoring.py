@@ -146,10 +146,11 @@ class Scorer:
     def matched(self, qtoks: set[str], text: str) -> float:
         """The IDF weight of the question's words that ``text`` contains: as a word, or,
         for a word of two or more characters, anywhere in it (jieba cuts 压降涉治安警情 into
-        压降涉 / 治安警 / 情, so 压降 and 治安 are found only as parts of other words)."""
-        toks = self._tokens(text)
+        压降涉 / 治安警 / 情, so 压降 and 治安 are found only as parts of other words). A
+        token of the text is a part of its normalised form, so that test covers both."""
         norm = _normalized(text)
-        return sum(self.idf(t) for t in qtoks if t in toks or (len(t) >= 2 and t in norm))
+        toks = self._tokens(text)
+        return sum(self.idf(t) for t in qtoks if (t in norm if len(t) >= 2 else t in toks))
 
     def question_coverage(self, prepared: PreparedQuery):
         """A function: text -> the share of the question's words it contains (None when
