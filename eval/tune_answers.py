@@ -23,6 +23,10 @@
   question naming no bureau (what did any bureau do about …), how close a bureau's further
   problems must score and how well they must cover the question to get a block, and how
   many sections are retrieved;
+- ``RELATED_PROBLEMS``, ``RELATED_MARGIN``, ``RELATED_MIN_COVERAGE``: for such a question,
+  from how many further problems the measures holding one of the best sentences are quoted
+  (without the problem's other measures), how close that sentence must be to the best and
+  how much of the question the measure must cover;
 - ``TOPIC_WEIGHT``: how much a named bureau's problem gains in rank by how much of the
   question its heading and statement cover;
 - ``PICK_MIN_RELATIVE_COVERAGE``: how well each further quote of an answer built from
@@ -62,7 +66,10 @@ GRID = (
     (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.3, 0.4, 0.5, 0.65), ("compare",)),
     (blocks, "TOPIC_WEIGHT", (0.0, 0.1, 0.3, 0.5), ("measure",)),
     (blocks, "UNSCOPED_BLOCK_MARGIN", (0.02, 0.1, 0.3, 0.5), ("precedent",)),
-    (blocks, "UNSCOPED_RELATIVE_COVERAGE", (0.5, 0.7, 1.0), ("precedent",)),
+    (blocks, "UNSCOPED_RELATIVE_COVERAGE", (0.0, 0.25, 0.5, 0.7), ("precedent",)),
+    (blocks, "RELATED_PROBLEMS", (0, 2, 3, 4), ("precedent", "compare")),
+    (blocks, "RELATED_MARGIN", (0.01, 0.02, 0.03), ("precedent", "compare")),
+    (blocks, "RELATED_MIN_COVERAGE", (0.0, 0.2, 0.3, 0.4), ("precedent", "compare")),
     (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
     (compose, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase")),
 )

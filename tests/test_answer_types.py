@@ -428,3 +428,31 @@ def test_a_comparison_of_long_term_items_lists_each_bureaus_items(service, quest
     assert "按程序开展轮岗工作" in quoted["中山市公安局港口分局"] and "规范管理涉案财物" in quoted["中山市公安局港口分局"]
     assert "强化智慧公安基础建设" in quoted["中山市公安局横栏分局"]
     _verbatim(service, a)
+
+
+def test_a_question_naming_no_bureau_also_quotes_matching_measures_of_other_problems(service, monkeypatch):
+    """A measure on the topic under another problem (港口分局's 推动矛盾纠纷排查化解 under
+    its 一室两队 problem) is quoted with that problem, without its other measures; the
+    block says how many it has, in every format."""
+    import qa.answer.blocks as blocks
+    from qa.render.html import answer_html
+    from qa.render.markdown import answer_markdown
+    from qa.render.terminal import answer_text
+
+    question = "辖区矛盾纠纷排查化解不到位，有哪些做法可以借鉴？"
+    a = service.ask(question)
+    some = [b for b in a.blocks if b.of]
+    assert some and all(not b.of for b in a.blocks[:1]) and "只有部分措施与所问相关" in a.lead
+    by_n = {c.n: c for c in a.citations}
+    gangkou = next(b for b in some if b.bureau == "中山市公安局港口分局")
+    cites = [by_n[n] for n in gangkou.citations]
+    assert cites[0].role == "problem" and "一室两队" in cites[0].quote
+    assert [(c.label, c.quote[:12]) for c in cites[1:]] == [("3", "三是推动矛盾纠纷排查化解")]
+    assert gangkou.of == 3 and gangkou.to_dict()["of"] == 3
+    note = "只引与所问相关的 1 项措施（该问题共 3 项）"
+    assert note in answer_text(a) and note in answer_markdown(a) and note in answer_html(a)
+    assert '<li value="3">' in answer_html(a)  # the measure keeps its number
+    _verbatim(service, a)
+    with monkeypatch.context() as m:
+        m.setattr(blocks, "RELATED_PROBLEMS", 0)
+        assert not any(b.of for b in service.ask(question).blocks)

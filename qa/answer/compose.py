@@ -342,10 +342,18 @@ class Answerer:
             return specs, (f"The problem as the notice of {specs[0].bureau} states it and all {n} measures, quoted "
                            "verbatim (in Chinese)." if en else
                            f"{specs[0].bureau}针对该问题的整改措施共 {n} 项，以下先引问题原文，再逐项引述措施。")
-        names = "、".join(dict.fromkeys(x.bureau for x in specs))
-        return specs, (f"{len(specs)} matching problems ({names}), each with all its measures, quoted verbatim "
-                       "(in Chinese)." if en else
-                       f"找到 {len(specs)} 个相关问题（{names}），每个问题先引原文，再逐项引述全部整改措施。")
+        full = [x for x in specs if not x.of]
+        some = [x for x in specs if x.of]  # further problems: only their measures on the topic
+        names = "、".join(dict.fromkeys(x.bureau for x in full))
+        more = "、".join(dict.fromkeys(x.bureau for x in some))
+        if en:
+            return specs, (f"{len(full)} matching problem{'s' if len(full) > 1 else ''} ({names}), "
+                           + ("each with all its measures" if len(full) > 1 else "with all its measures")
+                           + (f"; and {len(some)} further problem{'s' if len(some) > 1 else ''} ({more}) with only the measures on the "
+                              "question's topic" if some else "") + ", quoted verbatim (in Chinese).")
+        return specs, (f"找到 {len(full)} 个相关问题（{names}），每个问题先引原文，再逐项引述全部整改措施"
+                       + (f"；另有 {len(some)} 个问题（{more}）只有部分措施与所问相关，只引这些措施" if some else "")
+                       + "。")
 
     def _followup_problem(self, prepared, hits, cands, specs: list[BlockSpec], covers) -> BlockSpec | None:
         """A next-steps question about one problem (小区视频监控接入以后，后续还要做哪些工作？):
@@ -685,7 +693,7 @@ def finalize_blocks(index: LoadedIndex, question: str, lang: str, specs: list[Bl
             if c is not None:
                 citations.append(c)
                 numbers.append(c.n)
-        blocks.append(Block(spec.kind, spec.bureau, spec.doc, spec.heading, numbers, spec.missing))
+        blocks.append(Block(spec.kind, spec.bureau, spec.doc, spec.heading, numbers, spec.missing, spec.of))
     return Answer(question, lang, False, lead, citations, confidence, notes=notes, blocks=blocks)
 
 

@@ -27,6 +27,7 @@ from markupsafe import escape
 
 from qa.answer.compose import Answer, Citation, group_by_bureau
 from qa.ingest.structure import KIND_LABELS
+from qa.render.terminal import partial_note
 
 if TYPE_CHECKING:
     from qa.answer.precedents import PrecedentResult
@@ -71,7 +72,7 @@ def split_first(quote: str) -> tuple[str, str]:
 
 
 _env.globals.update(kind_label=kind_label, PATH_PART_CHARS=PATH_PART_CHARS, LONG_ITEM=LONG_ITEM,
-                    split_first=split_first)
+                    split_first=split_first, partial_note=partial_note)
 
 
 def _render(template: str, **context) -> str:

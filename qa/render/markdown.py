@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, Citation, group_by_bureau
-from qa.render.terminal import NO_PRECEDENTS, precedent_where, source_where
+from qa.render.terminal import NO_PRECEDENTS, partial_note, precedent_where, source_where
 
 if TYPE_CHECKING:
     from qa.answer.precedents import PrecedentResult
@@ -79,6 +79,9 @@ def _blocks_markdown(answer: Answer, en: bool) -> list[str]:
             continue
         head = block.bureau if block.kind == "measures" else f"{block.bureau} · {block.heading}"
         out.append(f"**{esc(head)}**")
+        if block.of:
+            out.append(f"*{esc(partial_note(block.of, sum(c.role != 'problem' for c in cites), en))}*")
+            out.append("")
         for c in cites:
             if c.role == "problem":
                 out.append(f"> {'Problem: ' if en else '问题：'}{esc(c.quote)} [{c.n}]")

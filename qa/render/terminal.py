@@ -36,6 +36,12 @@ def precedent_where(item: PrecedentItem) -> str:
     return f"{item.doc} 第 {item.line} 行，字符 {item.start}–{item.end}"
 
 
+def partial_note(of: int, shown: int, en: bool) -> str:
+    """What a block quoting only some of a problem's measures says about the rest."""
+    return (f"only the {shown} of its {of} measures on the question's topic" if en
+            else f"只引与所问相关的 {shown} 项措施（该问题共 {of} 项）")
+
+
 def _quote(c: Citation) -> str:
     return f"  “{c.quote}” [{c.n}]"
 
@@ -47,6 +53,8 @@ def _blocks_text(answer: Answer, en: bool) -> list[str]:
     for block, cites in answer.block_citations():
         head = block.bureau if block.kind in ("measures", "row") else f"{block.bureau} · {block.heading}"
         out.append(f"【{head}】")
+        if block.of:
+            out.append(f"  ({partial_note(block.of, sum(c.role != 'problem' for c in cites), en)})")
         if block.kind == "row" and not cites:
             out.append("  " + ("not mentioned in its notice" if en else "未提及"))
         for c in cites:
