@@ -456,3 +456,13 @@ def test_a_question_naming_no_bureau_also_quotes_matching_measures_of_other_prob
     with monkeypatch.context() as m:
         m.setattr(blocks, "RELATED_PROBLEMS", 0)
         assert not any(b.of for b in service.ask(question).blocks)
+
+
+def test_an_english_question_about_nothing_the_notices_have_terms_for_is_declined(service):
+    """Most of its words have no term in the notices (EN_UNKNOWN_SHARE): declined, naming
+    them; a question with some such words (place names) is still answered."""
+    a = service.ask("Which country won the football World Cup in 2022?")
+    assert a.abstained and not a.citations and "football" in a.lead and "no term" in a.lead
+    b = service.ask("For the risky left-turn stretch at the Suifeng junction on Qijiang Highway, how is Henglan "
+                    "rebuilding the intersection?")
+    assert not b.abstained and b.citations

@@ -62,6 +62,12 @@ MARGIN = 0.02
 EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有(?!关).{0,2}(单位|分局)|"
                           r"^\s*(has|have|did|does|do|is|are) (any|the notices?|there)\b|\bis there\b|"
                           r"\bany (bureau|branch|notice)s?\b", re.I)
+# An English question naming no bureau most of whose words (this share, of three or more)
+# have no Chinese term in the glossary is about nothing the notices deal with (Which country
+# won the football World Cup in 2022?). Development questions: the two unanswerable ones
+# above 0.6 (0.67, 0.8); no answerable one above 0.5. One naming a bureau is in scope (its
+# place names have no term either: the Suifeng junction on Qijiang Highway).
+EN_UNKNOWN_SHARE = 0.6
 COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[份个项次条家名件类处种批位]?$")  # 五份, 几个
 QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
 PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续 "
@@ -188,7 +194,9 @@ class Answerer:
             return finalize(self.index, q, lang, True, [], conf)
         unseen = self._unseen_terms(prepared)
         if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all
-            lead = (f"None of the indexed notices mentions {', '.join(unseen)}." if lang == "en" else
+            en_terms = lang == "en" and not EXISTENCE_RE.search(prepared.text)  # words with no term at all
+            lead = (f"The indexed notices use no term for {', '.join(unseen)}; nothing in them answers this question."
+                    if en_terms else f"None of the indexed notices mentions {', '.join(unseen)}." if lang == "en" else
                     f"已收录的通报都没有提到“{'、'.join(unseen)}”，未找到相关整改内容。")
             return finalize(self.index, q, lang, True, [], conf, lead=lead)
         structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
@@ -241,10 +249,13 @@ class Answerer:
         known); for any other Chinese question, its nouns when no notice contains any of
         them; empty otherwise."""
         existence = bool(EXISTENCE_RE.search(prepared.text))
-        if prepared.intent == "meta" or (prepared.lang == "en" and not existence):
-            return []
+        if prepared.intent == "meta" or (prepared.lang == "en" and not existence and (
+                prepared.bureaus or len(prepared.groups) < 3
+                or sum(not ts for _, ts in prepared.groups) < EN_UNKNOWN_SHARE * len(prepared.groups))):
+            return []  # English naming no bureau: declined when most of its words are no notice's terms
         if prepared.lang == "en":  # words whose every translation (the glossary's) no notice uses
-            return [w for w, ts in prepared.groups if ts and not any(self._in_corpus(t) for t in ts)]
+            unseen = [w for w, ts in prepared.groups if ts and not any(self._in_corpus(t) for t in ts)]
+            return unseen if existence else [w for w, ts in prepared.groups if not ts]
         text = prepared.content or prepared.text
         asking = asking_clauses(text)
         if existence and asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
