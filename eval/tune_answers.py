@@ -31,6 +31,8 @@
   question its heading and statement cover;
 - ``PICK_MIN_RELATIVE_COVERAGE``: how well each further quote of an answer built from
   passages must cover the question, relative to the best quoted one;
+- ``FOCUSED_QUOTES``: how many sentences such an answer quotes at most when the question
+  asks for a figure, date or name, or about one bureau;
 - the precedent finder's ``PER_BUREAU`` and ``MARGIN``: the best precision among the
   settings whose passage recall reaches 0.95 (the issue's bar).
 
@@ -72,6 +74,7 @@ GRID = (
     (blocks, "RELATED_MIN_COVERAGE", (0.0, 0.2, 0.3, 0.4), ("precedent", "compare")),
     (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
     (compose, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase")),
+    (compose, "FOCUSED_QUOTES", (2, 3, 4, 6), ("fact", "paraphrase", "meta")),
 )
 MIN_GAIN = 0.005  # a setting moves only when the score gains more than this (one question in ~50 per kind)
 PRECEDENT_PER_BUREAU = (4, 5, 6, 8)

@@ -466,3 +466,18 @@ def test_an_english_question_about_nothing_the_notices_have_terms_for_is_decline
     b = service.ask("For the risky left-turn stretch at the Suifeng junction on Qijiang Highway, how is Henglan "
                     "rebuilding the intersection?")
     assert not b.abstained and b.citations
+
+
+def test_an_answer_about_one_bureau_built_from_passages_quotes_at_most_the_best_two(service, monkeypatch):
+    """FOCUSED_QUOTES: a question about one bureau (or asking for a figure, date or name)
+    answered from passages quotes its best two sentences, not every one within the margin."""
+    import qa.answer.compose as compose
+
+    question = "If a Henglan officer takes a bullet train on a work trip, will a first-class ticket be paid back?"
+    a = service.ask(question)
+    assert not a.abstained and 1 <= len(a.evidence()) <= 2
+    assert any("二等座" in c.quote for c in a.evidence())
+    _verbatim(service, a)
+    with monkeypatch.context() as m:
+        m.setattr(compose, "FOCUSED_QUOTES", 6)
+        assert len(service.ask(question).evidence()) > 2

@@ -31,6 +31,11 @@ MAX_CHUNKS = 6  # retrieved sections an answer quotes from
 UNSCOPED_CHUNKS = 15  # ... for a question naming no bureau (qa.answer.blocks.UNSCOPED_BLOCK_MARGIN; make tune)
 MAX_PER_CHUNK = 2  # sentences per section
 MAX_QUOTES = 6  # sentences per answer (before neighbouring ones are merged)
+# ... asking for a figure, date or name, or about one bureau. Development fact / paraphrase
+# questions (61 / 23): 0.885 / 0.711 and 0.913 / 0.792 with 6; 3: 0.885 / 0.753, 0.913 /
+# 0.814; 2: 0.869 / 0.787, 0.913 / 0.812 (make tune). Other questions (several bureaus, or
+# none: each may answer) keep MAX_QUOTES: 3 there cost comparisons and precedents completeness.
+FOCUSED_QUOTES = 2
 # ... each covering the question at least this share as well as the best quoted one (no
 # padding). Development fact / paraphrase quote precision 0.865 / 0.793 without it, 0.941 /
 # 0.793 at 0.5, completeness unchanged (eval/tuning_answers.md).
@@ -202,7 +207,9 @@ class Answerer:
         structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
         if structured is not None:
             return structured
-        picked = self._pick(q, cands, prepared.qtype, self.scorer.question_coverage(prepared))
+        focused = bool(prepared.qtype) or len(resolve_bureaus(self.index, bureaus) or prepared.bureaus) == 1
+        picked = self._pick(q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
+                            FOCUSED_QUOTES if focused else MAX_QUOTES)
         if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
             # a figure, date or name is answered only when a quoted sentence states one
             return self._not_stated(prepared, cands, conf)
@@ -582,7 +589,12 @@ class Answerer:
         return rows
 
     def _pick(self, q: str, cands: list[Candidate], qtype: str | None,
-              covers: Callable[[str], float | None] | None = None) -> list[tuple[Candidate, str]]:
+              covers: Callable[[str], float | None] | None = None,
+              limit: int = MAX_QUOTES) -> list[tuple[Candidate, str]]:
+        """The sentences an answer built from passages quotes: each retrieved section's best
+        (at most MAX_PER_CHUNK) within MARGIN of the best of all; for a figure, date or name
+        only those stating one, the best first; none covering the question less than
+        PICK_MIN_RELATIVE_COVERAGE of the best; at most ``limit``, the best kept, in their order."""
         chosen: list[Candidate] = []
         by_chunk: dict[int, list[Candidate]] = {}
         for c in cands:
@@ -592,9 +604,6 @@ class Answerer:
             best = sorted(by_chunk[rank], key=lambda c: -c.score)[:MAX_PER_CHUNK]
             best = [c for c in best if c.score >= top - MARGIN]
             chosen.extend(sorted(best, key=lambda c: (c.row, c.idx)))
-        if len(chosen) > MAX_QUOTES:  # the best ones, in their order
-            keep = {id(c) for c in sorted(chosen, key=lambda c: -c.score)[:MAX_QUOTES]}
-            chosen = [c for c in chosen if id(c) in keep]
         first = None
         if qtype:  # only the sentences stating a figure, date or name (when any does), the best first
             typed = [c for c in chosen if states_type(qtype, self._sentence(c), q)]
@@ -604,6 +613,10 @@ class Answerer:
         if covers is not None and len(chosen) > 1:  # no padding: each as much on the topic as the best
             covs = [covers(self._sentence(c)) or 0.0 for c in chosen]  # (the stating sentence stays)
             chosen = [c for c, v in zip(chosen, covs) if c is first or v >= max(covs) * PICK_MIN_RELATIVE_COVERAGE]
+        if len(chosen) > limit:  # the best ones (the stating sentence first), in their order
+            rest = sorted((c for c in chosen if c is not first), key=lambda c: -c.score)
+            keep = {id(c) for c in ([first] if first is not None else []) + rest[:limit - (first is not None)]}
+            chosen = [c for c in chosen if id(c) in keep]
         return [(c, "evidence") for c in _merge_adjacent(chosen)]
 
     def _pick_related(self, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
