@@ -172,9 +172,9 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
                 continue
             first_cov = first_cov or cov
         out.append(problem_block(index, p, unit_rows[key][0]))
-    if not scoped:
+    if not scoped:  # further problems' measures on the topic; a bureau's blocks together, bureaus
+        # in the order of their best block
         out += related_measures(index, [problem_of[k] for _, k in ranked], out, cands, unit_rows, covers)
-    if not scoped:  # a bureau's blocks together, bureaus in the order of their best block
         first: dict[str, int] = {}
         for i, b in enumerate(out):
             first.setdefault(b.doc, i)
