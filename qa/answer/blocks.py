@@ -155,6 +155,7 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
     ranked = sorted(((rank[k] + weight * topic[k], k) for k in problems), reverse=True)
     best = ranked[0][0]
     out: list[BlockSpec] = []
+    taken: set[tuple[str, int]] = set()
     first_cov = 0.0
     for score, key in ranked:
         if len(out) == MAX_BLOCKS:
@@ -172,9 +173,10 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
                 continue
             first_cov = first_cov or cov
         out.append(problem_block(index, p, unit_rows[key][0]))
+        taken.add(key)
     if not scoped:  # further problems' measures on the topic; a bureau's blocks together, bureaus
         # in the order of their best block
-        out += related_measures(index, [problem_of[k] for _, k in ranked], out, cands, unit_rows, covers)
+        out += related_measures(index, [problem_of[k] for _, k in ranked if k not in taken], cands, unit_rows, covers)
         first: dict[str, int] = {}
         for i, b in enumerate(out):
             first.setdefault(b.doc, i)
@@ -182,21 +184,18 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
     return out
 
 
-def related_measures(index: LoadedIndex, problems: list[Problem], taken: list[BlockSpec], cands: list[Candidate],
+def related_measures(index: LoadedIndex, problems: list[Problem], cands: list[Candidate],
                      unit_rows: dict[tuple[str, int], list[int]],
                      covers: Callable[[str], float | None] | None) -> list[BlockSpec]:
-    """From further problems (best first), the problem and only those of its measures that
-    hold one of the best sentences and cover the question (RELATED_*); each block says how
-    many measures the problem has (``of``)."""
+    """From further problems (best first, none already quoted whole), the problem and only
+    those of its measures that hold one of the best sentences and cover the question
+    (RELATED_*); each block says how many measures the problem has (``of``)."""
     top = max(c.score for c in cands)
     best = [c for c in cands if c.score >= top - RELATED_MARGIN]
-    done = {(b.doc, index.chunks[b.quotes[0].row].section_idx) for b in taken}
     out: list[BlockSpec] = []
     for p in problems:
         if len(out) == RELATED_PROBLEMS:
             break
-        if (p.doc, p.section) in done:
-            continue
         mine = [c for c in best if index.chunks[c.row].doc == p.doc and index.chunks[c.row].section_idx == p.section]
         text = index.notices[p.doc].text
         keep = [i for i, m in enumerate(p.measures) if any(m.start < c.end and c.start < m.end for c in mine)

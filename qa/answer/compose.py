@@ -207,7 +207,7 @@ class Answerer:
         structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
         if structured is not None:
             return structured
-        focused = bool(prepared.qtype) or len(resolve_bureaus(self.index, bureaus) or prepared.bureaus) == 1
+        focused = bool(prepared.qtype) or len(self._bureaus_in_scope(prepared, bureaus)) == 1
         picked = self._pick(q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                             FOCUSED_QUOTES if focused else MAX_QUOTES)
         if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
@@ -254,15 +254,19 @@ class Answerer:
         """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
         单位…): its dictionary nouns that no indexed notice contains (a glossary word is
         known); for any other Chinese question, its nouns when no notice contains any of
-        them; empty otherwise."""
+        them; for any other English question naming no bureau, its words without a term in
+        the glossary when they are most of its words (EN_UNKNOWN_SHARE); empty otherwise."""
         existence = bool(EXISTENCE_RE.search(prepared.text))
-        if prepared.intent == "meta" or (prepared.lang == "en" and not existence and (
-                prepared.bureaus or len(prepared.groups) < 3
-                or sum(not ts for _, ts in prepared.groups) < EN_UNKNOWN_SHARE * len(prepared.groups))):
-            return []  # English naming no bureau: declined when most of its words are no notice's terms
-        if prepared.lang == "en":  # words whose every translation (the glossary's) no notice uses
-            unseen = [w for w, ts in prepared.groups if ts and not any(self._in_corpus(t) for t in ts)]
-            return unseen if existence else [w for w, ts in prepared.groups if not ts]
+        if prepared.intent == "meta":
+            return []
+        if prepared.lang == "en":
+            groups = prepared.groups
+            if existence:  # words whose every translation (the glossary's) no notice uses
+                return [w for w, ts in groups if ts and not any(self._in_corpus(t) for t in ts)]
+            unknown = [w for w, ts in groups if not ts]
+            if prepared.bureaus or len(groups) < 3 or len(unknown) < EN_UNKNOWN_SHARE * len(groups):
+                return []
+            return unknown
         text = prepared.content or prepared.text
         asking = asking_clauses(text)
         if existence and asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
@@ -523,8 +527,12 @@ class Answerer:
         """A candidate's text, from its own notice (a bureau may have several)."""
         return self.index.notices[self.index.chunks[c.row].doc].text[c.start:c.end]
 
+    def _bureaus_in_scope(self, prepared, bureaus: list[str] | None) -> list[str]:
+        """The bureaus asked about: those passed in (resolved), else those the question names."""
+        return resolve_bureaus(self.index, bureaus) or list(prepared.bureaus)
+
     def _docs_in_scope(self, prepared, bureaus: list[str] | None) -> list[str]:
-        return self._docs_of(resolve_bureaus(self.index, bureaus) or prepared.bureaus)
+        return self._docs_of(self._bureaus_in_scope(prepared, bureaus))
 
     def _docs_of(self, bureaus) -> list[str]:
         """The notices of these bureaus, in index order."""
@@ -533,7 +541,7 @@ class Answerer:
 
     def _compare_scope(self, prepared, bureaus) -> list[str]:
         """The bureaus of a comparison: those the question names (two or more), else all."""
-        named = resolve_bureaus(self.index, bureaus) or list(prepared.bureaus)
+        named = self._bureaus_in_scope(prepared, bureaus)
         return named if len(named) >= 2 else list(self.index.bureaus)
 
     def _compare_docs(self, prepared, bureaus) -> list[str]:
