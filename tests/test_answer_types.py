@@ -305,6 +305,21 @@ def test_how_did_bureaus_do_it_in_plain_words_gets_the_matching_problems(service
     _verbatim(service, a)
 
 
+@pytest.mark.parametrize("question,words", [
+    ("骗子打电话、网上骗钱的案子多，抓得也不够狠，各地都是怎么应对的？", "诈骗"),  # 打电话 asks no phone number
+    ("保密规定落实得松，怕出现泄密，有啥整改的招？", "保密"),  # 啥整改的招
+    ("Local quarrels and conflicts among residents aren't being spotted and settled well enough - "
+     "what approaches could others learn from?", "矛盾纠纷"),
+])
+def test_asking_for_precedents_in_other_words_gets_the_matching_problems(service, question, words):
+    """Other ways of asking what bureaus did get problems with all their measures, not a few passages."""
+    a = service.ask(question)
+    assert a.intent == "measures" and not a.abstained and len({b.bureau for b in a.blocks}) >= 2
+    assert all(words in b.heading or any(words in q.quote for q in cites) for b, cites in a.block_citations())
+    assert sum(c.role == "measure" for c in a.citations) >= 6
+    _verbatim(service, a)
+
+
 def test_a_bureau_the_corpus_lacks_named_in_english(service):
     """The East District branch of Zhongshan: not answered from Gangkou's or Henglan's notice."""
     a = service.ask("What fixes does the Zhongshan police's East District branch report in its rectification update?")

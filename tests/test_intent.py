@@ -7,6 +7,7 @@ from qa.query.intent import (
     asked_fields,
     asked_round,
     asks_contact,
+    asks_metadata,
     counted_units,
     question_intent,
     question_type,
@@ -39,6 +40,8 @@ from qa.query.intent import (
     ("在运用典型案例开展警示教育方面，港口分局作了哪些改进？", "measures"),
     ("开发区分局财务方面欠款较多，这几件事后来都是咋处理的？", "measures"),  # 这几件 refers, does not count
     ("骗子打电话、网上骗钱的案子多，各地都是怎么应对的？", "compare"),  # 打电话 is not the question
+    ("保密规定落实得松，怕出现泄密，有啥整改的招？", "measures"),
+    ("食堂管理不规范，有什么经验可以借鉴？", "measures"),
     # ... or what comes next
     ("舟山市公安局对巡察之后的下一阶段工作作了哪些部署？", "next_steps"),
     ("开发区分局集中整改的阶段过了以后，整改这事还咋接着抓？", "next_steps"),
@@ -59,6 +62,9 @@ from qa.query.intent import (
     ("Inspectors said the unnamed branch neglected publicity - what did it change afterwards?", "measures"),
     ("Once the intensive rectification phase is over, how will the Development Zone branch keep at it?", "next_steps"),
     ("How many outstanding auxiliary officers were recruited as police?", "passages"),  # outstanding: not unfinished
+    ("It's hard to keep tabs on officers once they're off duty - what can be done about that?", "measures"),
+    ("Local disputes aren't being settled well - what approaches could others learn from?", "measures"),
+    ("Have all the petitions passed on by the inspection team been dealt with?", "passages"),  # a status, not how
 ])
 def test_intent(question, intent):
     assert question_intent(question) == intent
@@ -94,6 +100,8 @@ def test_intent_with_bureaus(question, named, intent):
     ("横东村路灯这个项目总投入是多少？", "money"),
     ("What was the total expenditure on the new office building?", "money"),
     ("Reimbursements are checked loosely and spending breaks the rules: what did bureaus do?", None),
+    ("辖区矛盾纠纷化解不了，有没有哪个单位的做法能学一学？", None),  # the bureaus are the rows, not a name asked for
+    ("港口分局的整改由哪个单位牵头？", "name"),
 ])
 def test_answer_type(question, qtype):
     assert question_type(question) == qtype
@@ -136,6 +144,11 @@ def test_english_metadata_fields():
         "disclosure_period"
     assert asked_fields("Which of the bureaus report on petitions transferred to them by the inspection team?")[0] == ()
     assert not asks_contact("Which bureaus say phone and internet scam cases have gone down?")
+
+
+def test_a_phone_scam_is_not_a_question_for_the_phone_number():
+    assert not asks_metadata("骗子打电话、网上骗钱的案子多，抓得也不够狠，各地都是怎么应对的？")
+    assert asks_metadata("各单位通报留的联系电话分别是多少？")
 
 
 def test_online_fraud_is_not_a_channel_for_comments():

@@ -20,7 +20,15 @@ from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
 from qa.query.glossary import expand, load_glossary
-from qa.query.intent import NEXT_RE, asked_fields, asked_round, asking_clauses, asks_contact, asks_measures
+from qa.query.intent import (
+    NEXT_RE,
+    asked_fields,
+    asked_round,
+    asking_clauses,
+    asks_contact,
+    asks_measures,
+    asks_metadata,
+)
 from qa.query.retrieval import Retriever, resolve_bureaus
 from qa.text import PHRASING, is_noun, is_word, tokenize
 
@@ -325,7 +333,7 @@ class Answerer:
                         "；".join(f"{x.bureau}通报“{x.heading}”部分" for x in specs) + f"共 {n} 项，逐项引述如下。")
         elif prepared.intent == "meta" and not kinds:
             return self._meta(prepared, qvec, svec, hits, cands, bureaus, conf)
-        elif prepared.intent == "compare" and not kinds and (asked_fields(prepared.text)[0] or asks_contact(prepared.text)):
+        elif prepared.intent == "compare" and not kinds and asks_metadata(prepared.text):
             # the same metadata of several notices (五个单位分别是由哪个巡察组巡察的)
             return self._meta(prepared, qvec, svec, hits, cands, bureaus, conf, self._compare_docs(prepared, bureaus))
         elif prepared.intent == "compare":

@@ -25,7 +25,7 @@ QTYPES = (
                         r"what date|which day|what day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
-    ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位|部门|机构)|什么名义|"
+    ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
                         r"\bname\b|which (inspection )?group|what title", re.I)),
 )
 
@@ -81,13 +81,15 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.
                    + _EN_FINDINGS + "|" + _EN_GROUP + "|" + _EN_PERIOD + "|" + _EN_PUBLISHED + "|" + _EN_POSTED + "|"
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"
-                       r"采取|做了(哪些|什么)|"
-                       r"咋|啥(招|办法|措施|举措|做法)|(做|干|搞)了啥|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
+                       r"采取|做了(哪些|什么)|经验|借鉴|对策|良策|应对|"
+                       r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞)了啥|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"\bhow\b(?! (often|frequently|long|soon|many|much)\b)|"
                        r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
                        r"\bwhat (did|has|have|does|do|was|were)\b.{0,80}\b(change|changed|fix|fixed|improve|improved|"
                        r"carry out|carried out|undertake|undertaken|adopt|adopted|introduce|introduced|put in place)\b|"
                        r"\b(corrective|remedial) (actions?|work)\b|\bwhat (rectification|remediation)\b|"
+                       r"\bwhat (can|could|should) (be|we|they) (do|done)\b|\bapproach(es)?\b|\blearn from\b|\blessons?\b|"
+                       r"\b(good|best) practices?\b|\bprecedents?\b|\bcountermeasures?\b|"
                        r"\b(been|being) (done|taken|put in place|adopted|introduced|made)\b",
                        re.I)
 
@@ -175,6 +177,13 @@ def asks_contact(question: str) -> bool:
     # not 骗子打电话…，各地是怎么应对的？ (an English clause before a comma says what is asked: If I want to mail…, where)
     asking = asking_clauses(question) if is_chinese(question) else question
     return bool(_CONTACT.search(asking)) and not re.search(r"多少|几(个|项|类)|how many", asking)
+
+
+def asks_metadata(question: str) -> bool:
+    """Whether a question asks for metadata fields or contact details of the notices; in
+    Chinese the asking clauses say so (骗子打电话…，各地是怎么应对的？ asks how, not for a number)."""
+    asking = asking_clauses(question) if is_chinese(question) else question
+    return bool(asked_fields(asking)[0]) or asks_contact(question)
 
 
 def asks_measures(question: str) -> bool:
