@@ -20,6 +20,7 @@ from qa.query.intent import (
     ("How did the Zhoushan bureau improve its handling of non-police calls?", "measures"),
     ("What measures did the Gangkou branch take on canteen purchasing?", "measures"),
     ("How often does Gangkou check on the progress of the rectification?", "passages"),  # a frequency, not measures
+    ("How often does the Gangkou branch check in on how the fixes are going?", "passages"),  # … however it goes on
     ("横栏分局下一步有什么打算？", "next_steps"),
     ("港口分局还有哪些问题需要长期整改？", "next_steps"),
     ("What are the Zhoushan bureau's next steps?", "next_steps"),
