@@ -37,6 +37,13 @@ def test_every_quote_of_every_eval_question_is_verbatim(eval_answers, bundled_se
     assert checked > 300
 
 
+def test_no_answer_quotes_an_items_label_alone(evaluation):
+    """三是开展专项整治。 says what follows; quoted alone it is no evidence (both parts' answers)."""
+    quoted = [(ans.question, c.quote) for ans in evaluation[1].values() for c in ans.citations if c.role == "evidence"]
+    assert len(quoted) > 200
+    assert not [x for x in quoted if re.fullmatch(r"\s*[一二三四五六七八九十]{1,3}是[^。；;，,]{0,30}[。；;：:]?\s*", x[1])]
+
+
 @pytest.mark.timeout(1500)
 def test_answers_lead_with_a_sentence_in_the_question_language(eval_answers):
     reasons = re.compile(rf"{NOT_FOUND_ZH}|{NOT_FOUND_EN}|已收录的通报中没有|已收录的通报都没有提到|"

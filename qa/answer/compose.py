@@ -87,6 +87,8 @@ PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 
                        "持续 推进 举措 措施 提出 部分 结尾 成果 巩固 稳住 阶段 集中 部署 接着 往下 长期".split())  # ... of next steps
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
+# an item's label sentence (三是开展专项整治。): no evidence without the sentence after it
+_LABEL_ONLY_RE = re.compile(r"^\s*[一二三四五六七八九十]{1,3}是[^。；;，,]{0,30}[。；;：:]?\s*$")
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
 
 @dataclass
@@ -633,7 +635,17 @@ class Answerer:
             rest = sorted((c for c in chosen if c is not first), key=lambda c: -c.score)
             keep = {id(c) for c in ([first] if first is not None else []) + rest[:limit - (first is not None)]}
             chosen = [c for c in chosen if id(c) in keep]
-        return [(c, "evidence") for c in _merge_adjacent(chosen)]
+        return [(c, "evidence") for c in _merge_adjacent([self._with_content(c) for c in chosen])]
+
+    def _with_content(self, c: Candidate) -> Candidate:
+        """A heading, or an item's label sentence (三是开展专项整治。), is no evidence on its
+        own: it is quoted with the sentence after it."""
+        text = self._sentence(c)
+        heading = any(hs <= c.start and c.end <= he + 1 and not bare for hs, he, bare, _ in self.scorer.headings(c.row))
+        spans, _ = self.index.chunk_sentences(c.row)
+        if not (heading or _LABEL_ONLY_RE.match(text)) or c.idx + 1 >= len(spans):
+            return c
+        return Candidate(c.hit_rank, c.row, c.start, int(spans[c.idx + 1][1]), c.score, c.idx + 1)
 
     def _pick_related(self, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
         out, seen = [], set()
@@ -648,12 +660,13 @@ class Answerer:
 
 
 def _merge_adjacent(chosen: list[Candidate]) -> list[Candidate]:
-    """Neighbouring sentences of one chunk become one quote."""
+    """Neighbouring (or overlapping) sentences of one chunk become one quote."""
     out: list[Candidate] = []
     for c in chosen:
         prev = out[-1] if out else None
-        if prev and prev.row == c.row and c.idx == prev.idx + 1:
-            out[-1] = Candidate(prev.hit_rank, prev.row, prev.start, c.end, max(prev.score, c.score), c.idx)
+        if prev and prev.row == c.row and prev.start <= c.start and (c.idx == prev.idx + 1 or c.start < prev.end):
+            out[-1] = Candidate(prev.hit_rank, prev.row, prev.start, max(prev.end, c.end), max(prev.score, c.score),
+                                max(prev.idx, c.idx))
         else:
             out.append(c)
     return out
