@@ -189,6 +189,18 @@ def test_a_next_steps_question_about_one_problem_gets_that_problem_and_its_measu
     _verbatim(service, a)
 
 
+@pytest.mark.parametrize("question", [
+    "匿名分局在通报结尾部分，就今后持续推进整改提出了哪几方面举措？",
+    "In the concluding section of its notice, which areas does the anonymised branch identify for strengthening "
+    "its rectification going forward?",
+])
+def test_next_steps_asked_with_generic_verbs_get_every_item(service, question):
+    """强化 / strengthening says how, not about what: all five next-steps items, in either language."""
+    a = service.ask(question)
+    assert a.intent == "next_steps" and [c.quote[:3] for c in a.citations] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
+    _verbatim(service, a)
+
+
 def test_a_count_word_outside_the_asking_clause_does_not_make_a_figure_question(service):
     a = service.ask("之前几轮教育活动的成果没巩固住，**分局后来是怎么改的？")
     assert a.intent == "measures" and not a.abstained  # **分局: the anonymised bureau
