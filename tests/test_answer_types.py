@@ -201,6 +201,13 @@ def test_next_steps_asked_with_generic_verbs_get_every_item(service, question):
     _verbatim(service, a)
 
 
+def test_long_term_items_asked_in_english_are_all_listed(service):
+    a = service.ask("Which outstanding items requiring long-term remediation are listed in the Henglan branch's notice?")
+    assert a.intent == "next_steps" and {"（一）强化智慧公安基础建设", "（二）持续抓好“三非”案件行政处罚的后续执行情况"} <= {
+        c.quote.splitlines()[0] for c in a.citations}
+    _verbatim(service, a)
+
+
 def test_a_count_word_outside_the_asking_clause_does_not_make_a_figure_question(service):
     a = service.ask("之前几轮教育活动的成果没巩固住，**分局后来是怎么改的？")
     assert a.intent == "measures" and not a.abstained  # **分局: the anonymised bureau
