@@ -182,8 +182,13 @@ def test_metadata_fields_are_answered_even_when_retrieval_finds_little(service):
     _verbatim(service, a)
 
 
-def test_a_next_steps_question_about_one_problem_gets_that_problem_and_its_measures(service):
-    a = service.ask("开发区分局小区视频监控接入公安平台以后，后续还要做哪些工作？")
+@pytest.mark.parametrize("question", [
+    "开发区分局小区视频监控接入公安平台以后，后续还要做哪些工作？",
+    "Now that housing-estate cameras are hooked up to the police platform, what else does the Development Zone "
+    "branch still need to do?",
+])
+def test_a_next_steps_question_about_one_problem_gets_that_problem_and_its_measures(service, question):
+    a = service.ask(question)
     assert a.intent == "next_steps" and len(a.blocks) == 1 and a.blocks[0].kind == "measures"
     assert any("后续还将争取资金" in c.quote for c in a.citations)
     _verbatim(service, a)

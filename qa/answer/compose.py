@@ -85,7 +85,7 @@ COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[�
 QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍".split())
 PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续 "
                        "持续 推进 举措 措施 提出 部分 结尾 成果 巩固 稳住 阶段 集中 部署 接着 往下 长期 "
-                       "加强 强化 增强 进一步 总结 结束 要求 需要 需求".split())  # ... of next steps (how, not what)
+                       "加强 强化 增强 进一步 总结 结束 要求 需要 需求 规划 务必".split())  # ... of next steps (how, not what)
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 # an item's label sentence (三是开展专项整治。): no evidence without the sentence after it
@@ -251,10 +251,10 @@ class Answerer:
         """What a next-steps question is about beyond asking for next steps (涉案财物管理 in
         “涉案财物管理还没整改完…”): a coverage function over its words of two or more
         characters, or None when it has none (横栏分局下一步怎么做？)."""
-        if prepared.lang == "en":  # the words whose translations are not next-steps or question words
+        if prepared.lang == "en":  # the words none of whose translations is a next-steps or question word
             generic = QUESTION_WORDS | PLAN_WORDS
             groups = tuple((w, ts) for w, ts in prepared.groups
-                           if not NEXT_RE.search(w) and not (ts and set(ts) <= generic))
+                           if not NEXT_RE.search(w) and not re.search(r"\bnext\b", w, re.I) and not set(ts) & generic)
             return (lambda text: self.scorer.group_coverage(groups, text)) if groups else None
         words = {t for t in tokenize(NEXT_RE.sub("", prepared.coverage_text))
                  if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)
@@ -392,7 +392,7 @@ class Answerer:
         """A next-steps question about one problem (小区视频监控接入以后，后续还要做哪些工作？):
         the matching problem's block when the problem with its measures covers the
         question's topic better than any next-steps item does; None otherwise."""
-        if covers is None or len(specs) > 1 or prepared.lang == "en":  # English: no topic words apart
+        if covers is None or len(specs) > 1:
             return None
         blocks = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows, covers)
         if not blocks:
