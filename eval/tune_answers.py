@@ -13,6 +13,7 @@
   for the answer to quote only the item(s) asked about (1.1: never);
 - ``COMPARE_MIN_COVERAGE``: how much of the question a bureau's passages must cover for
   its row of a comparison to quote them rather than say 未提及;
+- ``NAMED_COMPARE_MIN_COVERAGE``: the same for a comparison of the bureaus the question names;
 - ``MARGIN``: how close to the best sentence another must score to be quoted too (answers
   built from passages);
 - ``META_MARGIN``: how close the opening and closing paragraphs' best sentence must be to
@@ -63,6 +64,7 @@ GRID = (
     (blocks, "CROSS_BUREAU_MARGIN", (0.1, 0.3, 0.5), ("measure", "precedent", "paraphrase", "fact")),
     (blocks, "ITEM_FOCUS_MIN", (0.2, 0.3, 0.4, 1.1), ("next_steps",)),
     (compose, "COMPARE_MIN_COVERAGE", (0.2, 0.3, 0.4, 0.5), ("compare",)),
+    (compose, "NAMED_COMPARE_MIN_COVERAGE", (0.3, 0.4, 0.5), ("compare",)),
     (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
     (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
     (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.3, 0.4, 0.5, 0.65), ("compare",)),
