@@ -66,6 +66,7 @@ from qa.query.intent import (
     ("It's hard to keep tabs on officers once they're off duty - what can be done about that?", "measures"),
     ("Local disputes aren't being settled well - what approaches could others learn from?", "measures"),
     ("Have all the petitions passed on by the inspection team been dealt with?", "passages"),  # a status, not how
+    ("Henglan's process for admitting party members wasn't followed - what was done about it?", "measures"),
 ])
 def test_intent(question, intent):
     assert question_intent(question) == intent

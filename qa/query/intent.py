@@ -90,7 +90,7 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
                        r"\b(corrective|remedial) (actions?|work)\b|\bwhat (rectification|remediation)\b|"
                        r"\bwhat (can|could|should) (be|we|they) (do|done)\b|\bapproach(es)?\b|\blearn from\b|\blessons?\b|"
                        r"\b(good|best) practices?\b|\bprecedents?\b|\bcountermeasures?\b|"
-                       r"\b(been|being) (done|taken|put in place|adopted|introduced|made)\b",
+                       r"\b(been|being) (done|taken|put in place|adopted|introduced|made)\b|\bwhat (was|were|is|are|will be) (done|taken)\b",
                        re.I)
 
 _ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
