@@ -92,7 +92,7 @@ PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 # an item's label sentence (三是开展专项整治。): no evidence without the sentence after it
-_LABEL_ONLY_RE = re.compile(r"^\s*[一二三四五六七八九十]{1,3}是[^。；;，,]{0,30}[。；;：:]?\s*$")
+_LABEL_ONLY_RE = re.compile(r"^\s*(整改(落实)?情况[：:])?[一二三四五六七八九十]{1,3}是[^。；;，,]{0,30}[。；;：:]?\s*$")
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
 
 @dataclass
