@@ -608,7 +608,7 @@ class Answerer:
             best = sorted(best[:COMPARE_QUOTES], key=lambda c: (c.row, c.idx))
             rows.append(BlockSpec("row", b, self.index.chunks[best[0].row].doc, b,
                                   [Quote(self.index.chunks[c.row].doc, c.start, c.end, c.row, "evidence")
-                                   for c in _merge_adjacent(best)]))
+                                   for c in _merge_adjacent([self._with_content(c) for c in best])]))
         return rows
 
     def _pick(self, q: str, cands: list[Candidate], qtype: str | None,
