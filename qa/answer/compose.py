@@ -569,6 +569,9 @@ class Answerer:
         measures = asks_measures(prepared.text) and not prepared.qtype  # what each did: problem + measures
         next_steps = bool(NEXT_RE.search(prepared.text))
         topic = self._topic_coverage(prepared) if next_steps else None
+        # the bureaus the question names are expected to speak: 未提及 needs less coverage
+        min_coverage = NAMED_COMPARE_MIN_COVERAGE if len(self._bureaus_in_scope(prepared, bureaus)) >= 2 \
+            else COMPARE_MIN_COVERAGE
         rows = []
         for b in scope:
             doc = next(iter(self._docs_of([b])), "")
@@ -582,9 +585,7 @@ class Answerer:
             conf = self.scorer.confidence(prepared, hits, cands)
             # a figure, date or name: the sentence stating it decides (below); otherwise how
             # much of the question the bureau's best passages cover
-            named = len(self._bureaus_in_scope(prepared, bureaus)) >= 2
-            if not cands or not conf.sufficient(self.min_dense, self.min_coverage if prepared.qtype
-                                                else NAMED_COMPARE_MIN_COVERAGE if named else COMPARE_MIN_COVERAGE):
+            if not cands or not conf.sufficient(self.min_dense, self.min_coverage if prepared.qtype else min_coverage):
                 rows.append(BlockSpec("row", b, doc, b, [], missing=True))
                 continue
             if measures:  # what each bureau did: its matching problem with every measure
