@@ -609,7 +609,7 @@ class Answerer:
             best = sorted(best[:COMPARE_QUOTES], key=lambda c: (c.row, c.idx))
             rows.append(BlockSpec("row", b, self.index.chunks[best[0].row].doc, b,
                                   [Quote(self.index.chunks[c.row].doc, c.start, c.end, c.row, "evidence")
-                                   for c in _merge_adjacent([self._with_content(c) for c in best])]))
+                                   for c in self._quotable(best)]))
         return rows
 
     def _pick(self, q: str, cands: list[Candidate], qtype: str | None,
@@ -641,17 +641,21 @@ class Answerer:
             rest = sorted((c for c in chosen if c is not first), key=lambda c: -c.score)
             keep = {id(c) for c in ([first] if first is not None else []) + rest[:limit - (first is not None)]}
             chosen = [c for c in chosen if id(c) in keep]
-        return [(c, "evidence") for c in _merge_adjacent([self._with_content(c) for c in chosen])]
+        return [(c, "evidence") for c in self._quotable(chosen)]
 
-    def _with_content(self, c: Candidate) -> Candidate:
-        """A heading, or an item's label sentence (三是开展专项整治。), is no evidence on its
-        own: it is quoted with the sentence after it."""
-        text = self._sentence(c)
-        heading = any(hs <= c.start and c.end <= he + 1 and not bare for hs, he, bare, _ in self.scorer.headings(c.row))
-        spans, _ = self.index.chunk_sentences(c.row)
-        if not (heading or _LABEL_ONLY_RE.match(text)) or c.idx + 1 >= len(spans):
-            return c
-        return Candidate(c.hit_rank, c.row, c.start, int(spans[c.idx + 1][1]), c.score, c.idx + 1)
+    def _quotable(self, chosen: list[Candidate]) -> list[Candidate]:
+        """The quotes for the chosen sentences, in their order: a heading, or an item's label
+        sentence (三是开展专项整治。), is no evidence on its own and takes the sentence after it;
+        neighbouring sentences of a chunk become one quote."""
+        out = []
+        for c in chosen:
+            heading = any(hs <= c.start and c.end <= he + 1 and not bare
+                          for hs, he, bare, _ in self.scorer.headings(c.row))
+            spans, _ = self.index.chunk_sentences(c.row)
+            if (heading or _LABEL_ONLY_RE.match(self._sentence(c))) and c.idx + 1 < len(spans):
+                c = Candidate(c.hit_rank, c.row, c.start, int(spans[c.idx + 1][1]), c.score, c.idx + 1)
+            out.append(c)
+        return _merge_adjacent(out)
 
     def _pick_related(self, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
         out, seen = [], set()
