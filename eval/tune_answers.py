@@ -28,6 +28,9 @@
   from how many further problems the measures holding one of the best sentences are quoted
   (without the problem's other measures), how close that sentence must be to the best and
   how much of the question the measure must cover;
+- ``SIBLING_MARGIN``, ``SIBLING_MIN_RELATIVE_COVERAGE``: how close a sibling of the first
+  problem (under the same parent heading) must rank, and how well its statement must cover
+  the question relative to the first's, to get a block too;
 - ``TOPIC_WEIGHT``: how much a named bureau's problem gains in rank by how much of the
   question its heading and statement cover;
 - ``PICK_MIN_RELATIVE_COVERAGE``: how well each further quote of an answer built from
@@ -68,6 +71,8 @@ GRID = (
     (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
     (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
     (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.3, 0.4, 0.5, 0.65), ("compare",)),
+    (blocks, "SIBLING_MARGIN", (0.1, 0.15, 0.25, 0.35), ("measure",)),
+    (blocks, "SIBLING_MIN_RELATIVE_COVERAGE", (0.3, 0.5, 0.7, 0.9), ("measure",)),
     (blocks, "TOPIC_WEIGHT", (0.0, 0.1, 0.3, 0.5), ("measure",)),
     (blocks, "UNSCOPED_BLOCK_MARGIN", (0.02, 0.1, 0.3, 0.5), ("precedent",)),
     (blocks, "UNSCOPED_RELATIVE_COVERAGE", (0.0, 0.25, 0.5, 0.7), ("precedent",)),

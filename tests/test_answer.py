@@ -44,6 +44,18 @@ def test_no_answer_quotes_an_items_label_alone(evaluation):
     assert not [x for x in quoted if re.fullmatch(r"\s*(整改(落实)?情况[：:])?[一二三四五六七八九十]{1,3}是[^。；;，,]{0,30}[。；;：:]?\s*", x[1])]
 
 
+def test_no_answer_quotes_a_passage_twice(evaluation):
+    """A problem reached both as the first's sibling and on its own rank is one block (both
+    parts' answers)."""
+    answers = list(evaluation[1].values())
+    assert sum(len(ans.blocks) > 1 for ans in answers) > 20
+    for ans in answers:
+        spans = [(c.doc, c.start, c.end) for c in ans.citations]
+        assert len(spans) == len(set(spans)), ans.question
+        heads = [(b.doc, b.heading) for b in ans.blocks if b.kind == "measures"]
+        assert len(heads) == len(set(heads)), ans.question
+
+
 @pytest.mark.timeout(1500)
 def test_answers_lead_with_a_sentence_in_the_question_language(eval_answers):
     reasons = re.compile(rf"{NOT_FOUND_ZH}|{NOT_FOUND_EN}|已收录的通报中没有|已收录的通报都没有提到|"

@@ -373,17 +373,17 @@ def test_where_to_mail_a_letter_in_english_quotes_the_contact_clauses(service):
     _verbatim(service, a)
 
 
-def test_a_named_bureaus_problem_whose_heading_covers_the_question_gets_its_block(service, monkeypatch):
-    """TOPIC_WEIGHT: 除险保安工作仍有漏洞 asked in other words is answered with that problem,
-    which measures that merely read alike outrank without it."""
+def test_a_named_bureaus_problem_ranks_by_how_much_of_the_question_its_heading_covers(service, monkeypatch):
+    """TOPIC_WEIGHT: 治安类警情数量偏高 is answered with 有力压降涉治安警情 alone, not also with a
+    problem whose measures merely read alike (社区警务室)."""
     import qa.answer.blocks as blocks
 
-    question = "舟山市局在排除各类安全风险、维护平安稳定上还存在漏洞，后来是怎么补的？"
+    question = "面对辖区治安类警情数量偏高，港口分局采取了哪些压降举措？"
     with monkeypatch.context() as m:
         m.setattr(blocks, "TOPIC_WEIGHT", 0.0)
-        assert not any("除险保安" in b.heading for b in service.ask(question).blocks)
+        assert len(service.ask(question).blocks) == 2
     a = service.ask(question)
-    assert a.intent == "measures" and any("除险保安" in b.heading for b in a.blocks)
+    assert a.intent == "measures" and [b.heading for b in a.blocks] == ["（10）有力压降涉治安警情"]
 
 
 def test_a_date_asked_to_the_day_is_answered_only_by_a_sentence_stating_a_day(service):
@@ -535,3 +535,33 @@ def test_an_answer_about_one_bureau_built_from_passages_quotes_at_most_the_best_
     with monkeypatch.context() as m:
         m.setattr(compose, "FOCUSED_QUOTES", 6)
         assert len(service.ask(question).evidence()) > 2
+
+
+def test_a_question_about_a_problem_area_gets_each_of_its_problems(service, monkeypatch):
+    """SIBLING_*: 港口分局's 7.预防打击电信网络诈骗违法犯罪 is split into (14) 预警防范 and
+    (15) 打击; a question about the area gets both, a question about one of them that one."""
+    import qa.answer.blocks as blocks
+
+    a = service.ask("港口分局在预防和打击电信网络诈骗方面做了哪些整改？")
+    assert a.intent == "measures" and sorted(b.heading[:4] for b in a.blocks) == ["（14）", "（15）"]
+    assert sum(c.role == "measure" for c in a.citations) == 6 and "2 个相关问题" in a.lead
+    _verbatim(service, a)
+    assert [b.heading[:4] for b in service.ask("港口分局是怎么提升电信网络诈骗预警防范能力的？").blocks] == ["（14）"]
+    question = "横栏分局在公务用枪管理方面做了哪些整改？"
+    assert [b.heading[:4] for b in service.ask(question).blocks] == ["（31）", "（32）"]
+    with monkeypatch.context() as m:
+        m.setattr(blocks, "SIBLING_MARGIN", -1.0)
+        assert [b.heading[:4] for b in service.ask(question).blocks] == ["（31）"]
+
+
+def test_a_named_bureaus_problem_is_chosen_by_its_best_sentence_too(service, monkeypatch):
+    """SENTENCE_WEIGHT: 舟山市局对民警的教育管理抓得不严 is 民警教育管理不够严格, which the
+    section scores of 队伍稳定性不足 outrank when its best sentence counts only once."""
+    import qa.answer.blocks as blocks
+
+    question = "舟山市局对民警的教育管理抓得不严，后来是怎么改的？"
+    a = service.ask(question)
+    assert a.intent == "measures" and "民警教育管理不够严格" in a.blocks[0].heading
+    with monkeypatch.context() as m:
+        m.setattr(blocks, "SENTENCE_WEIGHT", 1.0)
+        assert "民警教育管理不够严格" not in service.ask(question).blocks[0].heading

@@ -370,7 +370,7 @@ class Answerer:
         """The matching problems with all their measures (qa.answer.blocks.measure_blocks), and the lead."""
         en = prepared.lang == "en"
         specs = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows,
-                               self.scorer.question_coverage(prepared), scoped)
+                               self.scorer.question_coverage(prepared), scoped, kin=True)
         if not specs:
             return [], ""
         n = sum(1 for x in specs for q in x.quotes if q.role == "measure")
