@@ -179,34 +179,31 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
     weight = TOPIC_WEIGHT if scoped else 0.0
     extra = SENTENCE_WEIGHT - 1.0 if kin and scoped else 0.0
     ranked = sorted(((rank[k] + extra * relevance[k] + weight * topic[k], k) for k in problems), reverse=True)
-    best = ranked[0][0]
-    out: list[BlockSpec] = []
-    taken: set[tuple[str, int]] = set()
-    first_cov = 0.0
-    for score, key in ranked:
+    best, top = ranked[0]
+    # the first problem, and its siblings that are part of what is asked (a named bureau's)
+    kin_keys = siblings(index, problem_of, top, rank, covers) if kin and scoped and covers is not None else []
+    chosen = [top, *kin_keys[:MAX_BLOCKS - 1]]
+    out = [problem_block(index, problem_of[k], unit_rows[k][0]) for k in chosen]
+    taken = set(chosen)
+    first_cov = topic[top] if covers is not None else 1.0
+    for score, key in ranked[1:]:
         if len(out) == MAX_BLOCKS:
             break
-        if key in taken:  # a sibling of the first
+        if key in taken:
             continue
         p = problem_of[key]
-        new_bureau = not scoped and all(b.doc != p.doc for b in out)
-        if out and new_bureau:
+        if not scoped and all(b.doc != p.doc for b in out):  # another bureau's best problem
             if score < best - CROSS_BUREAU_MARGIN:
                 continue
         else:
             if score < best - (BLOCK_MARGIN if scoped else UNSCOPED_BLOCK_MARGIN):
                 continue
             cov = topic[key] if covers is not None else 1.0
-            if out and cov < first_cov * (EXTRA_MIN_RELATIVE_COVERAGE if scoped else UNSCOPED_RELATIVE_COVERAGE):
+            if cov < first_cov * (EXTRA_MIN_RELATIVE_COVERAGE if scoped else UNSCOPED_RELATIVE_COVERAGE):
                 continue
             first_cov = first_cov or cov
         out.append(problem_block(index, p, unit_rows[key][0]))
         taken.add(key)
-        if kin and scoped and len(taken) == 1 and covers is not None:
-            for sib in siblings(index, problem_of, key, rank, rank[key], covers):
-                if sib not in taken and len(out) < MAX_BLOCKS:
-                    out.append(problem_block(index, problem_of[sib], unit_rows[sib][0]))
-                    taken.add(sib)
     if not scoped:  # further problems' measures on the topic; a bureau's blocks together, bureaus
         # in the order of their best block
         out += related_measures(index, [problem_of[k] for _, k in ranked if k not in taken], cands, unit_rows, covers)
@@ -218,8 +215,7 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
 
 
 def siblings(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem], key: tuple[str, int],
-             rank: dict[tuple[str, int], float], first_rank: float,
-             covers: Callable[[str], float | None]) -> list[tuple[str, int]]:
+             rank: dict[tuple[str, int], float], covers: Callable[[str], float | None]) -> list[tuple[str, int]]:
     """The problems under the same parent heading as ``key`` that are part of what is asked
     (SIBLING_*), best first."""
     sections = index.notices[key[0]].sections
@@ -237,7 +233,7 @@ def siblings(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem], key
     first = own(key)
     if first <= 0.0:
         return []
-    ok = [k for k in kin if k in rank and rank[k] >= first_rank - SIBLING_MARGIN
+    ok = [k for k in kin if k in rank and rank[k] >= rank[key] - SIBLING_MARGIN
           and own(k) >= first * SIBLING_MIN_RELATIVE_COVERAGE]
     return sorted(ok, key=lambda k: -rank[k])
 
