@@ -66,6 +66,11 @@ def test_english_words_of_the_field_are_translated_by_the_glossary(engine):
     assert [w for w, _ in checkups.groups] == ["health check-ups", "police officers"]
     anonymised = engine.retriever.prepare("What did the anonymised branch do about entertainment venues?")
     assert [w for w, _ in anonymised.groups] == ["entertainment venues"]
+    # the names of the field's programmes, asked word by word
+    programmes = dict(engine.retriever.prepare(
+        "How did the branch reform its one office two teams set-up and three linkages for official vehicles?").groups)
+    assert programmes["office two teams"] == ("一室两队",) and programmes["three linkages"] == ("三警三联",)
+    assert programmes["official vehicles"][0] == "公务用车"
 
 
 def test_traditional_and_full_width_queries_match(engine):
