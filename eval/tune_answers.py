@@ -33,6 +33,8 @@
   the question relative to the first's, to get a block too;
 - ``TOPIC_WEIGHT``: how much a named bureau's problem gains in rank by how much of the
   question its heading and statement cover;
+- ``SENTENCE_WEIGHT``: how many times a named bureau's problem's best sentence counts in
+  its rank (its section's retrieval score once);
 - ``PICK_MIN_RELATIVE_COVERAGE``: how well each further quote of an answer built from
   passages must cover the question, relative to the best quoted one;
 - ``FOCUSED_QUOTES``: how many sentences such an answer quotes at most when the question
@@ -74,6 +76,7 @@ GRID = (
     (blocks, "SIBLING_MARGIN", (0.1, 0.15, 0.25, 0.35), ("measure",)),
     (blocks, "SIBLING_MIN_RELATIVE_COVERAGE", (0.3, 0.5, 0.7, 0.9), ("measure",)),
     (blocks, "TOPIC_WEIGHT", (0.0, 0.1, 0.3, 0.5), ("measure",)),
+    (blocks, "SENTENCE_WEIGHT", (1.0, 3.0, 5.0, 8.0), ("measure",)),
     (blocks, "UNSCOPED_BLOCK_MARGIN", (0.02, 0.1, 0.3, 0.5), ("precedent",)),
     (blocks, "UNSCOPED_RELATIVE_COVERAGE", (0.0, 0.25, 0.5, 0.7), ("precedent",)),
     (blocks, "RELATED_PROBLEMS", (0, 2, 3, 4), ("precedent", "compare")),
