@@ -39,6 +39,8 @@
   passages must cover the question, relative to the best quoted one;
 - ``FOCUSED_QUOTES``: how many sentences such an answer quotes at most when the question
   asks for a figure, date or name, or about one bureau;
+- ``OVERALL_CHUNKS``: how many sections of the notices' overall and opening parts a
+  figure question (and a comparison's row for one) also searches;
 - the precedent finder's ``PER_BUREAU`` and ``MARGIN``: the best precision among the
   settings whose passage recall reaches 0.95 (the issue's bar).
 
@@ -84,6 +86,7 @@ GRID = (
     (blocks, "RELATED_MIN_COVERAGE", (0.0, 0.2, 0.3, 0.4), ("precedent", "compare")),
     (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
     (compose, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase")),
+    (compose, "OVERALL_CHUNKS", (0, 1, 2, 3), ("fact", "paraphrase", "compare")),
     (compose, "FOCUSED_QUOTES", (2, 3, 4, 6), ("fact", "paraphrase", "meta")),
 )
 MIN_GAIN = 0.005  # a setting moves only when the score gains more than this (one question in ~50 per kind)

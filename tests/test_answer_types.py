@@ -565,3 +565,25 @@ def test_a_named_bureaus_problem_is_chosen_by_its_best_sentence_too(service, mon
     with monkeypatch.context() as m:
         m.setattr(blocks, "SENTENCE_WEIGHT", 1.0)
         assert "民警教育管理不够严格" not in service.ask(question).blocks[0].heading
+
+
+def test_a_count_of_the_whole_rectification_is_found_in_the_overall_part(service, monkeypatch):
+    """OVERALL_CHUNKS: 共组织召开党委会议7次…推进会议4次 is in 港口分局's overall part, which a
+    figure question's retrieval ranks below the problems that mention meetings."""
+    import qa.answer.compose as compose
+
+    question = "港口分局搞巡察整改那阵子，党委会开了几次？推进会又开了几次？"
+    with monkeypatch.context() as m:
+        m.setattr(compose, "OVERALL_CHUNKS", 0)
+        assert not any("推进会议4次" in c.quote for c in service.ask(question).evidence())
+    a = service.ask(question)
+    assert not a.abstained and "推进会议4次" in a.evidence()[0].quote and a.evidence()[0].kind == "overall"
+    english = service.ask("How many rules and plans did the Henglan police write from scratch or update while they "
+                          "were fixing the inspection problems?")
+    assert any("共17项" in c.quote for c in english.evidence())
+    _verbatim(service, a)
+    # a comparison's row for a figure looks there too
+    rows = service.ask("研究巡察整改的党委会，横栏是书记主持开了几次，港口分局党委又开了几次？")
+    gangkou = next(b for b in rows.blocks if b.bureau == "中山市公安局港口分局")
+    assert rows.intent == "compare" and not gangkou.missing
+    assert any("党委会议7次" in c.quote for c in rows.citations if c.n in gangkou.citations)
