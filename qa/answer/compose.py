@@ -239,14 +239,15 @@ class Answerer:
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
 
-    def _with_overall(self, prepared, hits: list[Hit], bureaus, qvec, focus: bool = True) -> list[Hit]:
-        """A figure question's hits and the best sections of the overall and opening parts
-        (OVERALL_CHUNKS): a count of the whole rectification is stated there."""
+    def _with_overall(self, prepared, hits: list[Hit], bureaus, qvec, focus: bool = True,
+                      k: int | None = None) -> list[Hit]:
+        """A figure question's hits and the best ``k`` (OVERALL_CHUNKS) sections of the
+        overall and opening parts: a count of the whole rectification is stated there."""
         if prepared.qtype != "figure" or not OVERALL_CHUNKS:
             return hits
         seen = {(h.chunk.doc, h.chunk.section_idx) for h in hits}
-        more = [h for h in self.retriever.search(prepared, k=OVERALL_CHUNKS, bureaus=bureaus, qvec=qvec, focus=focus,
-                                                 kinds=["overall", "preamble"])
+        more = [h for h in self.retriever.search(prepared, k=k or OVERALL_CHUNKS, bureaus=bureaus, qvec=qvec,
+                                                 focus=focus, kinds=["overall", "preamble"])
                 if (h.chunk.doc, h.chunk.section_idx) not in seen]
         return hits + [replace(h, rank=len(hits) + i) for i, h in enumerate(more)]
 
@@ -593,6 +594,9 @@ class Answerer:
         # the bureaus the question names are expected to speak: 未提及 needs less coverage
         min_coverage = NAMED_COMPARE_MIN_COVERAGE if len(self._bureaus_in_scope(prepared, bureaus)) >= 2 \
             else COMPARE_MIN_COVERAGE
+        # a figure: the overall and opening parts of all the bureaus' notices, searched once
+        overall = self._with_overall(prepared, [], scope, qvec, focus=False, k=OVERALL_CHUNKS * len(scope)) \
+            if not kinds and not next_steps else []
         rows = []
         for b in scope:
             doc = next(iter(self._docs_of([b])), "")
@@ -602,8 +606,10 @@ class Answerer:
                             BlockSpec("row", b, doc, b, [], missing=True))
                 continue
             hits = self.retriever.search(prepared, k=COMPARE_CHUNKS, bureaus=[b], kinds=kinds, qvec=qvec, focus=False)
-            if not kinds:
-                hits = self._with_overall(prepared, hits, [b], qvec, focus=False)
+            seen, mine = {(h.chunk.doc, h.chunk.section_idx) for h in hits}, set(self._docs_of([b]))
+            hits += [replace(h, rank=len(hits) + i) for i, h in enumerate(
+                [h for h in overall if h.chunk.doc in mine and (h.chunk.doc, h.chunk.section_idx) not in seen]
+                [:OVERALL_CHUNKS])]
             cands = self.scorer.sentences(prepared, svec, hits)
             conf = self.scorer.confidence(prepared, hits, cands)
             # a figure, date or name: the sentence stating it decides (below); otherwise how
