@@ -177,11 +177,12 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
         return []
     topic = {k: (covers(problem_topic(index, problem_of[k])) or 0.0) if covers is not None else 0.0 for k in problems}
     weight = TOPIC_WEIGHT if scoped else 0.0
-    extra = SENTENCE_WEIGHT - 1.0 if kin and scoped else 0.0
+    named = kin and scoped  # an answer about a named bureau's problem
+    extra = SENTENCE_WEIGHT - 1.0 if named else 0.0
     ranked = sorted(((rank[k] + extra * relevance[k] + weight * topic[k], k) for k in problems), reverse=True)
     best, top = ranked[0]
-    # the first problem, and its siblings that are part of what is asked (a named bureau's)
-    kin_keys = siblings(index, problem_of, top, rank, covers) if kin and scoped and covers is not None else []
+    # the first problem, and its siblings that are part of what is asked
+    kin_keys = siblings(index, problem_of, top, rank, covers) if named and covers is not None else []
     chosen = [top, *kin_keys[:MAX_BLOCKS - 1]]
     out = [problem_block(index, problem_of[k], unit_rows[k][0]) for k in chosen]
     taken = set(chosen)
@@ -222,7 +223,7 @@ def siblings(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem], key
     parent = sections[key[1]].parent
     if parent is None:
         return []
-    kin = [k for k in problem_of if k[0] == key[0] and k != key and sections[k[1]].parent == parent]
+    kin = [(key[0], i) for i in sections[parent].children if i != key[1] and (key[0], i) in problem_of]
     if not kin or len(kin) + 1 > MAX_SIBLINGS:
         return []
 

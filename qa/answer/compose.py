@@ -194,7 +194,7 @@ class Answerer:
         hits = self.retriever.search(prepared, k=UNSCOPED_CHUNKS if unscoped else MAX_CHUNKS, bureaus=bureaus,
                                      kinds=kinds, qvec=qvec)
         if not kinds:
-            hits = self._with_overall(prepared, hits, bureaus, qvec)
+            hits = _appended(hits, self._overall(prepared, bureaus, qvec))
         svec = qvec
         if lang == "en" and prepared.terms:  # sentences are Chinese: also compare with the translation
             svec = np.stack([qvec, self.retriever.embedder.embed_query(" ".join(prepared.terms))])
@@ -239,17 +239,15 @@ class Answerer:
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
 
-    def _with_overall(self, prepared, hits: list[Hit], bureaus, qvec, focus: bool = True,
-                      k: int | None = None) -> list[Hit]:
-        """A figure question's hits and the best ``k`` (OVERALL_CHUNKS) sections of the
-        overall and opening parts: a count of the whole rectification is stated there."""
-        if prepared.qtype != "figure" or not OVERALL_CHUNKS:
-            return hits
-        seen = {(h.chunk.doc, h.chunk.section_idx) for h in hits}
-        more = [h for h in self.retriever.search(prepared, k=k or OVERALL_CHUNKS, bureaus=bureaus, qvec=qvec,
-                                                 focus=focus, kinds=["overall", "preamble"])
-                if (h.chunk.doc, h.chunk.section_idx) not in seen]
-        return hits + [replace(h, rank=len(hits) + i) for i, h in enumerate(more)]
+    def _overall(self, prepared, bureaus, qvec, focus: bool = True, per_bureau: bool = False) -> list[Hit]:
+        """For a figure question, the best OVERALL_CHUNKS sections (``per_bureau``: as many for
+        each bureau in ``bureaus``) of the overall and opening parts, where a count of the
+        whole rectification is stated; none for any other question."""
+        k = OVERALL_CHUNKS * (len(bureaus) if per_bureau else 1)
+        if prepared.qtype != "figure" or not k:
+            return []
+        return self.retriever.search(prepared, k=k, bureaus=bureaus, qvec=qvec, focus=focus,
+                                     kinds=["overall", "preamble"])
 
     def _other_round(self, prepared, bureaus) -> str | None:
         """The reason to decline a question about another inspection round's notice than
@@ -595,8 +593,7 @@ class Answerer:
         min_coverage = NAMED_COMPARE_MIN_COVERAGE if len(self._bureaus_in_scope(prepared, bureaus)) >= 2 \
             else COMPARE_MIN_COVERAGE
         # a figure: the overall and opening parts of all the bureaus' notices, searched once
-        overall = self._with_overall(prepared, [], scope, qvec, focus=False, k=OVERALL_CHUNKS * len(scope)) \
-            if not kinds and not next_steps else []
+        overall = self._overall(prepared, scope, qvec, focus=False, per_bureau=True) if not kinds and not next_steps else []
         rows = []
         for b in scope:
             doc = next(iter(self._docs_of([b])), "")
@@ -606,10 +603,8 @@ class Answerer:
                             BlockSpec("row", b, doc, b, [], missing=True))
                 continue
             hits = self.retriever.search(prepared, k=COMPARE_CHUNKS, bureaus=[b], kinds=kinds, qvec=qvec, focus=False)
-            seen, mine = {(h.chunk.doc, h.chunk.section_idx) for h in hits}, set(self._docs_of([b]))
-            hits += [replace(h, rank=len(hits) + i) for i, h in enumerate(
-                [h for h in overall if h.chunk.doc in mine and (h.chunk.doc, h.chunk.section_idx) not in seen]
-                [:OVERALL_CHUNKS])]
+            mine = set(self._docs_of([b]))
+            hits = _appended(hits, [h for h in overall if h.chunk.doc in mine], OVERALL_CHUNKS)
             cands = self.scorer.sentences(prepared, svec, hits)
             conf = self.scorer.confidence(prepared, hits, cands)
             # a figure, date or name: the sentence stating it decides (below); otherwise how
@@ -696,6 +691,14 @@ class Answerer:
             if len(out) == RELATED:
                 break
         return out
+
+
+def _appended(hits: list[Hit], more: list[Hit], limit: int | None = None) -> list[Hit]:
+    """``hits`` and, ranked after them, at most ``limit`` of ``more`` from sections not
+    already among them."""
+    seen = {(h.chunk.doc, h.chunk.section_idx) for h in hits}
+    new = [h for h in more if (h.chunk.doc, h.chunk.section_idx) not in seen][:limit]
+    return hits + [replace(h, rank=len(hits) + i + 1) for i, h in enumerate(new)]
 
 
 def _merge_adjacent(chosen: list[Candidate]) -> list[Candidate]:
