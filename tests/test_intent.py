@@ -8,6 +8,7 @@ from qa.query.intent import (
     asked_round,
     asks_contact,
     asks_metadata,
+    counted_phrase,
     counted_units,
     question_intent,
     question_type,
@@ -30,6 +31,8 @@ from qa.query.intent import (
     ("Which bureaus give an e-mail address for comments?", "compare"),
     ("For each of the five bureaus, which inspection group carried out the inspection?", "compare"),
     ("Did every bureau publish a phone number?", "compare"),
+    ("这几份通报里，哪几份写了公示期限？", "compare"),  # which notices: a row each
+    ("哪些通报提到了扫黑除恶？", "compare"),
     ("开发区分局是由市委哪个巡察组巡察的？", "meta"),
     ("对舟山市公安局的整改有意见，打什么电话？", "meta"),
     ("What phone number can the public call about the Henglan branch's rectification?", "meta"),
@@ -92,6 +95,8 @@ def test_intent_with_bureaus(question, named, intent):
     ("港口分局党委书记叫什么名字？", "person"),
     ("新办公区改造花了多少钱？", "money"),
     ("How many officers were rotated?", "figure"),
+    ("How many full-time, established officers does Zhoushan have?", "figure"),  # a comma inside the noun phrase
+    ("In 2025, how many auxiliary officers were commended?", "figure"),
     ("How much did Henglan spend on the street lights?", "money"),
     ("Who inspected Gangkou, and when did the inspectors give their feedback?", "date"),
     ("What did Henglan do about traffic safety when pupils arrive and leave school?", None),  # "when" that does not ask
@@ -188,3 +193,15 @@ def test_english_disclosure_period_and_the_title_of_another_document():
     assert "title" not in asked_fields("匿名分局出台的整改落实方案，文件标题是什么？")[0]
     assert "title" in asked_fields("港口分局这份通报的标题是什么？")[0]
     assert question_type("On exactly what day did Henglan's new centre start operating?") == "date"
+
+
+@pytest.mark.parametrize("question,phrase", [
+    ("舟山市公安局目前共有多少名在编民警？", "在编民警"),
+    ("匿名分局共指出几类几项问题？该反馈文件的标题是什么？", "几项问题"),  # the asking clause only
+    ("横栏分局集中整改期间新增或修订完善了多少项制度、方案？", "制度"),
+    ("港口分局的制度有多少项？", ""),
+    ("How many established-post police officers does the Zhoushan bureau have?", "established-post police officers"),
+    ("How many meetings did the Gangkou party committee hold?", "meetings"),
+])
+def test_counted_phrase(question, phrase):
+    assert counted_phrase(question) == phrase

@@ -25,6 +25,7 @@ from qa.query.intent import (
     asked_fields,
     asked_round,
     asking_clauses,
+    counted_phrase,
     asks_contact,
     asks_measures,
     asks_metadata,
@@ -101,6 +102,9 @@ PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 # an item's label sentence (三是开展专项整治。): no evidence without the sentence after it
 _LABEL_ONLY_RE = re.compile(r"^\s*(整改(落实)?情况[：:])?[一二三四五六七八九十]{1,3}是[^。；;，,]{0,30}[。；;：:]?\s*$")
+# the labels of the closing paragraph's fields (qa.ingest.metadata), where a notice may write
+# something other than a value after them
+LABELLED_FIELDS = {"email": r"电子邮箱|电子信箱", "phone": r"联系电话", "disclosure_period": r"公开期限|公示期限?"}
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
 
 @dataclass
@@ -228,6 +232,9 @@ class Answerer:
                     if en_terms else f"None of the indexed notices mentions {', '.join(unseen)}." if lang == "en" else
                     f"已收录的通报都没有提到“{'、'.join(unseen)}”，未找到相关整改内容。")
             return finalize(self.index, q, lang, True, [], conf, lead=lead)
+        uncounted = self._uncounted(prepared)
+        if uncounted:  # 多少名在编民警: no notice says 在编, so none states how many
+            return self._not_stated(prepared, cands, conf, uncounted)
         structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
         if structured is not None:
             return structured
@@ -318,16 +325,36 @@ class Answerer:
             return []  # any question: declined only when no thing it names is in any notice (世界杯, 冠军)
         return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
 
+    def _uncounted(self, prepared) -> list[str]:
+        """For a figure question, the words of what it counts that no notice uses (多少名在编
+        民警: 在编; how many established-post officers: established-post, whose term 在编 no
+        notice uses): no notice states that figure. A word inside which a shorter one is
+        used does not count (学习材料: 学习, 材料), nor a count word (几轮)."""
+        if prepared.qtype != "figure":
+            return []
+        phrase = counted_phrase(prepared.text)
+        if not phrase:
+            return []
+        if prepared.lang == "en":
+            return [w for w, ts in prepared.groups
+                    if ts and w.lower() in phrase.lower() and not any(self._in_corpus(t) for t in ts)]
+        toks = [t for t in tokenize(phrase) if len(t) >= 2 and t not in PHRASING and not re.search(r"[几多少\d]", t)]
+        return [t for t in toks if not self._in_corpus(t)
+                and not any(u != t and u in t and self._in_corpus(u) for u in toks)]
+
     def _in_corpus(self, term: str) -> bool:
         return term in self.index.idf or any(term in n.text for n in self.index.notices.values())
 
-    def _not_stated(self, prepared, cands: list[Candidate], conf: Confidence) -> Answer:
-        """On topic, but the figure, date or name asked for is not stated: say so first,
-        then the closest passages that are on the question's topic."""
+    def _not_stated(self, prepared, cands: list[Candidate], conf: Confidence, unused: list[str] | None = None) -> Answer:
+        """On topic, but the figure, date or name asked for is not stated: say so first
+        (and which words of what it counts no notice uses), then the closest passages that
+        are on the question's topic."""
         en = prepared.lang == "en"
         what = TYPE_WORDS[prepared.qtype or "figure"][en]
-        lead = (f"The notices do not state the {what} asked for; the closest passages are below." if en
-                else f"通报中没有写明所问的{what}；最接近的原文如下。")
+        why = ((f" (no notice uses a term for {', '.join(unused)})" if en else f"（已收录的通报都没有提到“{'、'.join(unused)}”）")
+               if unused else "")
+        lead = (f"The notices do not state the {what} asked for{why}; the closest passages are below." if en
+                else f"通报中没有写明所问的{what}{why}；最接近的原文如下。")
         covers = self.scorer.question_coverage(prepared)
         on_topic = [c for c in cands if (covers(self._sentence(c)) or 0.0) >= RELATED_MIN_COVERAGE]
         return finalize(self.index, prepared.text, prepared.lang, True, self._pick_related(on_topic)[:2], conf,
@@ -501,7 +528,16 @@ class Answerer:
             gaps = [f for f in fields if f not in spans]
             if gaps and not several:
                 return None
-            said = [f"does not state its {FIELD_LABELS[f][1]}" if en else f"未写明{FIELD_LABELS[f][0]}" for f in gaps]
+            said = []
+            for f in gaps:
+                zh, eng = FIELD_LABELS[f]
+                # labelled, but with something else than a value (电子邮箱:登陆“…平台…”): quoted as written
+                c = self._labelled_clause(doc, f, len(citations) + 1, notes)
+                if c is None:
+                    said.append(f"does not state its {eng}" if en else f"未写明{zh}")
+                    continue
+                citations.append(c)
+                said.append(f"gives as its {eng} “{c.quote}” [{c.n}]" if en else f"{zh}一项写作“{c.quote}”[{c.n}]")
             for f in (f for f in fields if f in spans):
                 a, b = spans[f]
                 row_f = self.index.row_at(doc, a)
@@ -519,6 +555,23 @@ class Answerer:
         text = "; ".join(parts)
         lead = (text[:1].upper() + text[1:] + ".") if en else "。".join(parts) + "。"
         return Answer(prepared.text, prepared.lang, False, lead, citations, conf, notes=notes, intent="meta")
+
+    def _labelled_clause(self, doc: str, field: str, n: int, notes: list[str]) -> Citation | None:
+        """The clause of a notice's closing paragraph that carries a field's label but no
+        value the field reads (电子邮箱:登陆“浙江省统一政府咨询投诉举报平台-…”), cited; None
+        when there is none."""
+        label = FIELD_LABELS[field][0]
+        notice = self.index.notices[doc]
+        closing = next((s for s in notice.sections if s.kind == "closing"), None)
+        if closing is None or field not in LABELLED_FIELDS:
+            return None
+        labelled = re.compile(rf"(?:{LABELLED_FIELDS[field]})[：:]?\s*(\S.*)")
+        found = ((m, labelled.search(m.group(0))) for m in _CLAUSE_RE.finditer(notice.text, closing.start, closing.end))
+        m, value = next(((m, v) for m, v in found if v is not None), (None, None))
+        row = None if m is None else self.index.row_at(doc, m.start())
+        if m is None or value is None or row is None:
+            return None
+        return _cite(self.index, n, doc, m.start() + value.start(1), m.end(), row, "evidence", notes, 1.0, label)
 
     def _contact_answer(self, prepared, docs: list[str], conf, several: bool = False) -> Answer | None:
         """Where to send comments: every contact clause (phone, postal box, postcode,

@@ -31,7 +31,7 @@ QTYPES = (
 
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
-_WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家|哪个单位|哪家|都有哪些单位|几个单位|"
+_WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家|哪个单位|哪家|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
                             r"其他(单位|分局)|别的(单位|分局)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
@@ -96,11 +96,23 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
 _ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
 
 
+_EN_ASKING = re.compile(r"\b(how|what|which|when|who|whom|whose|where|why)\b", re.I)
+
+
 def asking_clauses(question: str) -> str:
     """The clauses that ask: the last clause of each sentence (之前几轮教育活动的成果也没巩固住，
-    后来是怎么改的？ asks how, not how many)."""
+    后来是怎么改的？ asks how, not how many); in English, from the last clause holding a
+    question word on (How many full-time, established officers … have? asks how many)."""
     sentences = [x for x in re.split(r"[？?！!。]", question) if x.strip()]
-    return " ".join(re.split(r"[，,；;]", x.strip())[-1] for x in sentences) or question
+    out = []
+    for x in sentences:
+        clauses = re.split(r"[，,；;]", x.strip())
+        if is_chinese(x):
+            out.append(clauses[-1])
+            continue
+        at = max((i for i, c in enumerate(clauses) if _EN_ASKING.search(c)), default=len(clauses) - 1)
+        out.append(",".join(clauses[at:]))
+    return " ".join(out) or question
 
 
 def question_type(question: str) -> str | None:
@@ -227,6 +239,19 @@ def counted_units(question: str) -> str:
         return next((units for pattern, units in _EN_COUNTED if pattern.fullmatch(head)), "")
     m = _ASKED_UNIT.search(asking_clauses(question))
     return _UNITS.get(m.group(1), m.group(1)) if m else ""
+
+
+_COUNTED_PHRASE = re.compile(r"(?:多少|几)(?!家长|名称|名单)[项条个次场轮名人位件起宗家份篇期类种批]?([^，,。？?、；;！!\s]*)")
+
+
+def counted_phrase(question: str) -> str:
+    """What a figure question counts, as it says it (多少名在编民警 -> 在编民警; how many
+    established-post police officers -> established-post police officers); "" when it
+    says nothing after the count (制度有多少项)."""
+    if not is_chinese(question):
+        en = _EN_HOW_MANY.search(question)
+        return _EN_NOUN_END.sub("", en.group(1)).strip() if en else ""
+    return " ".join(m.group(1).strip() for m in _COUNTED_PHRASE.finditer(asking_clauses(question))).strip()
 
 
 # An inspection round other than the one a notice reports on: 十四届市委巡察, 上一轮巡察的整改通报
