@@ -25,10 +25,10 @@ from qa.query.intent import (
     asked_fields,
     asked_round,
     asking_clauses,
-    counted_phrase,
     asks_contact,
     asks_measures,
     asks_metadata,
+    counted_phrase,
 )
 from qa.query.retrieval import Hit, Retriever, resolve_bureaus
 from qa.text import PHRASING, is_noun, is_word, tokenize
