@@ -92,6 +92,7 @@ GRID = (
 MIN_GAIN = 0.005  # a setting moves only when the score gains more than this (one question in ~50 per kind)
 PRECEDENT_PER_BUREAU = (4, 5, 6, 8)
 PRECEDENT_MARGIN = (0.5, 0.6)
+PRECEDENT_CANDIDATES = (40, 60, 100)
 PRECEDENT_RECALL = 0.95
 
 
@@ -135,19 +136,21 @@ def tune_precedents(service: Service, questions: list) -> dict:
     """The precedent finder's list length: of the settings whose passage recall reaches
     PRECEDENT_RECALL (the issue's bar), the one with the best precision (the shortest
     useful list); if none does, the best recall."""
-    was = {"per_bureau": precedents.PER_BUREAU, "margin": precedents.MARGIN}
+    was = {"per_bureau": precedents.PER_BUREAU, "margin": precedents.MARGIN, "candidates": precedents.CANDIDATES}
     rows = []
-    for per_bureau, margin in itertools.product(PRECEDENT_PER_BUREAU, PRECEDENT_MARGIN):
-        precedents.MARGIN = margin
+    for candidates, per_bureau, margin in itertools.product(PRECEDENT_CANDIDATES, PRECEDENT_PER_BUREAU,
+                                                            PRECEDENT_MARGIN):
+        precedents.MARGIN, precedents.CANDIDATES = margin, candidates
         r = score_precedents(service, questions, per_bureau=per_bureau)
-        rows.append({"per_bureau": per_bureau, "margin": margin, "recall": round(r["recall"], 4),
-                     "precision": round(r["precision"], 4), "items": round(r["items_per_question"], 2)})
+        rows.append({"candidates": candidates, "per_bureau": per_bureau, "margin": margin,
+                     "recall": round(r["recall"], 4), "precision": round(r["precision"], 4),
+                     "items": round(r["items_per_question"], 2)})
         print("precedents", rows[-1], flush=True)
     enough = [r for r in rows if r["recall"] >= PRECEDENT_RECALL]
     best = (max(enough, key=lambda r: (r["precision"], -r["items"])) if enough
             else max(rows, key=lambda r: (r["recall"], r["precision"])))
-    precedents.MARGIN = best["margin"]
-    return {"was": was, "selected": {"per_bureau": best["per_bureau"], "margin": best["margin"]}, "rows": rows}
+    precedents.MARGIN, precedents.CANDIDATES = best["margin"], best["candidates"]
+    return {"was": was, "selected": {k: best[k] for k in ("candidates", "per_bureau", "margin")}, "rows": rows}
 
 
 def to_markdown(out: dict) -> str:
@@ -165,11 +168,12 @@ def to_markdown(out: dict) -> str:
         why = (f"the best precision with passage recall ≥ {PRECEDENT_RECALL}"
                if any(r["recall"] >= PRECEDENT_RECALL for r in p["rows"])
                else f"no setting reaches passage recall {PRECEDENT_RECALL}: the best recall")
-        lines += [f"### Precedent finder (precedent): selected {sel['per_bureau']} a bureau, margin {sel['margin']} "
-                  f"({why})", "",
-                  "| a bureau | margin | passage recall | precision | problems listed |", "|---|---|---|---|---|"]
-        lines += [f"| {r['per_bureau']} | {r['margin']} | {r['recall']:.3f} | {r['precision']:.3f} | {r['items']:.1f} |"
-                  for r in p["rows"]]
+        lines += [f"### Precedent finder (precedent): selected {sel['candidates']} candidates, {sel['per_bureau']} a "
+                  f"bureau, margin {sel['margin']} ({why})", "",
+                  "| candidates | a bureau | margin | passage recall | precision | problems listed |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {r['candidates']} | {r['per_bureau']} | {r['margin']} | {r['recall']:.3f} | {r['precision']:.3f} "
+                  f"| {r['items']:.1f} |" for r in p["rows"]]
         lines.append("")
     return "\n".join(lines)
 
