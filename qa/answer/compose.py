@@ -560,10 +560,11 @@ class Answerer:
         """The clause of a notice's closing paragraph that carries a field's label but no
         value the field reads (电子邮箱:登陆“浙江省统一政府咨询投诉举报平台-…”), cited; None
         when there is none."""
-        label = FIELD_LABELS[field][0]
+        if field not in LABELLED_FIELDS:
+            return None
         notice = self.index.notices[doc]
         closing = next((s for s in notice.sections if s.kind == "closing"), None)
-        if closing is None or field not in LABELLED_FIELDS:
+        if closing is None:
             return None
         labelled = re.compile(rf"(?:{LABELLED_FIELDS[field]})[：:]?\s*(\S.*)")
         found = ((m, labelled.search(m.group(0))) for m in _CLAUSE_RE.finditer(notice.text, closing.start, closing.end))
@@ -571,7 +572,8 @@ class Answerer:
         row = None if m is None else self.index.row_at(doc, m.start())
         if m is None or value is None or row is None:
             return None
-        return _cite(self.index, n, doc, m.start() + value.start(1), m.end(), row, "evidence", notes, 1.0, label)
+        return _cite(self.index, n, doc, m.start() + value.start(1), m.end(), row, "evidence", notes, 1.0,
+                     FIELD_LABELS[field][0])
 
     def _contact_answer(self, prepared, docs: list[str], conf, several: bool = False) -> Answer | None:
         """Where to send comments: every contact clause (phone, postal box, postcode,

@@ -210,7 +210,8 @@ def asks_measures(question: str) -> bool:
 _UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处所名人位件起宗份部类", "次": "次场轮期批", "场": "场次", "轮": "轮次",
           "名": "名人位", "人": "人名位", "位": "位名人", "件": "件起宗", "起": "起件宗", "宗": "宗件起",
           "家": "家个所", "份": "份个", "篇": "篇期", "期": "期篇次"}
-_ASKED_UNIT = re.compile(r"(?:多少|几)(?!家长|名称|名单)([项条个次场轮名人位件起宗家份篇期])")
+_COUNT = r"(?:多少|几)(?!家长|名称|名单)"  # a count asked for (not 家长, 名称, 名单)
+_ASKED_UNIT = re.compile(_COUNT + "([" + "".join(_UNITS) + "])")
 
 
 # ... and in English, by the noun "how many" counts (how many rounds of checks: rounds)
@@ -233,15 +234,14 @@ def counted_units(question: str) -> str:
     """The measure words a figure answer must use (多少项 -> 项条个部份; how many rounds of
     checks -> 次场轮期批), "" when the question names none (是多少, 多少钱)."""
     if not is_chinese(question):
-        en = _EN_HOW_MANY.search(question)
-        words = _EN_NOUN_END.sub("", en.group(1)).split() if en else []
+        words = counted_phrase(question).split()
         head = words[-1].lower() if words else ""  # how many case review workshops: workshops
         return next((units for pattern, units in _EN_COUNTED if pattern.fullmatch(head)), "")
     m = _ASKED_UNIT.search(asking_clauses(question))
     return _UNITS.get(m.group(1), m.group(1)) if m else ""
 
 
-_COUNTED_PHRASE = re.compile(r"(?:多少|几)(?!家长|名称|名单)[项条个次场轮名人位件起宗家份篇期类种批]?([^，,。？?、；;！!\s]*)")
+_COUNTED_PHRASE = re.compile(_COUNT + "[" + "".join(_UNITS) + r"类种批]?([^，,。？?、；;！!\s]*)")
 
 
 def counted_phrase(question: str) -> str:
