@@ -18,6 +18,8 @@
   built from passages);
 - ``META_MARGIN``: how close the opening and closing paragraphs' best sentence must be to
   the best overall for a metadata question to be answered from them;
+- ``COMPARE_QUOTES``: how many of a bureau's best sentences its row of a comparison quotes
+  at most (each covering the question ``PICK_MIN_RELATIVE_COVERAGE`` as well as its best);
 - ``COMPARE_PROBLEM_MIN``: how much of a comparison question asking what each bureau did
   a bureau's matching problem with its measures must cover to fill its row (else 未提及);
 - ``UNSCOPED_BLOCK_MARGIN``, ``UNSCOPED_RELATIVE_COVERAGE``, ``UNSCOPED_CHUNKS``: for a
@@ -75,6 +77,7 @@ GRID = (
     (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
     (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
     (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.3, 0.4, 0.5, 0.65), ("compare",)),
+    (compose, "COMPARE_QUOTES", (2, 3, 4), ("compare",)),
     (blocks, "SIBLING_MARGIN", (0.1, 0.15, 0.25, 0.35), ("measure",)),
     (blocks, "SIBLING_MIN_RELATIVE_COVERAGE", (0.3, 0.5, 0.7, 0.9), ("measure",)),
     (blocks, "TOPIC_WEIGHT", (0.0, 0.1, 0.3, 0.5), ("measure",)),
@@ -85,7 +88,7 @@ GRID = (
     (blocks, "RELATED_MARGIN", (0.01, 0.02, 0.03), ("precedent", "compare")),
     (blocks, "RELATED_MIN_COVERAGE", (0.0, 0.2, 0.3, 0.4), ("precedent", "compare")),
     (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
-    (compose, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase")),
+    (compose, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase", "compare")),
     (compose, "OVERALL_CHUNKS", (0, 1, 2, 3), ("fact", "paraphrase", "compare")),
     (compose, "FOCUSED_QUOTES", (2, 3, 4, 6), ("fact", "paraphrase", "meta")),
 )
