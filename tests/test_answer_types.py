@@ -137,6 +137,17 @@ def test_compare_answer_has_a_row_per_bureau_and_says_when_a_notice_is_silent(se
     _verbatim(service, a)
 
 
+def test_a_comparison_row_quotes_no_sentence_off_the_topic(service):
+    # each row quotes up to three of its bureau's best sentences, none covering the question
+    # less than half as well as the row's best (横栏's 提醒谈话, 舟山's 排摸调研 were padding)
+    a = service.ask("哪些单位在通报中提到为民警组织健康体检？")
+    assert a.intent == "compare"
+    rows = [cs for b, cs in a.block_citations() if not b.missing]
+    assert len(rows) >= 2 and all(1 <= len(cs) <= 3 for cs in rows)
+    assert all("体检" in c.quote for cs in rows for c in cs)
+    _verbatim(service, a)
+
+
 def test_compare_of_named_bureaus_covers_just_those(service):
     a = service.ask("港口分局和横栏分局在涉案财物管理上分别采取了什么措施？")
     assert a.intent == "compare" and {b.bureau for b in a.blocks} == {"中山市公安局港口分局", "中山市公安局横栏分局"}
