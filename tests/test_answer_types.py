@@ -632,3 +632,12 @@ def test_a_count_of_the_whole_rectification_is_found_in_the_overall_part(service
     gangkou = next(b for b in rows.blocks if b.bureau == "中山市公安局港口分局")
     assert rows.intent == "compare" and not gangkou.missing
     assert any("党委会议7次" in c.quote for c in rows.citations if c.n in gangkou.citations)
+
+
+def test_whether_any_notice_uses_a_word_is_scanned_for_once(service, monkeypatch):
+    answerer = service.answerer
+    used, unused = "涌横路斜坡", "世界杯冠军"  # neither is a token of the index
+    assert used not in service.index.idf and unused not in service.index.idf
+    assert answerer._in_corpus(used) and not answerer._in_corpus(unused)
+    monkeypatch.setattr(service.index, "notices", {})  # a second scan would now find nothing
+    assert answerer._in_corpus(used) and not answerer._in_corpus(unused)
