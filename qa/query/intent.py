@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.text import is_chinese
 
@@ -230,9 +231,11 @@ _EN_NOUN_END = re.compile(r"\b(did|do|does|were|was|are|is|has|have|had|will|in|
                           r"got|received|held|since|during|this|so)\b.*", re.I)  # the noun phrase ends here
 
 
+@lru_cache(maxsize=1024)
 def counted_units(question: str) -> str:
     """The measure words a figure answer must use (多少项 -> 项条个部份; how many rounds of
-    checks -> 次场轮期批), "" when the question names none (是多少, 多少钱)."""
+    checks -> 次场轮期批), "" when the question names none (是多少, 多少钱). Cached: every
+    candidate sentence of a figure question is checked against it."""
     if not is_chinese(question):
         words = counted_phrase(question).split()
         head = words[-1].lower() if words else ""  # how many case review workshops: workshops
