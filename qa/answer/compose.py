@@ -700,11 +700,7 @@ class Answerer:
                 if not best:
                     rows.append(BlockSpec("row", b, doc, b, [], missing=True))
                     continue
-            best = best[:COMPARE_QUOTES]
-            if len(best) > 1:  # no padding: each as much on the topic as the bureau's best (as in _pick)
-                covs = [covers(self._sentence(c)) or 0.0 for c in best]
-                best = [c for c, v in zip(best, covs) if v >= max(covs) * PICK_MIN_RELATIVE_COVERAGE]
-            best = sorted(best, key=lambda c: (c.row, c.idx))
+            best = sorted(self._on_topic(best[:COMPARE_QUOTES], covers), key=lambda c: (c.row, c.idx))
             rows.append(BlockSpec("row", b, self.index.chunks[best[0].row].doc, b,
                                   [Quote(self.index.chunks[c.row].doc, c.start, c.end, c.row, "evidence")
                                    for c in self._quotable(best)]))
@@ -732,14 +728,22 @@ class Answerer:
             if typed:
                 first = max(typed, key=lambda c: c.score)
                 chosen = [first] + [c for c in typed if c is not first]
-        if covers is not None and len(chosen) > 1:  # no padding: each as much on the topic as the best
-            covs = [covers(self._sentence(c)) or 0.0 for c in chosen]  # (the stating sentence stays)
-            chosen = [c for c, v in zip(chosen, covs) if c is first or v >= max(covs) * PICK_MIN_RELATIVE_COVERAGE]
+        if covers is not None:  # no padding (the stating sentence stays)
+            chosen = self._on_topic(chosen, covers, keep=first)
         if len(chosen) > limit:  # the best ones (the stating sentence first), in their order
             rest = sorted((c for c in chosen if c is not first), key=lambda c: -c.score)
             keep = {id(c) for c in ([first] if first is not None else []) + rest[:limit - (first is not None)]}
             chosen = [c for c in chosen if id(c) in keep]
         return [(c, "evidence") for c in self._quotable(chosen)]
+
+    def _on_topic(self, chosen: list[Candidate], covers: Callable[[str], float | None],
+                  keep: Candidate | None = None) -> list[Candidate]:
+        """No padding: the sentences covering the question at least PICK_MIN_RELATIVE_COVERAGE
+        as well as the best of them (and ``keep``), in their order."""
+        if len(chosen) < 2:
+            return chosen
+        covs = [covers(self._sentence(c)) or 0.0 for c in chosen]
+        return [c for c, v in zip(chosen, covs) if c is keep or v >= max(covs) * PICK_MIN_RELATIVE_COVERAGE]
 
     def _quotable(self, chosen: list[Candidate]) -> list[Candidate]:
         """The quotes for the chosen sentences, in their order: a heading, or an item's label
