@@ -283,6 +283,15 @@ def test_a_figure_the_notices_do_not_state_is_declined_with_the_reason(service):
     assert en.abstained and "do not state the amount" in en.lead
 
 
+def test_a_name_the_notices_do_not_state_is_declined_with_the_reason(service):
+    # the notice says 第三方公司 and 高校, never which one
+    a = service.ask("横栏分局查扣的那批无主汽油是交给哪家第三方公司鉴定的？")
+    assert a.abstained and a.intent == "passages" and "没有写明所问的名称" in a.lead
+    en = service.ask("Which university did the Zhoushan police work with to compile the criminal legal risk "
+                     "prevention guidelines for the shipbuilding industry?")
+    assert en.abstained and "do not state the name" in en.lead
+
+
 def test_a_figure_of_something_no_notice_names_is_declined_naming_it(service):
     # 在编 (on the establishment) is in no notice: the recruited officers' 3名 is no answer
     a = service.ask("舟山市公安局目前共有多少名在编民警？")

@@ -64,6 +64,16 @@ def test_a_variant_follows_its_original_and_moves_no_other_question():
     assert all(after[f"v{i}"] == before[f"q{i}"] for i in range(10))
 
 
+def test_a_later_batch_moves_no_earlier_question_and_is_held_out_in_its_own_right():
+    rows = [{"id": f"q{i}", "kind": "fact", "gold": [{"doc": "a.txt", "quote": "x"}]} for i in range(10)]
+    before = assign_splits(rows)
+    later = [{"id": f"n{i}", "kind": "fact", "gold": [{"doc": "a.txt", "quote": "x"}], "batch": "b2"}
+             for i in range(10)]
+    after = assign_splits(rows + later)
+    assert {k: after[k] for k in before} == before
+    assert sum(after[f"n{i}"] == "test" for i in range(10)) == 4
+
+
 @pytest.mark.timeout(1500)  # run alone, the first to use the session's evaluation
 def test_regression_gate(results):
     """Fails when a figure of either part drops more than 0.02 below the one recorded in

@@ -83,6 +83,8 @@ def test_intent(question, intent):
     # ... but "which other bureaus" still asks for rows
     ("除了港口分局，其他单位是怎么整改涉案财物管理问题的？", 1, "compare"),
     ("Besides Henglan, which bureaus mention school safety?", 1, "compare"),
+    ("哪几家单位提到了无人机？", 0, "compare"),
+    ("横栏分局查扣的汽油交给哪家第三方公司鉴定？", 1, "passages"),  # which company: a name
 ])
 def test_intent_with_bureaus(question, named, intent):
     assert question_intent(question, named) == intent
@@ -109,6 +111,8 @@ def test_intent_with_bureaus(question, named, intent):
     ("Reimbursements are checked loosely and spending breaks the rules: what did bureaus do?", None),
     ("辖区矛盾纠纷化解不了，有没有哪个单位的做法能学一学？", None),  # the bureaus are the rows, not a name asked for
     ("港口分局的整改由哪个单位牵头？", "name"),
+    ("横栏分局查扣的那批无主汽油是交给哪家第三方公司鉴定的？", "name"),  # a company, not which bureaus
+    ("Which university did the Zhoushan police work with on the guidelines?", "name"),
 ])
 def test_answer_type(question, qtype):
     assert question_type(question) == qtype

@@ -19,8 +19,10 @@ FIELDS = ("id", "question", "lang", "kind", "gold", "answer", "split")
 # optional: the problem a measure question is about (its gold must hold every measure
 # item), how it is worded, the bureaus a comparison covers and those whose notice is
 # silent on it, why an unanswerable question is unanswerable, and the question it restates
-# in the other language or in other words (``variant_of``: same kind, gold and part)
-OPTIONAL = ("problem", "wording", "bureaus", "silent", "reason", "variant_of")
+# in the other language or in other words (``variant_of``: same kind, gold and part); the
+# batch a question was written in, when not the first (split among its own batch, so that
+# questions added later move no earlier question between the parts)
+OPTIONAL = ("problem", "wording", "bureaus", "silent", "reason", "variant_of", "batch")
 WORDINGS = ("heading", "plain")
 REASONS = ("figure", "name", "date", "bureau", "measure", "notice")
 
@@ -48,6 +50,7 @@ class Question:
     silent: tuple[str, ...] = ()
     reason: str | None = None
     variant_of: str | None = None
+    batch: str | None = None
 
     @property
     def answerable(self) -> bool:
@@ -103,7 +106,7 @@ def _check_variants(rows: list[tuple[str, dict]]) -> list[str]:
         if orig is None or "variant_of" in orig:
             out.append(f"{where}：variant_of {obj['variant_of']!r} 不是问题集中的原始问题")
             continue
-        for key in ("kind", "gold", "split", "problem", "bureaus", "silent", "reason"):
+        for key in ("kind", "gold", "split", "problem", "bureaus", "silent", "reason", "batch"):
             if obj.get(key) != orig.get(key):
                 out.append(f"{where}：变体的 {key} 须与原问题 {orig['id']} 相同")
         if obj.get("lang") == orig.get("lang") and _same_words(obj.get("question"), orig.get("question")):
@@ -190,6 +193,8 @@ def _check_optional(obj: dict, where: str, texts: dict[str, str]) -> list[str]:
             out.append(f"{where}：problem 的引文“{p['quote']}”须在 {p['doc']} 中恰好出现一次")
     if "wording" in obj and obj["wording"] not in WORDINGS:
         out.append(f"{where}：wording 应为 {'/'.join(WORDINGS)} 之一")
+    if "batch" in obj and not (isinstance(obj["batch"], str) and obj["batch"].strip()):
+        out.append(f"{where}：batch 应为非空字符串")
     if "reason" in obj and obj["reason"] not in REASONS:
         out.append(f"{where}：reason 应为 {'/'.join(REASONS)} 之一")
     for key in ("bureaus", "silent"):
@@ -220,22 +225,23 @@ def load_questions(path: Path, texts: dict[str, str]) -> list[Question]:
                             tuple(_gold(texts, g) for g in obj["gold"]), obj["answer"], obj["split"],
                             _gold(texts, obj["problem"]) if "problem" in obj else None, obj.get("wording"),
                             tuple(obj.get("bureaus", ())), tuple(obj.get("silent", ())), obj.get("reason"),
-                            obj.get("variant_of")))
+                            obj.get("variant_of"), obj.get("batch")))
     return out
 
 
 def assign_splits(rows: list[dict], test_share: float = 0.4) -> dict[str, str]:
-    """A held-out test part stratified by kind and notice: within each (kind, first gold
-    notice) group, questions ordered by a hash of their id, the first ceil(share × n) go
-    to the test part. Deterministic: the split a question gets does not depend on its
-    answers, and a new question does not move the others of other groups. A variant (the
-    same question in the other language) takes its original's part and moves nothing."""
-    groups: dict[tuple[str, str], list[str]] = {}
+    """A held-out test part stratified by kind and notice: within each (batch, kind, first
+    gold notice) group, questions ordered by a hash of their id, the first ceil(share × n)
+    go to the test part. Deterministic: the split a question gets does not depend on its
+    answers, and a question of a later batch moves no question of an earlier one. A
+    variant (the same question in the other language) takes its original's part and moves
+    nothing."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
     for r in rows:
         if "variant_of" in r:
             continue
         doc = r["gold"][0]["doc"] if r.get("gold") else (r.get("problem") or {}).get("doc", "")
-        groups.setdefault((r["kind"], doc), []).append(r["id"])
+        groups.setdefault((r.get("batch", ""), r["kind"], doc), []).append(r["id"])
     out = {}
     for ids in groups.values():
         ids = sorted(ids, key=lambda i: hashlib.sha256(i.encode()).hexdigest())

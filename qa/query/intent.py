@@ -14,6 +14,11 @@ from functools import lru_cache
 
 from qa.text import is_chinese
 
+# an organisation other than a bureau: which one is asked by its name (哪家第三方公司, which university)
+_ORGANISATION = r"[^，,。？?、\s]{0,6}?(公司|企业|医院|高校|大学|学院|学校|银行|厂家|厂商|供应商|事务所|媒体|报社|电视台)"
+_EN_ORGANISATION = (r"(company|companies|firm|firms|university|universities|college|school|hospital|bank|vendor|supplier|"
+                    r"contractor|newspaper|broadcaster)\b")
+
 # Question types whose answer is a person, a sum of money, a figure, a date or a name.
 QTYPES = (
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
@@ -27,12 +32,13 @@ QTYPES = (
     ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
     ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
-                        r"\bname\b|which (inspection )?group|what title", re.I)),
+                        r"哪(一?家|一?所|个)" + _ORGANISATION + r"|"
+                        r"\bname\b|which (inspection )?group|what title|\b(which|what) (\w+ ){0,2}" + _EN_ORGANISATION, re.I)),
 )
 
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
-_WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家|哪个单位|哪家|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
+_WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家(?!" + _ORGANISATION + r")|哪个单位|哪家(?!" + _ORGANISATION + r")|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
                             r"其他(单位|分局)|别的(单位|分局)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
