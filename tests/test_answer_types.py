@@ -292,6 +292,11 @@ def test_a_name_the_notices_do_not_state_is_declined_with_the_reason(service):
     assert en.abstained and "do not state the name" in en.lead
 
 
+def test_how_often_is_answered_by_the_sentence_stating_the_period(service):
+    a = service.ask("How often does Gangkou check on the progress of the rectification?")
+    assert not a.abstained and len(a.evidence()) == 1 and "每周调度整改进度" in a.evidence()[0].quote
+
+
 def test_a_figure_of_something_no_notice_names_is_declined_naming_it(service):
     # 在编 (on the establishment) is in no notice: the recruited officers' 3名 is no answer
     a = service.ask("舟山市公安局目前共有多少名在编民警？")

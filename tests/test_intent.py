@@ -84,6 +84,7 @@ def test_intent(question, intent):
     ("除了港口分局，其他单位是怎么整改涉案财物管理问题的？", 1, "compare"),
     ("Besides Henglan, which bureaus mention school safety?", 1, "compare"),
     ("哪几家单位提到了无人机？", 0, "compare"),
+    ("哪些单位提到了打击涉“两卡”（银行卡、电话卡）的工作？", 0, "compare"),  # a phone card, not a phone number
     ("横栏分局查扣的汽油交给哪家第三方公司鉴定？", 1, "passages"),  # which company: a name
 ])
 def test_intent_with_bureaus(question, named, intent):
@@ -113,6 +114,9 @@ def test_intent_with_bureaus(question, named, intent):
     ("港口分局的整改由哪个单位牵头？", "name"),
     ("横栏分局查扣的那批无主汽油是交给哪家第三方公司鉴定的？", "name"),  # a company, not which bureaus
     ("Which university did the Zhoushan police work with on the guidelines?", "name"),
+    ("港口分局多久调度一次整改进度？", "frequency"),
+    ("How often does Gangkou check on the progress of the rectification?", "frequency"),
+    ("辖区矛盾纠纷要多久才能化解？", None),  # how long, not how often
 ])
 def test_answer_type(question, qtype):
     assert question_type(question) == qtype

@@ -21,6 +21,7 @@ from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
 from qa.query.glossary import expand, load_glossary
 from qa.query.intent import (
+    MUST_STATE,
     NEXT_RE,
     asked_fields,
     asked_round,
@@ -247,7 +248,7 @@ class Answerer:
         focused = bool(prepared.qtype) or len(self._bureaus_in_scope(prepared, bureaus)) == 1
         picked = self._pick(q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                             FOCUSED_QUOTES if focused else MAX_QUOTES)
-        if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
+        if prepared.qtype in MUST_STATE and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
             # a figure, date or name is answered only when a quoted sentence states one
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
@@ -487,8 +488,8 @@ class Answerer:
         meta_cands = self.scorer.sentences(prepared, svec, hits)
         if meta_cands and max(c.score for c in meta_cands) >= max(c.score for c in cands) - META_MARGIN:
             picked = self._pick(prepared.text, meta_cands, prepared.qtype)
-            if prepared.qtype and not any(states_type(prepared.qtype, self._sentence(c), prepared.text)
-                                          for c, _ in picked):
+            if prepared.qtype in MUST_STATE and not any(states_type(prepared.qtype, self._sentence(c), prepared.text)
+                                                        for c, _ in picked):
                 return self._not_stated(prepared, cands, conf)  # 反馈…多少个问题: no sentence states it
             ans = finalize(self.index, prepared.text, prepared.lang, False, picked, conf)
             ans.intent = "meta"
@@ -693,7 +694,7 @@ class Answerer:
                                 if on_topic and on_topic[0] is blocks[0] else BlockSpec("row", b, doc, b, [], missing=True))
                     continue
             best = sorted(cands, key=lambda c: -c.score)
-            if prepared.qtype:  # only sentences stating the figure, date or name asked for, on topic
+            if prepared.qtype:  # only sentences stating the figure, date, name or frequency asked for, on topic
                 said = [(c, self._sentence(c)) for c in best[:TYPE_WINDOW]]
                 best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
                         and (covers(text) or 0.0) >= COMPARE_TYPED_COVERAGE]

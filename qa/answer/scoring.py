@@ -14,7 +14,7 @@ import numpy as np
 
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import heading_only
-from qa.query.intent import counted_units
+from qa.query.intent import MUST_STATE, counted_units
 from qa.query.retrieval import Hit, PreparedQuery
 from qa.text import PHRASING, Tokenizer, normalize, tokenize
 
@@ -23,6 +23,8 @@ HAS_TYPE = {
     "money": re.compile(r"[\d*]+(\.\d+)?\s*(万|亿)?元"),
     "date": re.compile(r"\d{1,4}年\d{1,2}月(\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}年|[*]+年|[*]+月"),
     "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%]|[一二三四五六七八九十百千万两]+[个次名人份场项处件宗辆本期轮笔]"),
+    "frequency": re.compile(r"每[一二两三四五六七八九十半\d]*(个)?(天|日|周|星期|月|季度?|半年|年)|定期|按(月|季度?|年|周)|"
+                            r"逐(月|季|周)|(月|季|年)度|[一二两三四五六七八九十半\d]+(天|日|周|个月|季度?|年)(一次|一轮)"),
     "name": re.compile(r"《[^》]+》|“[^”]+”|同志|巡察组|委员会|[A-Za-z0-9._-]+@"),
 }
 _LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
@@ -171,7 +173,7 @@ class Scorer:
             coverage = max(covs, default=None)
         qtype = prepared.qtype
         typed = typed_coverage = None
-        if qtype:
+        if qtype in MUST_STATE:
             # the best sentence that states a figure, date or name: how much of the question it covers
             best = sorted(cands, key=lambda c: -c.score)[:TYPE_WINDOW]
             qtoks = set(self.question_tokens(prepared))

@@ -19,8 +19,10 @@ _ORGANISATION = r"[^，,。？?、\s]{0,6}?(公司|企业|医院|高校|大学|�
 _EN_ORGANISATION = (r"(company|companies|firm|firms|university|universities|college|school|hospital|bank|vendor|supplier|"
                     r"contractor|newspaper|broadcaster)\b")
 
-# Question types whose answer is a person, a sum of money, a figure, a date or a name.
+# Question types whose answer is how often, a person, a sum of money, a figure, a date or a name.
 QTYPES = (
+    ("frequency", re.compile(r"多久.{0,12}一次|多长时间.{0,12}一次|隔多长时间|频次|频率|(几|多少)(天|周|个月|年)一次|"
+                             r"\bhow (often|frequently|regularly)\b|\bat what (frequency|intervals?)\b", re.I)),
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
                           r"\bwho (is|was)\b|name of (the )?.{0,40}(chief|head|secretary|director|leader)", re.I)),
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
@@ -35,6 +37,10 @@ QTYPES = (
                         r"哪(一?家|一?所|个)" + _ORGANISATION + r"|"
                         r"\bname\b|which (inspection )?group|what title|\b(which|what) (\w+ ){0,2}" + _EN_ORGANISATION, re.I)),
 )
+
+# ... of which those answered only when a quoted sentence states one (how often is not:
+# 定期 or a routine described without a period still answers it)
+MUST_STATE = ("person", "money", "date", "figure", "name")
 
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
@@ -78,10 +84,12 @@ _EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)
 # a postal address, not the verb (how did Henglan address the findings …)
 _EN_ADDRESS = (r"\b(postal|mailing|street|office|full|contact|return|what|which|the|an?|its|their|your|my|"
                r"whose)\s+(postal\s+)?address(es)?\b|\baddress(es)?\b\s*(\?|,|\.|$|and\b|or\b|for\b|of\b|to (send|mail|write))")
-# a phone number, not phone scams
+# a phone number, not a phone card (涉“两卡”：银行卡、电话卡) or phone fraud
+_PHONE = r"电话(?!卡|诈骗|骗)"
+# ... in English, not phone scams
 _EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
-                   r"意见建议|意见和建议|联系电话|电话|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
+                   r"意见建议|意见和建议|联系电话|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_ADDRESS + r"|send (comments|opinions)|"
                    r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
                    r"envelope|postcode|(?<!-)\bmail\b|\bring\b|\bwhat number\b|official title|complete title|"
@@ -163,7 +171,7 @@ META_FIELDS = (
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
     ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
-    ("phone", re.compile(r"电话|" + _EN_PHONE + r"|\bcall\b|\bring\b|\bwhat number\b", re.I)),
+    ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|\bcall\b|\bring\b|\bwhat number\b", re.I)),
     ("email", re.compile(r"邮箱|电子邮件|e-?mail", re.I)),
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
@@ -172,7 +180,7 @@ _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|
                          r"internet|website|"
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
-_CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|电话|邮箱|联系|"
+_CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|" + _PHONE + r"|邮箱|联系|"
                       + _EN_ADDRESS + r"|\bpost(?!ed|ing)|letter|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
                       r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode",
