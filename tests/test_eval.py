@@ -106,6 +106,8 @@ def test_answer_metrics_per_kind(results):
     assert none["completeness"] is None and none["unanswerable"] == none["n"]
     ab = a["abstention"]
     assert ab["unanswerable"] == none["n"] and 0 <= ab["precision"] <= 1 and 0 <= ab["recall"] <= 1
+    batches = a["per_batch"]  # the questions written later, reported apart from the first batch
+    assert set(batches) == {"first", "b2"} and sum(r["n"] for r in batches.values()) == results["test"]["questions"]
     row = next(r for r in results["test"]["per_question"] if r["kind"] == "measure")
     assert row["answer"]["gold_items"] >= 1 and row["answer"]["gold_items_quoted"] <= row["answer"]["gold_items"]
 

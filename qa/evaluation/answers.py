@@ -79,6 +79,11 @@ def score_answers(service, questions: list[Question]) -> dict:
         "per_lang": {lang: _aggregate([per_q[q.id] for q in questions if q.lang == lang],
                                       [q for q in questions if q.lang == lang])
                      for lang in sorted({q.lang for q in questions})},
+        # questions written later, by writers who never saw the answers (``batch``): how the
+        # answers do on wording and information needs nothing was chosen on
+        "per_batch": {b or "first": _aggregate([per_q[q.id] for q in questions if q.batch == b],
+                                               [q for q in questions if q.batch == b])
+                      for b in sorted({q.batch for q in questions}, key=lambda x: x or "")},
         "quotes_verbatim": overall["verbatim"],
         "abstention": {**ab, "false_abstentions_per_100": round(100 * ab["false_abstentions"]
                                                                 / max(overall["answerable"], 1), 2),

@@ -65,7 +65,8 @@ def answer_lines(result: dict) -> list[str]:
                   "| kind | n | completeness | quote precision | quotes per answer | abstained (unanswerable) |"
                   " false abstentions |", "|---|---|---|---|---|---|---|"]
         for kind, r in list(a["per_kind"].items()) + [("**all**", o)] + [
-                (f"lang {lang}", r) for lang, r in a.get("per_lang", {}).items()]:
+                (f"lang {lang}", r) for lang, r in a.get("per_lang", {}).items()] + [
+                (f"batch {b}", r) for b, r in a.get("per_batch", {}).items() if len(a["per_batch"]) > 1]:
             none = f"{r['abstained_correctly']} / {r['unanswerable']}" if r["unanswerable"] else "—"
             lines.append(f"| {kind} | {r['n']} | {_opt(r['completeness'])} | {_opt(r['quote_precision'])} | "
                          f"{r['quotes_per_answer'] if r['quotes_per_answer'] is not None else '—'} | {none} | "
