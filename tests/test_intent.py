@@ -114,6 +114,8 @@ def test_intent_with_bureaus(question, named, intent):
     ("港口分局的整改由哪个单位牵头？", "name"),
     ("横栏分局查扣的那批无主汽油是交给哪家第三方公司鉴定的？", "name"),  # a company, not which bureaus
     ("Which university did the Zhoushan police work with on the guidelines?", "name"),
+    ("Besides Henglan, which bureaus mention school safety?", None),  # which bureaus, not which school
+    ("哪个分局在学校周边加强了巡逻？", None),
     ("港口分局多久调度一次整改进度？", "frequency"),
     ("How often does Gangkou check on the progress of the rectification?", "frequency"),
     ("辖区矛盾纠纷要多久才能化解？", None),  # how long, not how often

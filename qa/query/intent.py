@@ -15,7 +15,7 @@ from functools import lru_cache
 from qa.text import is_chinese
 
 # an organisation other than a bureau: which one is asked by its name (哪家第三方公司, which university)
-_ORGANISATION = r"[^，,。？?、\s]{0,6}?(公司|企业|医院|高校|大学|学院|学校|银行|厂家|厂商|供应商|事务所|媒体|报社|电视台)"
+_ORGANISATION = r"[^，,。？?、\s单分局所部门]{0,6}?(公司|企业|医院|高校|大学|学院|学校|银行|厂家|厂商|供应商|事务所|媒体|报社|电视台)"
 _EN_ORGANISATION = (r"(company|companies|firm|firms|university|universities|college|school|hospital|bank|vendor|supplier|"
                     r"contractor|newspaper|broadcaster)\b")
 
@@ -35,7 +35,8 @@ QTYPES = (
                           r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
     ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
                         r"哪(一?家|一?所|个)" + _ORGANISATION + r"|"
-                        r"\bname\b|which (inspection )?group|what title|\b(which|what) (\w+ ){0,2}" + _EN_ORGANISATION, re.I)),
+                        r"\bname\b|which (inspection )?group|what title|"
+                        r"\b(which|what) (?!(bureau|branch|unit|office|notice|police|station)\w*\b)([\w-]+ )?" + _EN_ORGANISATION, re.I)),
 )
 
 # ... of which those answered only when a quoted sentence states one (how often is not:
