@@ -408,7 +408,7 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
     if split not in ("test", "dev", "all"):
         _fail("--split 只能是 test、dev 或 all")
     if check is not None:
-        from qa.evaluation.questions import check_questions, incomplete_measures, load_questions
+        from qa.evaluation.questions import check_questions, incomplete_measures, load_questions, misplaced
 
         service = _service(corpus, index, quiet=True)
         texts = {d: n.text for d, n in service.index.notices.items()}
@@ -419,10 +419,13 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
             _fail(f"{check} 有 {len(problems)} 处问题", 1)
         loaded = load_questions(check, texts)
         flagged = incomplete_measures(loaded, service.index.problems)
-        for f in flagged:
+        moved = misplaced(loaded)
+        for f in flagged + moved:
             print(f"请核对：{f}", file=sys.stderr)
         print(f"{check}：{len(loaded)} 个问题，格式与引文全部有效"
-              + (f"；{len(flagged)} 个措施问题的 gold 可能不完整（见上）。" if flagged else "。"))
+              + (f"；{len(flagged)} 个措施问题的 gold 可能不完整" if flagged else "")
+              + (f"；{len(moved)} 个问题的 split 与分层划分不符" if moved else "")
+              + ("（见上）。" if flagged or moved else "。"))
         return
     from qa.evaluation.evaluate import evaluate
     from qa.evaluation.report import to_markdown, write_report

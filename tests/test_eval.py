@@ -8,7 +8,14 @@ import pytest
 
 from qa.evaluation.compare import compare_runs
 from qa.evaluation.evaluate import corpus_texts
-from qa.evaluation.questions import KINDS, assign_splits, check_questions, incomplete_measures, load_questions
+from qa.evaluation.questions import (
+    KINDS,
+    assign_splits,
+    check_questions,
+    incomplete_measures,
+    load_questions,
+    misplaced,
+)
 from qa.evaluation.report import write_report
 from tests.conftest import QUESTIONS, ROOT
 from tests.test_search import qa_cli
@@ -174,9 +181,18 @@ def test_check_flags_a_measure_question_missing_an_item(engine, questions):
     assert len(flagged) == 1 and "q037" in flagged[0] and "1 项措施" in flagged[0]
 
 
+def test_check_flags_a_question_placed_in_the_other_part(questions):
+    """The stored part of every question is the stratified hash's; one moved by hand is named."""
+    from dataclasses import replace
+
+    assert misplaced(questions) == []
+    moved = [replace(q, split="dev" if q.split == "test" else "test") if q.id == "n001" else q for q in questions]
+    assert [m.split("：")[0] for m in misplaced(moved)] == ["n001"]
+
+
 def test_cli_eval_check_and_compare(engine, bundled_settings, tmp_path):
     r = qa_cli(bundled_settings, "eval", "--check", str(QUESTIONS))
-    assert r.returncode == 0 and "全部有效" in r.stdout
+    assert r.returncode == 0 and "全部有效" in r.stdout and "split 与分层划分不符" not in r.stdout
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{oops\n", encoding="utf-8")
     r = qa_cli(bundled_settings, "eval", "--check", str(bad))
