@@ -419,7 +419,7 @@ def eval_cmd(questions: Annotated[Path | None, typer.Option(help="问题集（�
             _fail(f"{check} 有 {len(problems)} 处问题", 1)
         loaded = load_questions(check, texts)
         flagged = incomplete_measures(loaded, service.index.problems)
-        moved = misplaced(loaded)
+        moved = misplaced(check)
         for f in flagged + moved:
             print(f"请核对：{f}", file=sys.stderr)
         print(f"{check}：{len(loaded)} 个问题，格式与引文全部有效"

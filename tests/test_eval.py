@@ -181,12 +181,15 @@ def test_check_flags_a_measure_question_missing_an_item(engine, questions):
     assert len(flagged) == 1 and "q037" in flagged[0] and "1 项措施" in flagged[0]
 
 
-def test_check_flags_a_question_placed_in_the_other_part(questions):
+def test_check_flags_a_question_placed_in_the_other_part(tmp_path):
     """The stored part of every question is the stratified hash's; one moved by hand is named."""
-    from dataclasses import replace
-
-    assert misplaced(questions) == []
-    moved = [replace(q, split="dev" if q.split == "test" else "test") if q.id == "n001" else q for q in questions]
+    assert misplaced(QUESTIONS) == []
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for r in rows:
+        if r["id"] == "n001":
+            r["split"] = "dev" if r["split"] == "test" else "test"
+    moved = tmp_path / "moved.jsonl"
+    moved.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     assert [m.split("：")[0] for m in misplaced(moved)] == ["n001"]
 
 

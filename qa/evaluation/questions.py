@@ -254,17 +254,15 @@ def assign_splits(rows: list[dict], test_share: float = 0.4) -> dict[str, str]:
     return out
 
 
-def misplaced(questions: list[Question]) -> list[str]:
-    """Questions whose stored part is not the one :func:`assign_splits` gives (one message
-    each): a question added by hand goes to the part its batch's hash says, so that nobody
-    places it after seeing its answer. A question added later should name a new ``batch``."""
-    rows = [{"id": q.id, "kind": q.kind, "gold": [{"doc": g.doc} for g in q.gold],
-             **({"problem": {"doc": q.problem.doc}} if q.problem else {}),
-             **({"variant_of": q.variant_of} if q.variant_of else {}), **({"batch": q.batch} if q.batch else {})}
-            for q in questions]
+def misplaced(path: Path) -> list[str]:
+    """Questions of a valid question file whose stored part is not the one
+    :func:`assign_splits` gives (one message each): a question added by hand goes to the
+    part its batch's hash says, so that nobody places it after seeing its answer. A
+    question added later should name a new ``batch``."""
+    rows = [json.loads(line) for line in path.read_bytes().decode("utf-8-sig").splitlines() if line.strip()]
     want = assign_splits(rows)
-    return [f"{q.id}：split 为 {q.split}，按 batch × 类型 × 通报的分层划分应为 {want[q.id]}"
-            for q in questions if want[q.id] != q.split]
+    return [f"{r['id']}：split 为 {r['split']}，按 batch × 类型 × 通报的分层划分应为 {want[r['id']]}"
+            for r in rows if want[r["id"]] != r["split"]]
 
 
 def incomplete_measures(questions: list[Question], problems: list) -> list[str]:
