@@ -301,6 +301,18 @@ def test_how_often_is_answered_by_the_sentence_stating_the_period(service):
     assert not a.abstained and len(a.evidence()) == 1 and "每周调度整改进度" in a.evidence()[0].quote
 
 
+def test_plain_words_for_the_notices_terms_do_not_decline(service):
+    # 脏油水 for 油污水 (its characters in order), 案子 for 案件 (the glossary): the notice
+    # states both counts asked for
+    a = service.ask("有没有哪里的公安专门整治过船上脏油水乱排的问题？停了多少条船、查了多少起案子？")
+    assert not a.abstained and "停用18家次违规清舱船舶" in a.evidence()[0].quote
+
+
+def test_a_count_the_notice_gives_only_as_a_percentage_is_declined(service):
+    a = service.ask("舟山市今年以来一共受理了几起电信网络诈骗案件？")  # the notice: 受理数…同比下降15.3%
+    assert a.abstained and "没有写明所问的具体数字" in a.lead
+
+
 def test_a_figure_of_something_no_notice_names_is_declined_naming_it(service):
     # 在编 (on the establishment) is in no notice: the recruited officers' 3名 is no answer
     a = service.ask("舟山市公安局目前共有多少名在编民警？")

@@ -119,6 +119,8 @@ def test_intent_with_bureaus(question, named, intent):
     ("港口分局多久调度一次整改进度？", "frequency"),
     ("How often does Gangkou check on the progress of the rectification?", "frequency"),
     ("辖区矛盾纠纷要多久才能化解？", None),  # how long, not how often
+    ("开发区分局多久开一次碰头会，把之前布置的活儿盘一盘？", "frequency"),  # the asking clause is not the last
+    ("舟山市今年以来一共受理了几起电信网络诈骗案件？", "figure"),
 ])
 def test_answer_type(question, qtype):
     assert question_type(question) == qtype
@@ -153,6 +155,8 @@ def test_counted_units():
     assert counted_units("港口分局召开了几次党委会议？").startswith("次")
     assert counted_units("开发区分局的债务总额是多少？") == ""
     assert counted_units("之前几轮教育活动的成果没巩固住，后来是怎么改的？") == ""  # not in the asking clause
+    units = counted_units("停了多少条船、查了多少起案子？")  # two counts asked: either answers
+    assert "条" in units and "起" in units
 
 
 def test_english_metadata_fields():

@@ -316,13 +316,13 @@ class Answerer:
                 return []
             return unknown
         text = prepared.content or prepared.text
-        asking = asking_clauses(text)
+        asking = asking_clauses(text, last=True)
         if existence and asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
             text = text.replace(asking, " ")  # the thing asked about is before the asking clause
         nouns = [t for t in tokenize(text)
                  if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
                  and not COUNT_RE.match(t) and not any(t in k for k in prepared.keys)]
-        words = [t for t in nouns if t not in self.index.idf]
+        words = [t for t in nouns if not self._in_corpus(t, loose=True)]
         glossary = load_glossary(self.retriever.glossary)  # a plain word whose official terms no notice uses (孩子: 子女)
         keys = [k for k in prepared.keys if is_noun(k)]
         words += [k for k in keys if not any(self._in_corpus(t) for t in expand(k, glossary)[0])]
@@ -346,19 +346,24 @@ class Answerer:
             return [w for w, ts in prepared.groups
                     if ts and w.lower() in phrase.lower() and not any(self._in_corpus(t) for t in ts)]
         toks = [t for t in tokenize(phrase) if len(t) >= 2 and t not in PHRASING and not re.search(r"[几多少\d]", t)]
-        return [t for t in toks if not self._in_corpus(t)
+        glossary = load_glossary(self.retriever.glossary)  # 案子: the notices say 案件
+        return [t for t in toks if not self._in_corpus(t) and not any(self._in_corpus(x) for x in expand(t, glossary)[0])
                 and not any(u != t and u in t and self._in_corpus(u) for u in toks)]
 
-    def _in_corpus(self, term: str) -> bool:
-        """Whether any notice uses ``term`` (as a word, or inside one); the scan of every
-        notice's text is remembered per term (this answerer's index never changes)."""
+    def _in_corpus(self, term: str, loose: bool = False) -> bool:
+        """Whether any notice uses ``term`` (as a word, or inside one); ``loose``: or its
+        characters in order with at most one between (脏油水 for 油污水, a plain word
+        shortening the notice's); the scan of every notice's text is remembered per term
+        (this answerer's index never changes)."""
         if term in self.index.idf:
             return True
-        found = self._corpus_terms.get(term)
+        key = ("~" if loose else "") + term
+        found = self._corpus_terms.get(key)
         if found is None:
             if len(self._corpus_terms) >= CORPUS_TERMS_CACHED:
                 self._corpus_terms.clear()
-            found = self._corpus_terms[term] = any(term in n.text for n in self.index.notices.values())
+            pattern = re.compile(".?".join(map(re.escape, term)) if loose else re.escape(term))
+            found = self._corpus_terms[key] = any(pattern.search(n.text) for n in self.index.notices.values())
         return found
 
     def _not_stated(self, prepared, cands: list[Candidate], conf: Confidence, unused: list[str] | None = None) -> Answer:

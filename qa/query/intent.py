@@ -31,7 +31,7 @@ QTYPES = (
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|what day|which year|what time", re.I)),  # not "…when pupils arrive"
-    ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人份场项处件宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
+    ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人位份场项处件起宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
     ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
                         r"哪(一?家|一?所|个)" + _ORGANISATION + r"|"
@@ -113,21 +113,23 @@ _ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整�
 
 
 _EN_ASKING = re.compile(r"\b(how|what|which|when|who|whom|whose|where|why)\b", re.I)
+_ZH_ASKING = re.compile(r"多少|多久|多长|多大|几|哪|什么|啥|怎|如何|是否|有没有|是不是|谁|何|吗|呢")
 
 
-def asking_clauses(question: str) -> str:
-    """The clauses that ask: the last clause of each sentence (之前几轮教育活动的成果也没巩固住，
-    后来是怎么改的？ asks how, not how many); in English, from the last clause holding a
-    question word on (How many full-time, established officers … have? asks how many)."""
+def asking_clauses(question: str, last: bool = False) -> str:
+    """The clauses that ask: of each sentence, from the last clause holding a question word
+    on, or its last clause when none does (之前几轮教育活动的成果也没巩固住，后来是怎么改的？
+    asks how, not how many; 多久开一次碰头会，把布置的活儿盘一盘？ asks how often; How many
+    full-time, established officers … have? asks how many). ``last``: a Chinese sentence's
+    last clause only (what 有没有单位规定，… asks about follows the asking words)."""
     sentences = [x for x in re.split(r"[？?！!。]", question) if x.strip()]
     out = []
     for x in sentences:
         clauses = re.split(r"[，,；;]", x.strip())
-        if is_chinese(x):
-            out.append(clauses[-1])
-            continue
-        at = max((i for i, c in enumerate(clauses) if _EN_ASKING.search(c)), default=len(clauses) - 1)
-        out.append(",".join(clauses[at:]))
+        asks = _ZH_ASKING if is_chinese(x) else _EN_ASKING
+        at = len(clauses) - 1 if last and is_chinese(x) else \
+            max((i for i, c in enumerate(clauses) if asks.search(c)), default=len(clauses) - 1)
+        out.append(("，" if is_chinese(x) else ",").join(clauses[at:]))
     return " ".join(out) or question
 
 
@@ -255,8 +257,9 @@ def counted_units(question: str) -> str:
         words = counted_phrase(question).split()
         head = words[-1].lower() if words else ""  # how many case review workshops: workshops
         return next((units for pattern, units in _EN_COUNTED if pattern.fullmatch(head)), "")
-    m = _ASKED_UNIT.search(asking_clauses(question))
-    return _UNITS.get(m.group(1), m.group(1)) if m else ""
+    # every count asked (停了多少条船、查了多少起案子: 条 or 起)
+    units = (_UNITS.get(m.group(1), m.group(1)) for m in _ASKED_UNIT.finditer(asking_clauses(question)))
+    return "".join(dict.fromkeys("".join(units)))
 
 
 _COUNTED_PHRASE = re.compile(_COUNT + "[" + "".join(_UNITS) + r"类种批]?([^，,。？?、；;！!\s]*)")
