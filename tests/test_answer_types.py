@@ -308,6 +308,12 @@ def test_plain_words_for_the_notices_terms_do_not_decline(service):
     assert not a.abstained and "停用18家次违规清舱船舶" in a.evidence()[0].quote
 
 
+def test_english_words_for_a_themed_party_day_find_it(service):
+    a = service.ask("Was there a bureau that took its party branch committee members to a military-themed exhibit "
+                    "for a model party activity day? Where was it held?")
+    assert not a.abstained and "军事科普体验站" in a.evidence()[0].quote
+
+
 def test_a_count_the_notice_gives_only_as_a_percentage_is_declined(service):
     a = service.ask("舟山市今年以来一共受理了几起电信网络诈骗案件？")  # the notice: 受理数…同比下降15.3%
     assert a.abstained and "没有写明所问的具体数字" in a.lead
