@@ -301,6 +301,21 @@ def test_how_often_is_answered_by_the_sentence_stating_the_period(service):
     assert not a.abstained and len(a.evidence()) == 1 and "每周调度整改进度" in a.evidence()[0].quote
 
 
+def test_a_measure_answer_names_the_bureaus_close_problems_to_ask_about(service):
+    # 规矩不健全 + 纪委 fits several of 港口分局's supervision problems: the answer quotes the best
+    # one and names the close ones by title; asked by its title, a problem is answered alone
+    a = service.ask("港口分局平时盯队伍、管民警的那套规矩不健全，纪委后来是怎么补上的？")
+    assert a.intent == "measures" and len(a.notes) == 1
+    assert "相近的问题" in a.notes[0] and "“（25）完善队伍日常监督制度”" in a.notes[0]
+    assert all(b.heading not in a.notes[0] for b in a.blocks)  # a problem quoted is not offered again
+    again = service.ask("港口分局（25）完善队伍日常监督制度是怎么整改的？")
+    assert [b.heading for b in again.blocks] == ["（25）完善队伍日常监督制度"] and again.notes == []
+    en = service.ask("After the inspection, what did the Gangkou branch's discipline commission put in place to "
+                     "tighten routine oversight of its officers?")
+    assert any("similar problems" in n and "（25）完善队伍日常监督制度" in n for n in en.notes)
+    assert service.ask("港口分局是怎么整改会议纪要不规范问题的？").notes == []  # no close second
+
+
 def test_plain_words_for_the_notices_terms_do_not_decline(service):
     # 脏油水 for 油污水 (its characters in order), 案子 for 案件 (the glossary): the notice
     # states both counts asked for

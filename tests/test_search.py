@@ -71,6 +71,12 @@ def test_english_words_of_the_field_are_translated_by_the_glossary(engine):
         "How did the branch reform its one office two teams set-up and three linkages for official vehicles?").groups)
     assert programmes["office two teams"] == ("一室两队",) and programmes["three linkages"] == ("三警三联",)
     assert programmes["official vehicles"][0] == "公务用车"
+    # the field's sense of a word, not the dictionary's first (posts: 岗位; leads: 领导)
+    posts = dict(engine.retriever.prepare("Neighbourhood police posts aren't set up to standard: what have bureaus done?").groups)
+    assert posts["police posts"] == ("警务室",)
+    assert dict(engine.retriever.prepare("How were gang leads checked?").groups)["leads"][0] == "线索"
+    hits = engine.retriever.search("Neighbourhood police posts run by local stations aren't set up to standard", k=5)
+    assert any("警务室" in h.chunk.text for h in hits)
 
 
 def test_traditional_and_full_width_queries_match(engine):

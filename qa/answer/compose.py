@@ -19,6 +19,7 @@ from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
+from qa.ingest.problems import Problem
 from qa.query.glossary import expand, load_glossary
 from qa.query.intent import (
     MUST_STATE,
@@ -387,8 +388,9 @@ class Answerer:
         lang, en = prepared.lang, prepared.lang == "en"
         specs: list[BlockSpec] = []
         intent = prepared.intent
+        similar: list[Problem] = []  # the named bureau's problems close to the one answered
         if prepared.intent == "measures":
-            specs, lead = self._measure_specs(prepared, hits, cands, bool(prepared.bureaus or bureaus))
+            specs, lead = self._measure_specs(prepared, hits, cands, bool(prepared.bureaus or bureaus), similar)
         elif prepared.intent == "next_steps":
             docs = self._docs_in_scope(prepared, bureaus) or [self.index.chunks[max(cands, key=lambda c: c.score).row].doc]
             covers = self._topic_coverage(prepared)
@@ -432,13 +434,23 @@ class Answerer:
             return None
         ans = finalize_blocks(self.index, prepared.text, lang, specs, lead, conf)
         ans.intent = intent
+        if similar and intent == "measures":
+            titles = [p.problem.text.strip() for p in similar]
+            bureau = self.index.notices[similar[0].doc].meta.bureau_label
+            ans.notes.append(f"{bureau}'s notice also has similar problems: " + "; ".join(f"“{t}”" for t in titles)
+                             + ". If you meant one of them, ask about it by its title." if en else
+                             f"{bureau}的通报中相近的问题还有：" + "".join(f"“{t}”" for t in titles)
+                             + "。如问的是其中之一，请按其标题再问。")
         return ans
 
-    def _measure_specs(self, prepared, hits, cands, scoped: bool) -> tuple[list[BlockSpec], str]:
-        """The matching problems with all their measures (qa.answer.blocks.measure_blocks), and the lead."""
+    def _measure_specs(self, prepared, hits, cands, scoped: bool,
+                       similar: list[Problem] | None = None) -> tuple[list[BlockSpec], str]:
+        """The matching problems with all their measures (qa.answer.blocks.measure_blocks), and the lead;
+        ``similar`` receives a named bureau's close problems that got no block."""
         en = prepared.lang == "en"
         specs = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows,
-                               self.scorer.question_coverage(prepared), scoped, kin=True)
+                               self.scorer.question_coverage(prepared), scoped, kin=True,
+                               alternatives=similar if scoped else None)
         if not specs:
             return [], ""
         n = sum(1 for x in specs for q in x.quotes if q.role == "measure")
