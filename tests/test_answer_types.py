@@ -316,6 +316,11 @@ def test_a_measure_answer_names_the_bureaus_close_problems_to_ask_about(service)
     assert service.ask("港口分局是怎么整改会议纪要不规范问题的？").notes == []  # no close second
 
 
+def test_whether_any_notice_says_something_is_answered_by_the_best_sentences_only(service):
+    a = service.ask("有分局给企业专门配了联络民警吗？")
+    assert not a.abstained and len(a.evidence()) <= 2 and "一企一警务助理" in a.evidence()[0].quote
+
+
 def test_plain_words_for_the_notices_terms_do_not_decline(service):
     # 脏油水 for 油污水 (its characters in order), 案子 for 案件 (the glossary): the notice
     # states both counts asked for
