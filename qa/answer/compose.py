@@ -327,9 +327,8 @@ class Answerer:
                  if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
                  and not COUNT_RE.match(t) and not any(t in k for k in prepared.keys)]
         words = [t for t in nouns if not self._in_corpus(t, loose=True)]
-        glossary = load_glossary(self.retriever.glossary)  # a plain word whose official terms no notice uses (孩子: 子女)
         keys = [k for k in prepared.keys if is_noun(k)]
-        words += [k for k in keys if not any(self._in_corpus(t) for t in expand(k, glossary)[0])]
+        words += [k for k in keys if not self._official_term_used(k)]  # 孩子: no notice says 子女
         words = list(dict.fromkeys(words))
         if not existence and (not words or len(words) < len(set(nouns) | set(keys))
                               or any(set(w) & PHRASE_CHARS for w in words)):
@@ -350,9 +349,12 @@ class Answerer:
             return [w for w, ts in prepared.groups
                     if ts and w.lower() in phrase.lower() and not any(self._in_corpus(t) for t in ts)]
         toks = [t for t in tokenize(phrase) if len(t) >= 2 and t not in PHRASING and not re.search(r"[几多少\d]", t)]
-        glossary = load_glossary(self.retriever.glossary)  # 案子: the notices say 案件
-        return [t for t in toks if not self._in_corpus(t) and not any(self._in_corpus(x) for x in expand(t, glossary)[0])
+        return [t for t in toks if not self._in_corpus(t) and not self._official_term_used(t)  # 案子: 案件
                 and not any(u != t and u in t and self._in_corpus(u) for u in toks)]
+
+    def _official_term_used(self, word: str) -> bool:
+        """Whether some notice uses one of the official terms the glossary gives for ``word``."""
+        return any(self._in_corpus(t) for t in expand(word, load_glossary(self.retriever.glossary))[0])
 
     def _in_corpus(self, term: str, loose: bool = False) -> bool:
         """Whether any notice uses ``term`` (as a word, or inside one); ``loose``: or its
