@@ -237,6 +237,17 @@ def test_next_steps_asked_with_generic_verbs_get_every_item(service, question):
     _verbatim(service, a)
 
 
+@pytest.mark.parametrize("question", ["舟山市局接下来要做什么？", "What will Zhoushan do next?"])
+def test_next_steps_asked_in_words_the_notice_does_not_use_get_that_part(service, question):
+    """舟山's notice says 下一步, not 接下来: no word of the question is in it, but a bureau's
+    next steps are a part of its notice, found by its structure."""
+    a = service.ask(question)
+    assert not a.abstained and a.intent == "next_steps" and len(a.blocks) == 1
+    assert a.blocks[0].bureau == "舟山市公安局" and all(c.role == "item" for c in a.citations)
+    assert len(a.citations) == 4
+    _verbatim(service, a)
+
+
 def test_long_term_items_asked_in_english_are_all_listed(service):
     a = service.ask("Which outstanding items requiring long-term remediation are listed in the Henglan branch's notice?")
     assert a.intent == "next_steps" and {"（一）强化智慧公安基础建设", "（二）持续抓好“三非”案件行政处罚的后续执行情况"} <= {

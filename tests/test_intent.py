@@ -198,6 +198,48 @@ def test_asked_round(question, asked):
     assert asked_round(question) == asked
 
 
+@pytest.mark.parametrize("question,field", [
+    ("匿名分局的巡察是什么时间开展的？", "inspection_period"),
+    ("横栏分局的巡察是什么时候开始的？", "inspection_period"),
+    ("舟山市公安局那次巡察持续了多长时间？", "inspection_period"),
+    ("巡察组是几月几号进驻开发区分局的？", "inspection_period"),
+    ("横栏分局的巡察从几月到几月？", "inspection_period"),
+    ("港口分局的通报在网上公示到哪天？", "disclosure_period"),
+    ("对开发区分局有意见可以发邮件到哪里？", "email"),
+])
+def test_chinese_metadata_fields_in_other_words(question, field):
+    """Asked in other words, a field is still a metadata question answered from it."""
+    fields, other = asked_fields(question)
+    assert fields == (field,) and not other
+    assert question_intent(question, 1) == "meta"
+
+
+@pytest.mark.parametrize("question", [
+    "开发区分局的巡察意见是哪天反馈的？",  # the feedback date
+    "港口分局巡察整改是什么时候开始的？",  # rectification, not the inspection
+    "巡察组一共提了多少问题，多久要整改完？",
+    "横栏分局多久巡逻一次？",
+])
+def test_a_later_date_or_another_time_is_not_the_inspection_period(question):
+    assert "inspection_period" not in asked_fields(question)[0]
+
+
+def test_what_something_is_called_is_no_title_question_by_itself():
+    """叫什么名字 asks for the notice's title only where the question names the notice."""
+    assert question_intent("港口分局现任党委书记叫什么名字？", 1) == "passages"
+    assert question_intent("港口分局这份通报的标题是什么？", 1) == "meta"
+
+
+@pytest.mark.parametrize("question,named,intent", [
+    ("横栏分局还有哪些整改没完成？", 1, "next_steps"),
+    ("What will Zhoushan do next?", 1, "next_steps"),
+    ("五个单位里谁提到了辅警管理？", 0, "compare"),
+    ("港口分局的整改是谁牵头负责的？", 1, "passages"),  # who: a person
+])
+def test_unfinished_work_next_steps_and_who_mentions(question, named, intent):
+    assert question_intent(question, named) == intent
+
+
 def test_english_disclosure_period_and_the_title_of_another_document():
     """"over what period … stay posted" asks for the disclosure period, not when the
     inspection was; "posted" is no postal address; a plan's title is not the notice's."""

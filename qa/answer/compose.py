@@ -229,6 +229,12 @@ class Answerer:
                 ans = self._contact_answer(prepared, docs, conf, len(docs) > 1)  # where to write: the clauses
             if ans is not None:
                 return ans
+        if (prepared.intent == "next_steps" and not kinds and not prepared.qtype and self._topic_coverage(prepared) is None
+                and self._docs_in_scope(prepared, bureaus)):  # 舟山市局接下来要做什么: that part of its notice,
+            # whichever words it uses for it (下一步, 今后)
+            structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
+            if structured is not None:
+                return structured
         if not hits or not cands or not conf.sufficient(self.min_dense, self.min_coverage):
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.min_coverage:
                 return self._not_stated(prepared, cands, conf)  # on topic, but what is asked is not stated

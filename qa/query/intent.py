@@ -46,7 +46,7 @@ MUST_STATE = ("person", "money", "date", "figure", "name")
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
 _WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家(?!" + _ORGANISATION + r")|哪个单位|哪家(?!" + _ORGANISATION + r")|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
-                            r"其他(单位|分局)|别的(单位|分局)|"
+                            r"其他(单位|分局)|别的(单位|分局)|(单位|分局|通报)(里|中|当中)?有?谁|谁的通报|谁(提到|提及|写到|说到)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
                             r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
@@ -55,10 +55,10 @@ _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
 NEXT_SAID = r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)"
-NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|"
+NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
-                   r"long[- ]term|next steps?|next (stage|phase)|what next|going forward|plans? (for|to)|still (open|to be|unfinished)|"
+                   r"long[- ]term|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) |"
                    r"\bonce the .{0,40}\b(is|are) over\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
@@ -68,6 +68,12 @@ NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期�
 _GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
 # asks when the inspection was (巡察时间是什么时候), not a question set in it (巡察期间移交的信访件…)
 _WHEN_INSPECTED = r"巡察的?(时间|期间|日期)(是|为)?(什么|哪|何|啥|多久|从|起止|？|\?|$)|巡察(时间|期间|日期)和|和巡察(时间|期间|日期)"
+# ... in other words (巡察是什么时候开始的, 巡察持续了多长时间, 巡察组几月几号进驻): the inspection
+# and a time asked, in a question about nothing a later date belongs to (feedback, the notice,
+# rectification, the problems found)
+_ZH_WHEN = r"(什么|啥)(时间|时候)|何时|哪(天|一天|段时间|个月|一年|年)|几月|几号|几日|多长时间|多久|起止|从.{0,8}到"
+_WHEN_INSPECTED_SAID = (r"^(?!.*(反馈|发布|印发|落款|公示|公开|整改|问题|巡逻)).*((巡察|巡视|进驻).{0,10}(" + _ZH_WHEN + r")|"
+                        r"(" + _ZH_WHEN + r").{0,6}(巡察|巡视|进驻))")
 # ... in English: the inspectors' findings handed back (the feedback), the notice's date,
 # how long it is posted, how to reach the bureau
 _EN_FINDINGS = (r"\b(findings|results|conclusions)\b.{0,30}\b(delivered|handed|presented|reported|given|fed|passed|back)\b|"
@@ -149,7 +155,10 @@ def question_intent(question: str, named: int = 0) -> str:
         return "compare"
     if NEXT_RE.search(question):
         return "next_steps"
-    if _META.search(question) and not _ASKS_MEASURES.search(question):
+    # a field asked in other words (巡察持续了多长时间) too; but 叫什么名字 asks for the notice's title
+    # only where the question names a notice (标题, 全称: _META)
+    fields = [f for f in asked_fields(question)[0] if f != "title"]
+    if (_META.search(question) or fields) and not _ASKS_MEASURES.search(question):
         return "meta"
     if _MEASURES.search(question) and question_type(question) is None:
         return "measures"
@@ -163,6 +172,7 @@ META_FIELDS = (
                                     r"inspection (group|team) (that |which )?(inspected|carried out|conducted|visited|examined)|"
                                     r"which (group|team)|" + _EN_GROUP, re.I)),
     ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
+                                     + _WHEN_INSPECTED_SAID + "|"
                                      r"(哪天|什么时候|何时).{0,4}巡到|"
                                      r"巡察是什么时(候|间)|什么时间开展|when (was|were|did) .{0,40}inspect|"
                                      + _EN_PERIOD,
@@ -172,13 +182,13 @@ META_FIELDS = (
                                  r"\b(when|date|day)\b.{0,60}(" + _EN_FINDINGS + ")", re.I)),
     ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|日期).{0,6}(发布|印发|落款)|(发布|落款)(日期|时间)|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
-    ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
+    ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
     ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|\bcall\b|\bring\b|\bwhat number\b", re.I)),
-    ("email", re.compile(r"邮箱|电子邮件|e-?mail", re.I)),
+    ("email", re.compile(r"邮箱|(电子|发)邮件|e-?mail", re.I)),
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
-_META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
+_META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上(?!公示|公开)|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
                          r"(?<!e-mail )(?<!email )" + _EN_ADDRESS + r"|\bpost(?!ed|ing)|(?<!-)\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
                          r"internet|website|"
                          r"how many", re.I)
