@@ -221,20 +221,10 @@ class Answerer:
         other_round = self._other_round(prepared, bureaus)
         if other_round:  # 港口分局上一轮（十四届）巡察的整改通报: not indexed
             return finalize(self.index, q, lang, True, [], conf, lead=other_round)
-        if prepared.intent in ("meta", "compare") and not kinds:  # fields of named notices: no retrieval needed
-            docs = (self._compare_docs(prepared, bureaus) if prepared.intent == "compare"
-                    else self._docs_in_scope(prepared, bureaus))
-            ans = self._fields_answer(prepared, docs, conf, len(docs) > 1) if docs else None
-            if ans is None and docs and asks_contact(prepared.text) and not asked_fields(prepared.text)[0]:
-                ans = self._contact_answer(prepared, docs, conf, len(docs) > 1)  # where to write: the clauses
-            if ans is not None:
-                return ans
-        if (prepared.intent == "next_steps" and not kinds and not prepared.qtype and self._topic_coverage(prepared) is None
-                and self._docs_in_scope(prepared, bureaus)):  # 舟山市局接下来要做什么: that part of its notice,
-            # whichever words it uses for it (下一步, 今后)
-            structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
-            if structured is not None:
-                return structured
+        if not kinds:
+            found = self._by_structure_alone(prepared, qvec, svec, hits, cands, bureaus, conf)
+            if found is not None:
+                return found
         if not hits or not cands or not conf.sufficient(self.min_dense, self.min_coverage):
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.min_coverage:
                 return self._not_stated(prepared, cands, conf)  # on topic, but what is asked is not stated
@@ -392,6 +382,23 @@ class Answerer:
         on_topic = [c for c in cands if (covers(self._sentence(c)) or 0.0) >= RELATED_MIN_COVERAGE]
         return finalize(self.index, prepared.text, prepared.lang, True, self._pick_related(on_topic)[:2], conf,
                         lead=lead)
+
+    def _by_structure_alone(self, prepared, qvec, svec, hits, cands, bureaus, conf) -> Answer | None:
+        """What the notices' structure answers whatever the retrieved passages: metadata
+        fields and where to write (no retrieval needed), and a named bureau's next steps
+        asked about nothing in particular (舟山市局接下来要做什么: that part of its notice,
+        whichever words it uses for it, 下一步 or 今后); None otherwise."""
+        if prepared.intent in ("meta", "compare"):
+            docs = (self._compare_docs(prepared, bureaus) if prepared.intent == "compare"
+                    else self._docs_in_scope(prepared, bureaus))
+            ans = self._fields_answer(prepared, docs, conf, len(docs) > 1) if docs else None
+            if ans is None and docs and asks_contact(prepared.text) and not asked_fields(prepared.text)[0]:
+                ans = self._contact_answer(prepared, docs, conf, len(docs) > 1)  # where to write: the clauses
+            return ans
+        if (prepared.intent == "next_steps" and not prepared.qtype and self._topic_coverage(prepared) is None
+                and self._docs_in_scope(prepared, bureaus)):
+            return self._structured(prepared, qvec, svec, hits, cands, bureaus, None, conf)
+        return None
 
     def _structured(self, prepared, qvec, svec, hits, cands, bureaus, kinds, conf) -> Answer | None:
         """An answer built from the notices' structure for the question's intent, or None
