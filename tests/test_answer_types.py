@@ -248,6 +248,16 @@ def test_next_steps_asked_in_words_the_notice_does_not_use_get_that_part(service
     _verbatim(service, a)
 
 
+def test_which_bureaus_mention_gets_a_row_per_bureau(service):
+    """"mention" asks, it names no topic (glossary: mention -> -): it does not halve each
+    row's coverage of the question, so the answer is the table, as in Chinese."""
+    a = service.ask("Which bureaus mention auxiliary police?")
+    assert a.intent == "compare" and len(a.blocks) == 5
+    assert sum(1 for b in a.blocks if b.citations) >= 3
+    assert all("辅警" in c.quote for c in a.citations)
+    _verbatim(service, a)
+
+
 def test_long_term_items_asked_in_english_are_all_listed(service):
     a = service.ask("Which outstanding items requiring long-term remediation are listed in the Henglan branch's notice?")
     assert a.intent == "next_steps" and {"（一）强化智慧公安基础建设", "（二）持续抓好“三非”案件行政处罚的后续执行情况"} <= {
