@@ -258,6 +258,14 @@ def test_which_bureaus_mention_gets_a_row_per_bureau(service):
     _verbatim(service, a)
 
 
+def test_who_led_the_inspection_group_is_not_answered_with_the_group(service):
+    a = service.ask("舟山市局的巡察组组长是谁？")
+    assert a.abstained and "市委第一巡察组" not in a.lead
+    a = service.ask("Who was in charge of the rectification at Gangkou?")
+    assert not a.abstained and any("党委书记" in c.quote and "负责全面整改工作" in c.quote for c in a.evidence())
+    _verbatim(service, a)
+
+
 def test_long_term_items_asked_in_english_are_all_listed(service):
     a = service.ask("Which outstanding items requiring long-term remediation are listed in the Henglan branch's notice?")
     assert a.intent == "next_steps" and {"（一）强化智慧公安基础建设", "（二）持续抓好“三非”案件行政处罚的后续执行情况"} <= {

@@ -240,6 +240,16 @@ def test_unfinished_work_next_steps_and_who_mentions(question, named, intent):
     assert question_intent(question, named) == intent
 
 
+def test_who_led_the_inspection_group_asks_for_a_person_not_the_group():
+    fields, other = asked_fields("舟山市局的巡察组组长是谁？")
+    assert "inspection_group" not in fields and other
+    assert "inspection_group" not in asked_fields("Who led the inspection team that went to Zhoushan?")[0]
+    assert question_type("Who led the inspection team that went to Zhoushan?") == "person"
+    assert asked_fields("给横栏分局巡察的是哪个巡察组？")[0] == ("inspection_group",)
+    # who was in charge of the work: a role answers it (党委书记…负责全面整改工作), not only a name
+    assert question_type("Who was in charge of the rectification at Gangkou?") is None
+
+
 def test_english_disclosure_period_and_the_title_of_another_document():
     """"over what period … stay posted" asks for the disclosure period, not when the
     inspection was; "posted" is no postal address; a plan's title is not the notice's."""

@@ -24,7 +24,7 @@ QTYPES = (
     ("frequency", re.compile(r"多久.{0,12}一次|多长时间.{0,12}一次|隔多长时间|频次|频率|(几|多少)(天|周|个月|年)一次|"
                              r"\bhow (often|frequently|regularly)\b|\bat what (frequency|intervals?)\b", re.I)),
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
-                          r"\bwho (is|was)\b|name of (the )?.{0,40}(chief|head|secretary|director|leader)", re.I)),
+                          r"\bwho (is|was)\b(?! (in charge|responsible))|\bwho (led|leads|headed|heads|chaired) the (\w+ )?inspection (team|group)|name of (the )?.{0,40}(chief|head|secretary|director|leader)", re.I)),
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
                          r"how much money|\bcost\b|\b(total|how much) .{0,30}expenditure\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
@@ -205,11 +205,17 @@ _OTHER_DOCUMENT = re.compile(r"^(?!.*(通报|notice)).*(方案|办法|规定|细
                              re.I)
 
 
+# who led the inspection group (巡察组组长是谁, who led the inspection team): a person, not the group
+_GROUP_LEADER = re.compile(r"组长|带队|领队|\b(led|leader|leads|headed|heads|chief|chaired)\b", re.I)
+
+
 def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
     """The metadata fields a question asks for, and whether it asks for more than they hold."""
+    leader = bool(_GROUP_LEADER.search(question))
     fields = tuple(name for name, pattern in META_FIELDS if pattern.search(question)
-                   and not (name == "title" and _OTHER_DOCUMENT.search(question)))
-    return fields, bool(_META_OTHER.search(question))
+                   and not (name == "title" and _OTHER_DOCUMENT.search(question))
+                   and not (name == "inspection_group" and leader))
+    return fields, bool(_META_OTHER.search(question)) or leader
 
 
 def asks_contact(question: str) -> bool:
