@@ -275,7 +275,7 @@ def _history(service, path: Path) -> list:
     lines = [ln.strip() for ln in _read_text(path).splitlines() if ln.strip()]
     history: list = []
     for line in lines:
-        u = understand(line, history, service.index.bureau_aliases)
+        u = understand(line, history, service.answerer.retriever.bureau_spans)
         history.append(Exchange(u.asked, u.scope))
     return history
 

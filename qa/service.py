@@ -162,7 +162,7 @@ class Service:
         """Answer ``question``; with ``history`` (the previous questions as understood), a
         follow-up is resolved against the conversation first and the lead says how."""
         question = check_query(question)
-        u = understand(question, history, self.index.bureau_aliases)
+        u = understand(question, history, self.answerer.retriever.bureau_spans)
         scope = list(u.scope) if u.scope and not bureaus else None
         answer = self.answerer.ask(u.asked, bureaus=bureaus or scope, kinds=kinds)
         if u.item is not None:
@@ -173,7 +173,7 @@ class Service:
             where = (f"{' (only ' + ', '.join(scope) + ')' if scope else ''}" if en
                      else f"{'（只看' + '、'.join(scope) + '）' if scope else ''}")
             item = (f", item {u.item}" if en else f"，第 {u.item} 项") if u.item else ""
-            answer.lead = (f"Understood as: {u.asked}{item}{where}. " if en
+            answer.lead = (f"Understood as: “{u.asked}”{item}{where}. " if en
                            else f"理解为：“{u.asked}”{item}{where}。") + answer.lead
         if llm:
             from qa.answer.summary import summarize

@@ -393,6 +393,23 @@ def test_followups_are_resolved_in_the_service(service):
     assert "第 2 项" in third.lead
 
 
+def test_english_followups_and_another_problem_of_the_same_bureau(service):
+    first = service.ask("How did Gangkou fix its canteen procurement?")
+    history = [Exchange(first.asked, first.scope)]
+    second = service.ask("What about Henglan?", history=history)
+    assert second.asked == "How did Henglan fix its canteen procurement?"
+    assert second.scope == ("中山市公安局横栏分局",) and second.lead.startswith("Understood as: “")
+    history.append(Exchange(second.asked, second.scope))
+    third = service.ask("And the second item?", history=history)
+    assert [c.label for c in third.citations if c.role == "measure"] == ["2"] and "item 2" in third.lead
+    # the same bureau, another problem: that problem, not the canteen again
+    first = service.ask("港口分局是怎么整改饭堂食材采购问题的？")
+    other = service.ask("那涉案财物管理呢？", history=[Exchange(first.asked, first.scope)])
+    assert other.asked == "港口分局是怎么整改涉案财物管理问题的？"
+    assert other.blocks and "涉案财物" in other.blocks[0].heading and all("饭堂" not in c.quote for c in other.citations)
+    _verbatim(service, other)
+
+
 def test_cli_follow_ups_with_a_context_file_and_in_a_chat(service, bundled_settings, tmp_path):
     import json
 

@@ -11,7 +11,7 @@ import pytest
 
 from qa.answer.compose import Answer, Citation
 from qa.feedback import RATINGS, FeedbackError, FeedbackStore, export_csv
-from qa.query.followup import is_followup, named_bureau, resolve_followup
+from qa.query.followup import Exchange, is_followup, named_bureau, resolve_followup, understand
 from qa.query.retrieval import QueryError
 from qa.render import html as render
 from tests.conftest import QUESTIONS
@@ -40,7 +40,14 @@ def eval_question(qid: str) -> str:
     ("那横栏分局呢？", "饭堂食材采购怎么整改？", "横栏分局饭堂食材采购怎么整改？"),
     ("它们的整改措施呢？", "港口分局存在哪些食堂管理问题？", "港口分局存在哪些食堂管理问题，整改措施"),
     ("那横栏分局的整改时间呢？", "港口分局怎样整改饭堂采购问题？", "横栏分局怎样整改饭堂采购问题，整改时间"),
-    ("what about the canteen?", "What did Zhoushan do about cash?", "What did Zhoushan do about cash，the canteen"),
+    ("what about the canteen?", "What did Zhoushan do about cash?", "What did Zhoushan do about cash, the canteen"),
+    # 其他 is no reference back (其 is): the other bureaus' rows
+    ("其他单位呢？", "舟山怎么处理非警务警情的？", "舟山怎么处理非警务警情的，其他单位"),
+    # the same bureau, another problem: that problem asked of it
+    ("那涉案财物管理呢？", "港口分局是怎么整改饭堂食材采购问题的？", "港口分局是怎么整改涉案财物管理问题的？"),
+    ("那执法办案中心的问题呢？", "横栏分局怎么解决庆丰路拥堵的？", "横栏分局是怎么整改执法办案中心问题的？"),
+    # the same notice, another metadata field: that field only
+    ("反馈日期呢？", "横栏的巡察组是哪个？", "横栏的反馈日期？"),
 ])
 def test_followup_is_resolved_against_the_previous_question(question, previous, expected, aliases):
     assert resolve_followup(question, previous, aliases) == expected
@@ -54,6 +61,29 @@ def test_followup_is_resolved_against_the_previous_question(question, previous, 
 def test_standalone_question_is_left_alone(question, aliases):
     assert not is_followup(question)
     assert resolve_followup(question, "港口分局怎样整改饭堂食材采购问题？", aliases) == question
+
+
+@pytest.mark.parametrize("question, previous, expected", [
+    ("What about Henglan?", "How did Gangkou fix its canteen procurement?", "How did Henglan fix its canteen procurement?"),
+    ("And the Zhoushan bureau?", "How did Gangkou fix its canteen procurement?",
+     "How did Zhoushan fix its canteen procurement?"),
+    ("And Henglan's?", "What did the anonymised branch do about its police station building?",
+     "What did the Henglan branch do about its police station building?"),
+    ("What about its measures on case property?", "How did Gangkou fix its canteen procurement?",
+     "How did Gangkou deal with case property?"),
+    ("And the feedback date?", "Which inspection team went to Gangkou?", "the feedback date of Gangkou?"),
+])
+def test_english_followup_is_resolved_with_the_bureaus_english_names(question, previous, expected, engine):
+    assert resolve_followup(question, previous, engine.answerer.retriever.bureau_spans) == expected
+
+
+@pytest.mark.parametrize("question, n", [
+    ("第二条具体怎么做的？", 2), ("第3项呢", 3), ("And the second item?", 2), ("the third measure?", 3),
+    ("What about item 4?", 4), ("Tell me more about the 2nd one", 2),
+])
+def test_an_item_of_the_previous_answer_is_asked_in_either_language(question, n):
+    u = understand(question, [Exchange("港口分局是怎么整改会议纪要不规范问题的？")])
+    assert u.item == n and u.asked == "港口分局是怎么整改会议纪要不规范问题的？"
 
 
 def test_no_previous_question_means_no_rewrite(aliases):

@@ -20,9 +20,12 @@ follow-up that names an indexed bureau to that bureau, see :func:`named_bureau`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.query.bureaus import spans
+from qa.query.intent import asked_fields, question_intent
+from qa.text import is_chinese, tokenize
 
 SHORT = 8
 FOLLOWUP_START = re.compile(
@@ -33,7 +36,16 @@ FOLLOWUP_START = re.compile(
 # stripped from the start of a follow-up before it is combined (the words that only link)
 _LEAD = re.compile(r"^(?:那么|那|还有|另外|此外|以及|而且|并且|再|what about|how about|and what about|and|also|"
                    r"then|what of)\s*[，,、]?\s*", re.I)
-_REFER = re.compile(r"^(?:它们|它|他们|她们|这些|那些|上述|前述|该单位|其)(?:的)?", re.I)
+_REFER = re.compile(r"^(?:它们|它|他们|她们|这些|那些|上述|前述|该单位|其(?![他它]))(?:的)?", re.I)
+# the words around an English bureau name (the Zhoushan municipal bureau)
+_EN_NAME_WORDS = re.compile(r"\b(the|its|their|municipal|city|police|public security|sub-bureau|bureau|branch|"
+                            r"office|department|one|of)\b", re.I)
+# the words of a follow-up that ask rather than name a topic
+_ZH_ASKING_WORDS = re.compile(r"(的)?(整改|措施|举措|做法|办法|情况|具体|怎么|如何|怎样|问题|方面|工作|内容|呢|吗|呀|啊|吧|"
+                              r"其他|其它|别的|各个?|单位|分局|地方)+")  # and other bureaus: rows, no topic
+_EN_ASKING_WORDS = re.compile(r"\b(what|how|about|on|of|its|their|the|did|do|does|they|it|more|else|measures?|steps?|"
+                              r"actions?|details?|problems?|issues?|side|regarding|concerning|for|with|in|other|others|"
+                              r"bureaus?|branch(es)?|elsewhere)\b", re.I)
 _TAIL = re.compile(r"[\s?？。.!！,，、；;：:呢吗呀啊吧]+$")
 
 
@@ -54,34 +66,68 @@ class Understood:
         return self.asked != question or self.item is not None
 
 
-_ITEM = re.compile(r"^(?:那|那么)?(?:其中)?第([一二三四五六七八九十]|\d{1,2})(?:条|项|点|个措施|项措施)")
-_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+_ITEM = re.compile(r"^(?:那|那么)?(?:其中)?第([一二三四五六七八九十]|\d{1,2})(?:条|项|点|个措施|项措施)|"
+                   r"^(?:and |so |what about |how about |tell me more about |more on )?(?:the )?"
+                   r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))"
+                   r" (?:item|measure|point|step|one)\b|"
+                   r"^(?:and |what about |how about )?(?:item|measure|point) (?:no\.? ?)?(\d{1,2})\b", re.I)
+_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {
+    w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 
 
-def understand(question: str, history: list[Exchange] | None, table: dict | None = None) -> Understood:
+# Where a text names bureaus: (start, end, indexed labels), as qa.query.bureaus.spans gives
+# them for the index's aliases; the retriever's finder also reads English (What about Henglan?)
+Spans = Callable[[str], list[tuple[int, int, list[str]]]]
+
+
+def _finder(names: Spans | dict | None) -> Spans:
+    """``names``: a finder, or the index's bureau aliases (Chinese names only)."""
+    if callable(names):
+        return names
+    table = names or {}
+    return lambda text: spans(text, table)
+
+
+def understand(question: str, history: list[Exchange] | None, names: Spans | dict | None = None) -> Understood:
     """``question`` resolved against the conversation: a bureau swapped in (limited to
     that bureau), an item of the previous answer asked for, or the previous question
-    continued; otherwise the question itself."""
+    continued; otherwise the question itself. ``names`` finds the bureaus a text names."""
     q = (question or "").strip()
     prev = history[-1] if history else None
     if prev is None:
         return Understood(q)
     m = _ITEM.match(q)
     if m:
-        n = _NUM.get(m.group(1)) or int(m.group(1))
+        said = next(g for g in m.groups() if g).lower()
+        n = _NUM.get(said) or int(re.sub(r"\D", "", said))
         return Understood(prev.asked, prev.scope, n)
-    asked = resolve_followup(q, prev.asked, table)
+    asked = resolve_followup(q, prev.asked, names)
     if asked == q:
         return Understood(q)
-    named = named_bureau(q, table or {})
+    named = named_bureau(q, names)
     return Understood(asked, (named,) if named else prev.scope)
 
 
-def named_bureau(text: str, table: dict) -> str | None:
-    """The indexed bureau ``text`` names, when it names exactly one (``table``: the index's
-    bureau aliases, see qa.query.bureaus)."""
-    found = {lb for _, _, labels in spans(text or "", table) for lb in labels}
+def named_bureau(text: str, names: Spans | dict | None) -> str | None:
+    """The indexed bureau ``text`` names, when it names exactly one (``names``: a finder, or
+    the index's bureau aliases, see qa.query.bureaus)."""
+    found = {lb for _, _, labels in _finder(names)(text or "") for lb in labels}
     return found.pop() if len(found) == 1 else None
+
+
+def _new_topic(core: str, previous: str) -> str:
+    """What a follow-up is about when the previous question is not (涉案财物管理 in 那涉案财物管理呢？,
+    case property in What about case property?): its words beyond asking, none of which the
+    previous question has; '' for one that asks more of the same (整改措施呢？ 还有呢？)."""
+    if is_chinese(core):
+        topic = _ZH_ASKING_WORDS.sub("", core).strip("的，, ")
+        words = [t for t in tokenize(topic) if len(t) >= 2]
+        fresh = words and not any(t in previous for t in words)
+    else:
+        topic = re.sub(r"\s+", " ", _EN_ASKING_WORDS.sub(" ", core)).strip(" ,?")
+        words = [w for w in re.findall(r"[a-z][a-z'-]+", topic.lower()) if len(w) > 2]
+        fresh = words and not any(w in previous.lower() for w in words)
+    return topic if fresh else ""
 
 
 def is_followup(question: str) -> bool:
@@ -90,22 +136,24 @@ def is_followup(question: str) -> bool:
     return bool(FOLLOWUP_START.match(q)) or len(re.sub(r"\W", "", core)) <= SHORT
 
 
-def resolve_followup(question: str, previous: str | None, table: dict | None = None) -> str:
+def resolve_followup(question: str, previous: str | None, names: Spans | dict | None = None) -> str:
     """The question to ask: ``question`` itself, or, when it is a follow-up to
-    ``previous`` (the previous question as it was asked), the two combined. ``table``: the
-    index's bureau aliases (qa.query.bureaus), to recognise the bureaus the two name."""
+    ``previous`` (the previous question as it was asked), the two combined. ``names``: a
+    finder of the bureaus a text names, or the index's bureau aliases (qa.query.bureaus)."""
     q = (question or "").strip()
     prev = (previous or "").strip()
     if not q or not prev or not is_followup(q):
         return q
-    table = table or {}
+    find = _finder(names)
     core = _TAIL.sub("", _LEAD.sub("", q, count=1)).strip()
-    new = spans(core, table)
-    old = spans(prev, table)
+    new = find(core)
+    old = find(prev)
     if new:
         s0, e0, _ = new[0]
         rest = core[:s0] + core[e0:]
         rest = _TAIL.sub("", re.sub(r"^[的\s，,]+", "", rest)).strip()
+        if not is_chinese(core):  # And the Zhoushan bureau?: nothing but the name
+            rest = re.sub(r"\s+", " ", _EN_NAME_WORDS.sub(" ", re.sub(r"^'s\b", "", rest))).strip(" ,")
         name = core[s0:e0]
         olds = {prev[a:b] for a, b, _ in old}
         if len(olds) == 1:
@@ -117,8 +165,17 @@ def resolve_followup(question: str, previous: str | None, table: dict | None = N
         if swapped is not None and swapped != prev:
             if not rest:
                 return swapped
-            return f"{_TAIL.sub('', swapped)}，{rest}"
+            return f"{_TAIL.sub('', swapped)}{'，' if is_chinese(swapped) else ', '}{rest}"
     core = _REFER.sub("", core).lstrip("的，, ").strip() or core
     if not core:
         return prev
-    return f"{_TAIL.sub('', prev)}，{core}"
+    topic = _new_topic(core, prev)
+    if old and topic and question_intent(prev, len(old)) == "measures":  # 港口分局是怎么整改饭堂…的？ + 那涉案财物
+        # 管理呢？: the same bureau, another problem
+        named = "、".join(dict.fromkeys(prev[a:b] for a, b, _ in old))
+        return f"{named}是怎么整改{topic}问题的？" if is_chinese(core) else f"How did {named} deal with {topic}?"
+    if old and asked_fields(core)[0] and asked_fields(prev)[0]:  # 港口分局的巡察组是哪个？ + 反馈日期呢？:
+        # another field of the same notices, not both
+        named = "、".join(dict.fromkeys(prev[a:b] for a, b, _ in old))
+        return f"{named}的{core}？" if is_chinese(core) else f"{core} of {named}?"
+    return f"{_TAIL.sub('', prev)}{'，' if is_chinese(prev) else ', '}{core}"

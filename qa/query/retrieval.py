@@ -14,7 +14,7 @@ from qa.index.embedders import Embedder
 from qa.index.filters import AllowedRows, Filter
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import KIND_LABELS, KINDS
-from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, CITY_LEVEL, mentions
+from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, CITY_LEVEL, mentions, spans
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
@@ -182,6 +182,23 @@ class Retriever:
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
         return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
                              tuple(unknown), question_intent(q, len(named)), question_type(q))
+
+    def bureau_spans(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """Where ``text`` names bureaus (qa.query.bureaus.spans); in English, the words whose
+        translation is a bureau's name (Gangkou, the Development Zone branch)."""
+        if is_chinese(text) or not self.settings.translate:
+            return spans(text, self.index.bureau_aliases)
+        low, out = text.lower(), []
+        for phrase, terms in translate(text, self.index.crosslingual, self.index.idf, english_glossary(self.glossary)):
+            labels, _ = mentions(" ".join(terms), self.index.bureau_aliases)[:2]
+            at = low.find(phrase)
+            if labels and at >= 0:
+                out.append((at, at + len(phrase), labels))
+        for m in ANONYMISED_EN.finditer(text):  # the anonymised branch
+            labels = mentions(ANONYMISED_WORDS[0], self.index.bureau_aliases)[0]
+            if labels and not any(a < m.end() and m.start() < b for a, b, _ in out):
+                out.append((m.start(), m.end(), labels))
+        return sorted(out)
 
     def _unknown_english_bureaus(self, question: str) -> list[str]:
         """Bureaus an English question names that the corpus lacks (the Shiqi branch): a
