@@ -246,6 +246,7 @@ def test_who_led_the_inspection_group_asks_for_a_person_not_the_group():
     assert "inspection_group" not in asked_fields("Who led the inspection team that went to Zhoushan?")[0]
     assert question_type("Who led the inspection team that went to Zhoushan?") == "person"
     assert asked_fields("给横栏分局巡察的是哪个巡察组？")[0] == ("inspection_group",)
+    assert asked_fields("港口分局和横栏分局的巡察组分别是哪个？")[0] == ("inspection_group",)
     # who was in charge of the work: a role answers it (党委书记…负责全面整改工作), not only a name
     assert question_type("Who was in charge of the rectification at Gangkou?") is None
 

@@ -65,7 +65,7 @@ NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期�
                    r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b",
                    re.I)
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
-_GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组是(哪个|哪一个|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
+_GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组(分别|各自|各)?(是|为)(哪个|哪一个|哪几个|哪些|第几|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
 # asks when the inspection was (巡察时间是什么时候), not a question set in it (巡察期间移交的信访件…)
 _WHEN_INSPECTED = r"巡察的?(时间|期间|日期)(是|为)?(什么|哪|何|啥|多久|从|起止|？|\?|$)|巡察(时间|期间|日期)和|和巡察(时间|期间|日期)"
 # ... in other words (巡察是什么时候开始的, 巡察持续了多长时间, 巡察组几月几号进驻): the inspection
