@@ -77,6 +77,13 @@ def test_english_words_of_the_field_are_translated_by_the_glossary(engine):
     assert dict(engine.retriever.prepare("How were gang leads checked?").groups)["leads"][0] == "线索"
     hits = engine.retriever.search("Neighbourhood police posts run by local stations aren't set up to standard", k=5)
     assert any("警务室" in h.chunk.text for h in hits)
+    # ... (stop: 杜绝, not 截止; for years: 长期, not 年度); a verb that asks names no topic
+    years = dict(engine.retriever.prepare("How did Gangkou stop officers staying in one post for years?").groups)
+    assert years["stop"][0] == "杜绝" and years["for years"] == ("长期",) and set(years["one post"]) == {"同一岗位", "轮岗"}
+    assert "mention" not in dict(engine.retriever.prepare("Which bureaus mention auxiliary police?").groups)
+    # plain Chinese words too (欠的债: 债务; 开会记录: 会议记录, 会议纪要)
+    assert "债务" in engine.retriever.prepare("开发区分局欠的债怎么处理的？").terms
+    assert {"会议记录", "会议纪要"} <= set(engine.retriever.prepare("港口分局开会记录乱七八糟，后来怎么改的？").terms)
 
 
 def test_traditional_and_full_width_queries_match(engine):
