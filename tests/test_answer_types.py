@@ -266,6 +266,16 @@ def test_who_led_the_inspection_group_is_not_answered_with_the_group(service):
     _verbatim(service, a)
 
 
+def test_is_there_asked_of_a_named_bureau_looks_in_its_notice(service):
+    """有没有 asked of one bureau: a thing its notice never mentions is declined, naming the
+    bureau and the whole word (无人机, not jieba's 人机); the bureau whose notice has it is answered."""
+    a = service.ask("横栏分局有没有用无人机巡查庆丰路？")
+    assert a.abstained and a.lead.startswith("中山市公安局横栏分局的通报没有提到“无人机”") and not a.citations
+    b = service.ask("舟山市局有没有用无人机？")
+    assert not b.abstained and any("无人机" in c.quote for c in b.evidence())
+    _verbatim(service, b)
+
+
 def test_long_term_items_asked_in_english_are_all_listed(service):
     a = service.ask("Which outstanding items requiring long-term remediation are listed in the Henglan branch's notice?")
     assert a.intent == "next_steps" and {"（一）强化智慧公安基础建设", "（二）持续抓好“三非”案件行政处罚的后续执行情况"} <= {

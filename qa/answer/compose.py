@@ -229,12 +229,16 @@ class Answerer:
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.min_coverage:
                 return self._not_stated(prepared, cands, conf)  # on topic, but what is asked is not stated
             return finalize(self.index, q, lang, True, [], conf)
-        unseen = self._unseen_terms(prepared)
+        named = self._docs_in_scope(prepared, bureaus) if EXISTENCE_RE.search(prepared.text) else []
+        unseen = self._unseen_terms(prepared, named)
         if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all
             en_terms = lang == "en" and not EXISTENCE_RE.search(prepared.text)  # words with no term at all
+            whose = "、".join(self.index.notices[d].meta.bureau_label for d in named)
             lead = (f"The indexed notices use no term for {', '.join(unseen)}; nothing in them answers this question."
-                    if en_terms else f"None of the indexed notices mentions {', '.join(unseen)}." if lang == "en" else
-                    f"已收录的通报都没有提到“{'、'.join(unseen)}”，未找到相关整改内容。")
+                    if en_terms else
+                    (f"The notice of {whose} does not mention {', '.join(unseen)}." if named else
+                     f"None of the indexed notices mentions {', '.join(unseen)}.") if lang == "en" else
+                    f"{whose + '的通报' if named else '已收录的通报都'}没有提到“{'、'.join(unseen)}”，未找到相关整改内容。")
             return finalize(self.index, q, lang, True, [], conf, lead=lead)
         uncounted = self._uncounted(prepared)
         if uncounted:  # 多少名在编民警: no notice says 在编, so none states how many
@@ -298,19 +302,21 @@ class Answerer:
                  and not set(t) <= PHRASE_CHARS}  # 两件事: 件事 is phrasing
         return (lambda text: self.scorer.coverage(words, text)) if words else None
 
-    def _unseen_terms(self, prepared) -> list[str]:
+    def _unseen_terms(self, prepared, named: list[str] | None = None) -> list[str]:
         """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
         单位…): its dictionary nouns that no indexed notice contains (a glossary word is
-        known); for any other Chinese question, its nouns when no notice contains any of
-        them; for any other English question naming no bureau, its words without a term in
-        the glossary when they are most of its words (EN_UNKNOWN_SHARE); empty otherwise."""
+        known), or, asked of ``named`` notices (横栏分局有没有用无人机…), none of those; for
+        any other Chinese question, its nouns when no notice contains any of them; for any
+        other English question naming no bureau, its words without a term in the glossary
+        when they are most of its words (EN_UNKNOWN_SHARE); empty otherwise."""
         existence = bool(EXISTENCE_RE.search(prepared.text))
         if prepared.intent == "meta":
             return []
+        docs = tuple(named or ()) if existence else ()
         if prepared.lang == "en":
             groups = prepared.groups
             if existence:  # words whose every translation (the glossary's) no notice uses
-                return [w for w, ts in groups if ts and not any(self._in_corpus(t) for t in ts)]
+                return [w for w, ts in groups if ts and not any(self._in_corpus(t, docs=docs) for t in ts)]
             unknown = [w for w, ts in groups if not ts]
             if prepared.bureaus or len(groups) < 3 or len(unknown) < EN_UNKNOWN_SHARE * len(groups):
                 return []
@@ -322,14 +328,16 @@ class Answerer:
         nouns = [t for t in tokenize(text)
                  if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
                  and not COUNT_RE.match(t) and not any(t in k for k in prepared.keys)]
-        words = [t for t in nouns if not self._in_corpus(t, loose=True)]
+        words = [t for t in nouns if not self._in_corpus(t, loose=True, docs=docs)]
         keys = [k for k in prepared.keys if is_noun(k)]
-        words += [k for k in keys if not self._official_term_used(k)]  # 孩子: no notice says 子女
+        words += [k for k in keys if not self._official_term_used(k, docs)]  # 孩子: no notice says 子女
         words = list(dict.fromkeys(words))
         if not existence and (not words or len(words) < len(set(nouns) | set(keys))
                               or any(set(w) & PHRASE_CHARS for w in words)):
             return []  # any question: declined only when no thing it names is in any notice (世界杯, 冠军)
-        return [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
+        words = [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
+        toks = tokenize(text)  # each named as the question's longest word holding it (人机: 无人机)
+        return list(dict.fromkeys(max((t for t in toks if w in t), key=len, default=w) for w in words))
 
     def _uncounted(self, prepared) -> list[str]:
         """For a figure question, the words of what it counts that no notice uses (多少名在编
@@ -348,24 +356,26 @@ class Answerer:
         return [t for t in toks if not self._in_corpus(t) and not self._official_term_used(t)  # 案子: 案件
                 and not any(u != t and u in t and self._in_corpus(u) for u in toks)]
 
-    def _official_term_used(self, word: str) -> bool:
-        """Whether some notice uses one of the official terms the glossary gives for ``word``."""
-        return any(self._in_corpus(t) for t in expand(word, load_glossary(self.retriever.glossary))[0])
+    def _official_term_used(self, word: str, docs: tuple[str, ...] = ()) -> bool:
+        """Whether some notice (of ``docs``, when given) uses one of the official terms the
+        glossary gives for ``word``."""
+        return any(self._in_corpus(t, docs=docs) for t in expand(word, load_glossary(self.retriever.glossary))[0])
 
-    def _in_corpus(self, term: str, loose: bool = False) -> bool:
-        """Whether any notice uses ``term`` (as a word, or inside one); ``loose``: or its
-        characters in order with at most one between (脏油水 for 油污水, a plain word
-        shortening the notice's); the scan of every notice's text is remembered per term
-        (this answerer's index never changes)."""
-        if term in self.index.idf:
+    def _in_corpus(self, term: str, loose: bool = False, docs: tuple[str, ...] = ()) -> bool:
+        """Whether any notice (of ``docs``, when given) uses ``term`` (as a word, or inside
+        one); ``loose``: or its characters in order with at most one between (脏油水 for
+        油污水, a plain word shortening the notice's); the scan of the notices' text is
+        remembered per term (this answerer's index never changes)."""
+        if not docs and term in self.index.idf:
             return True
-        key = ("~" if loose else "") + term
+        key = ("~" if loose else "") + term + ("@" + ",".join(docs) if docs else "")
         found = self._corpus_terms.get(key)
         if found is None:
             if len(self._corpus_terms) >= CORPUS_TERMS_CACHED:
                 self._corpus_terms.clear()
             pattern = re.compile(".?".join(map(re.escape, term)) if loose else re.escape(term))
-            found = self._corpus_terms[key] = any(pattern.search(n.text) for n in self.index.notices.values())
+            texts = [self.index.notices[d].text for d in docs] if docs else [n.text for n in self.index.notices.values()]
+            found = self._corpus_terms[key] = any(pattern.search(t) for t in texts)
         return found
 
     def _not_stated(self, prepared, cands: list[Candidate], conf: Confidence, unused: list[str] | None = None) -> Answer:
