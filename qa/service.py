@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, Answerer, narrow_to_item
+from qa.answer.parts import merge_answers
 from qa.answer.precedents import K_BUREAUS, PER_BUREAU, PrecedentFinder, PrecedentResult
 from qa.config import Settings, load_settings
 from qa.index.backend import open_index
@@ -31,6 +32,7 @@ from qa.index.store import (
 from qa.ingest.notices import Notice
 from qa.ingest.structure import KIND_LABELS
 from qa.query.followup import Exchange, understand
+from qa.query.parts import fields_only, question_parts
 from qa.query.retrieval import Hit, QueryError, Retriever, check_query
 
 if TYPE_CHECKING:  # the build machinery is imported only when the index changes
@@ -164,7 +166,7 @@ class Service:
         question = check_query(question)
         u = understand(question, history, self.answerer.retriever.bureau_spans)
         scope = list(u.scope) if u.scope and not bureaus else None
-        answer = self.answerer.ask(u.asked, bureaus=bureaus or scope, kinds=kinds)
+        answer = self._answer(u.asked, bureaus or scope, kinds)
         if u.item is not None:
             answer = narrow_to_item(answer, u.item)
         answer.asked, answer.scope = u.asked, tuple(scope or ())
@@ -184,6 +186,23 @@ class Service:
                 answer.notes.append(summary.note)
             answer.notes.extend(f"已删除：{r}" for r in summary.removed)
         return answer
+
+    def _answer(self, question: str, bureaus: list[str] | None, kinds: list[str] | None) -> Answer:
+        """The answer to ``question``; one asking for metadata and something else (qa.query.parts)
+        gets each part answered, a part naming no bureau about the bureaus the question names,
+        unless every part that is not metadata is declined and the question asked whole is answered."""
+        parts = question_parts(question)
+        if not parts:
+            return self.answerer.ask(question, bureaus=bureaus, kinds=kinds)
+        retriever = self.answerer.retriever
+        named = bureaus or list(retriever.prepare(question).bureaus) or None
+        answers = [self.answerer.ask(p, bureaus=bureaus or (None if retriever.prepare(p).bureaus else named),
+                                     kinds=kinds) for p in parts]
+        if all(a.abstained for p, a in zip(parts, answers) if not fields_only(p)):
+            whole = self.answerer.ask(question, bureaus=bureaus, kinds=kinds)
+            if not whole.abstained or all(a.abstained for a in answers):
+                return whole
+        return merge_answers(question, parts, answers)
 
     def precedents(self, problem: str, k_bureaus: int = K_BUREAUS, per_bureau: int = PER_BUREAU) -> PrecedentResult:
         return self.finder.find(problem, k_bureaus=k_bureaus, per_bureau=per_bureau)

@@ -276,6 +276,27 @@ def test_is_there_asked_of_a_named_bureau_looks_in_its_notice(service):
     _verbatim(service, b)
 
 
+def test_a_question_asking_for_metadata_and_something_else_gets_both(service):
+    """Asked whole, 匿名分局…巡察…时候？…反馈了多少问题？ got one passage for neither; each part
+    answered on its own (the second about the bureau the first names) gets both, the leads
+    saying which part each answers, the citations numbered on."""
+    a = service.ask("匿名分局的巡察是什么时候开始的？巡察组一共反馈了多少问题？")
+    assert not a.abstained and a.lead.startswith("问“匿名分局的巡察是什么时候开始的？”：")
+    assert "问“巡察组一共反馈了多少问题？”：" in a.lead
+    quotes = [c.quote for c in a.evidence()]
+    assert "****年*月*日至*月**日" in quotes and any("**项问题" in q for q in quotes)
+    assert [c.n for c in a.citations] == list(range(1, len(a.citations) + 1))
+    _verbatim(service, a)
+    # a metadata part next to a structured one: the field is shown outside the blocks
+    b = service.ask("港口分局的巡察组是哪个？港口分局是怎么整改会议纪要问题的？")
+    assert b.blocks and "（35）规范会议纪要" in b.blocks[0].heading and "[1]" in b.lead
+    from qa.render.markdown import answer_markdown
+    from qa.render.terminal import answer_text
+
+    assert "“市委第八巡察组” [1]" in answer_text(b) and "> 市委第八巡察组 [1]" in answer_markdown(b)
+    _verbatim(service, b)
+
+
 def test_long_term_items_asked_in_english_are_all_listed(service):
     a = service.ask("Which outstanding items requiring long-term remediation are listed in the Henglan branch's notice?")
     assert a.intent == "next_steps" and {"（一）强化智慧公安基础建设", "（二）持续抓好“三非”案件行政处罚的后续执行情况"} <= {

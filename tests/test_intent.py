@@ -272,3 +272,23 @@ def test_english_disclosure_period_and_the_title_of_another_document():
 ])
 def test_counted_phrase(question, phrase):
     assert counted_phrase(question) == phrase
+
+
+@pytest.mark.parametrize("question,parts", [
+    # metadata and something else: each part on its own
+    ("匿名分局的巡察是什么时间开展的？巡察组反馈了多少问题？", ["匿名分局的巡察是什么时间开展的？", "巡察组反馈了多少问题？"]),
+    ("Which inspection team went to Gangkou? How did Gangkou fix its canteen procurement?",
+     ["Which inspection team went to Gangkou?", "How did Gangkou fix its canteen procurement?"]),
+    # only metadata, or none: answered whole
+    ("港口分局的巡察组是哪个？反馈日期是哪天？", []),
+    ("舟山市公安局在巡察整改中追责问责了多少人？清退了多少款项？", []),
+    # a later part refers back to the first: answered whole
+    ("五份通报中，哪些写明了公开期限？分别是什么时候？", []),
+    ("匿名分局收到的反馈意见中共指出几类几项问题？该反馈文件的标题是什么？", []),
+    ("港口分局的巡察组是哪个", []),
+])
+def test_question_parts(question, parts):
+    from qa.query.parts import question_parts
+
+    assert question_parts(question) == parts
+

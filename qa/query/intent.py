@@ -173,7 +173,7 @@ META_FIELDS = (
                                     r"which (group|team)|" + _EN_GROUP, re.I)),
     ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
                                      + _WHEN_INSPECTED_SAID + "|"
-                                     r"(哪天|什么时候|何时).{0,4}巡到|"
+                                     r"(哪天|什么时候|何时|几号|几月).{0,4}巡到|"
                                      r"巡察是什么时(候|间)|什么时间开展|when (was|were|did) .{0,40}inspect|"
                                      + _EN_PERIOD,
                                      re.I)),

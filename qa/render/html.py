@@ -27,7 +27,7 @@ from markupsafe import escape
 
 from qa.answer.compose import Answer, Citation, group_by_bureau
 from qa.ingest.structure import KIND_LABELS
-from qa.render.terminal import partial_note
+from qa.render.terminal import outside_blocks, partial_note
 
 if TYPE_CHECKING:
     from qa.answer.precedents import PrecedentResult
@@ -132,10 +132,8 @@ def answer_html(answer: Answer, question: str | None = None, scope: list[str] | 
     per bureau (未提及 when its notice is silent) — or the quotes grouped by bureau, each
     with its [n] marker; then the possibly related passages and notes. ``question`` and
     ``scope`` are accepted for the callers' convenience; the answer itself carries both."""
-    structured = answer.block_citations()
-    in_blocks = {c.n for _, cites in structured for c in cites}
-    evidence = [c for c in answer.evidence() if c.n not in in_blocks]
-    return _render("answer.html", answer=answer, blocks=structured, evidence=group_by_bureau(evidence),
+    return _render("answer.html", answer=answer, blocks=answer.block_citations(),
+                   evidence=group_by_bureau(outside_blocks(answer)),
                    related=group_by_bureau(answer.related()), t=ANSWER_LABELS[answer.lang])
 
 

@@ -1,0 +1,47 @@
+"""A question that asks for a notice's metadata and something else at once (匿名分局的巡察是
+什么时间开展的？巡察组反馈了多少问题？): its parts, each a question on its own.
+
+The metadata part is answered from the extracted fields, the rest as any question; asked
+whole, the question would get neither (a metadata answer holds only fields, and the rest
+of the question drowns the fields' words). A question is split only where it ends a part
+with a question mark, every part asks, and no later part refers back to an earlier one
+(分别是什么时候？ 各自怎么规定？ 具体是怎么做的？ answer what the first part asked, so the
+question is answered whole).
+"""
+from __future__ import annotations
+
+import re
+
+from qa.query.intent import asked_fields
+from qa.text import is_chinese
+
+MAX_PARTS = 4
+_END = re.compile(r"(?<=[？?])")
+_ZH_ASKING = re.compile(r"多少|多久|多长|多大|几|哪|什么|啥|怎|如何|是否|有没有|是不是|谁|何时|吗|呢")
+_EN_ASKING = re.compile(r"\b(how|what|which|when|who|whom|whose|where|why|is|are|was|were|did|does|do|has|have)\b", re.I)
+# words by which a part refers back to what an earlier one asked about
+_DEPENDENT = re.compile(r"分别|各自|各是|具体|其中|这些|那些|这个|那个|这项|该|其(?![他它])|它|别的|其他|其它|哪些方面|"
+                        r"什么情况|怎么(做|弄|办|搞)的|\b(it|they|them|those|these|each|"
+                        r"respectively|other|others|else)\b", re.I)
+
+
+def _asks(part: str) -> bool:
+    return bool((_ZH_ASKING if is_chinese(part) else _EN_ASKING).search(part))
+
+
+def question_parts(question: str) -> list[str]:
+    """The parts of a question that asks for metadata fields and for something else, each
+    on its own; empty for any other question."""
+    parts = [p.strip() for p in _END.split(question.strip()) if p.strip()]
+    if not 2 <= len(parts) <= MAX_PARTS or not all(p[-1] in "？?" and _asks(p) for p in parts):
+        return []
+    if any(_DEPENDENT.search(p) for p in parts[1:]):
+        return []
+    fields = [fields_only(p) for p in parts]
+    return parts if any(fields) and not all(fields) else []
+
+
+def fields_only(part: str) -> bool:
+    """Whether a part asks for metadata fields and nothing else."""
+    fields, other = asked_fields(part)
+    return bool(fields) and not other
