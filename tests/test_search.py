@@ -83,6 +83,8 @@ def test_english_words_of_the_field_are_translated_by_the_glossary(engine):
     assert "mention" not in dict(engine.retriever.prepare("Which bureaus mention auxiliary police?").groups)
     held = dict(engine.retriever.prepare("How many Party committee meetings did Gangkou hold?").groups)
     assert held["hold"][0] in ("召开", "举行") and "把握" not in held["hold"]  # not the dictionary's grasp
+    put = dict(engine.retriever.prepare("What did the station in Henglan's district put in place?").groups)
+    assert "put in place" not in put and put["station"] == ("派出所",) and put["district"] == ("辖区",)
     # plain Chinese words too (欠的债: 债务; 开会记录: 会议记录, 会议纪要)
     assert "债务" in engine.retriever.prepare("开发区分局欠的债怎么处理的？").terms
     assert {"会议记录", "会议纪要"} <= set(engine.retriever.prepare("港口分局开会记录乱七八糟，后来怎么改的？").terms)
