@@ -411,29 +411,28 @@ def test_a_figure_of_something_no_notice_names_is_declined_naming_it(service):
     assert not b.abstained and any("学习资料" in c.quote for c in b.evidence())
 
 
-def test_followups_are_resolved_in_the_service(service):
-    first = service.ask("港口分局是怎么整改会议纪要不规范问题的？")
+@pytest.mark.parametrize("first_q,followup,asked,understood,item_q,item_said", [
+    ("港口分局是怎么整改会议纪要不规范问题的？", "那横栏分局呢？", "横栏分局是怎么整改会议纪要不规范问题的？", "理解为：",
+     "第二条具体怎么做的？", "第 2 项"),
+    # in English, the bureau by its English name
+    ("How did Gangkou fix its canteen procurement?", "What about Henglan?", "How did Henglan fix its canteen procurement?",
+     "Understood as: “", "And the second item?", "item 2"),
+])
+def test_followups_are_resolved_in_the_service(service, first_q, followup, asked, understood, item_q, item_said):
+    first = service.ask(first_q)
     history = [Exchange(first.asked, first.scope)]
-    second = service.ask("那横栏分局呢？", history=history)
-    assert second.asked == "横栏分局是怎么整改会议纪要不规范问题的？"
-    assert second.scope == ("中山市公安局横栏分局",) and second.lead.startswith("理解为：")
+    second = service.ask(followup, history=history)
+    assert second.asked == asked and second.lead.startswith(understood)
+    assert second.scope == ("中山市公安局横栏分局",)
     assert all(c.bureau == "中山市公安局横栏分局" for c in second.citations)
-    third = service.ask("第二条具体怎么做的？", history=history)
+    third = service.ask(item_q, history=history)
     items = [c for c in third.citations if c.role == "measure"]
-    assert len(items) == 1 and items[0].label == "2" and items[0].quote.startswith("二是及时纠正")
-    assert "第 2 项" in third.lead
+    assert len(items) == 1 and items[0].label == "2" and items[0].quote.startswith("二是")
+    assert item_said in third.lead and all(c.bureau == "中山市公安局港口分局" for c in third.citations)
 
 
-def test_english_followups_and_another_problem_of_the_same_bureau(service):
-    first = service.ask("How did Gangkou fix its canteen procurement?")
-    history = [Exchange(first.asked, first.scope)]
-    second = service.ask("What about Henglan?", history=history)
-    assert second.asked == "How did Henglan fix its canteen procurement?"
-    assert second.scope == ("中山市公安局横栏分局",) and second.lead.startswith("Understood as: “")
-    history.append(Exchange(second.asked, second.scope))
-    third = service.ask("And the second item?", history=history)
-    assert [c.label for c in third.citations if c.role == "measure"] == ["2"] and "item 2" in third.lead
-    # the same bureau, another problem: that problem, not the canteen again
+def test_another_problem_of_the_same_bureau_is_asked_of_it(service):
+    """港口分局…饭堂… then 那涉案财物管理呢？: that problem, not the canteen again."""
     first = service.ask("港口分局是怎么整改饭堂食材采购问题的？")
     other = service.ask("那涉案财物管理呢？", history=[Exchange(first.asked, first.scope)])
     assert other.asked == "港口分局是怎么整改涉案财物管理问题的？"
