@@ -6,7 +6,13 @@ before asking, the chat resolves it against the previous question:
 
 * a follow-up naming another bureau, and nothing else, takes the previous question
   with that bureau swapped in (港口分局怎样整改饭堂食材采购问题？ + 那横栏分局呢？ ->
-  横栏分局怎样整改饭堂食材采购问题？);
+  横栏分局怎样整改饭堂食材采购问题？; How did Gangkou… + What about Henglan?);
+* an item of the previous answer (第二条具体怎么做的？, And the second item?) is that item;
+* a follow-up naming a topic the previous question does not have, after a question about
+  how a named bureau rectified something, asks that bureau about the new topic
+  (港口分局是怎么整改饭堂…的？ + 那涉案财物管理呢？ -> 港口分局是怎么整改涉案财物管理问题的？);
+* another metadata field of the same notices replaces the field (横栏的巡察组是哪个？ +
+  反馈日期呢？ -> 横栏的反馈日期？);
 * any other follow-up is appended to the previous question (… + 它们的整改措施呢？ ->
   “<previous>，整改措施”), so that retrieval sees both.
 
@@ -14,8 +20,9 @@ A question is a follow-up when it starts with a linking word (那/那么/还有/
 这些/其中/上述…, or “what about”, “and”, “the”, “it/they”…) or is short (at most
 ``SHORT`` characters once punctuation is stripped). This is conversation handling, not
 retrieval: the resolved question goes to ``Service.ask`` unchanged. Bureau names are
-recognised with the index's own aliases (qa.query.bureaus). (``ui.handlers`` also limits a
-follow-up that names an indexed bureau to that bureau, see :func:`named_bureau`.)
+found by a finder the caller passes (the retriever's, which also reads English names), or
+with the index's own aliases (qa.query.bureaus). (``ui.handlers`` also limits a follow-up
+that names an indexed bureau to that bureau, see :func:`named_bureau`.)
 """
 from __future__ import annotations
 
