@@ -219,6 +219,8 @@ def test_chinese_metadata_fields_in_other_words(question, field):
     "港口分局巡察整改是什么时候开始的？",  # rectification, not the inspection
     "巡察组一共提了多少问题，多久要整改完？",
     "横栏分局多久巡逻一次？",
+    "巡察期间移交的信访件什么时候办结的？",  # a question set in the inspection
+    "警务室什么时候进驻小区？",
 ])
 def test_a_later_date_or_another_time_is_not_the_inspection_period(question):
     assert "inspection_period" not in asked_fields(question)[0]

@@ -72,8 +72,8 @@ _WHEN_INSPECTED = r"巡察的?(时间|期间|日期)(是|为)?(什么|哪|何|�
 # and a time asked, in a question about nothing a later date belongs to (feedback, the notice,
 # rectification, the problems found)
 _ZH_WHEN = r"(什么|啥)(时间|时候)|何时|哪(天|一天|段时间|个月|一年|年)|几月|几号|几日|多长时间|多久|起止|从.{0,8}到"
-_WHEN_INSPECTED_SAID = (r"^(?!.*(反馈|发布|印发|落款|公示|公开|整改|问题|巡逻)).*((巡察|巡视|进驻).{0,10}(" + _ZH_WHEN + r")|"
-                        r"(" + _ZH_WHEN + r").{0,6}(巡察|巡视|进驻))")
+_WHEN_INSPECTED_SAID = (r"^(?!.*(反馈|发布|印发|落款|公示|公开|整改|问题|巡逻|移交|信访)).*((巡察|巡视)(?!期间)[组是的了在从持续共]{0,4}"
+                        r"(" + _ZH_WHEN + r")|(" + _ZH_WHEN + r").{0,6}(巡察|巡视))")
 # ... in English: the inspectors' findings handed back (the feedback), the notice's date,
 # how long it is posted, how to reach the bureau
 _EN_FINDINGS = (r"\b(findings|results|conclusions)\b.{0,30}\b(delivered|handed|presented|reported|given|fed|passed|back)\b|"
