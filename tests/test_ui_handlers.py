@@ -46,6 +46,8 @@ def eval_question(qid: str) -> str:
     # the same bureau, another problem: that problem asked of it
     ("那涉案财物管理呢？", "港口分局是怎么整改饭堂食材采购问题的？", "港口分局是怎么整改涉案财物管理问题的？"),
     ("那执法办案中心的问题呢？", "横栏分局怎么解决庆丰路拥堵的？", "横栏分局是怎么整改执法办案中心问题的？"),
+    # ... but an aspect of the same problem continues it
+    ("时间节点呢？", "港口分局是怎么整改会议纪要不规范问题的？", "港口分局是怎么整改会议纪要不规范问题的，时间节点"),
     # the same notice, another metadata field: that field only
     ("反馈日期呢？", "横栏的巡察组是哪个？", "横栏的反馈日期？"),
 ])

@@ -49,10 +49,12 @@ _EN_NAME_WORDS = re.compile(r"\b(the|its|their|municipal|city|police|public secu
                             r"office|department|one|of)\b", re.I)
 # the words of a follow-up that ask rather than name a topic
 _ZH_ASKING_WORDS = re.compile(r"(的)?(整改|措施|举措|做法|办法|情况|具体|怎么|如何|怎样|问题|方面|工作|内容|呢|吗|呀|啊|吧|"
-                              r"其他|其它|别的|各个?|单位|分局|地方)+")  # and other bureaus: rows, no topic
+                              r"其他|其它|别的|各个?|单位|分局|地方|"  # and other bureaus: rows, no topic
+                              r"时间|节点|时限|期限|进度|进展|效果|成效|结果|完成|责任人|负责人|多少|几)+")  # an aspect of it
 _EN_ASKING_WORDS = re.compile(r"\b(what|how|about|on|of|its|their|the|did|do|does|they|it|more|else|measures?|steps?|"
                               r"actions?|details?|problems?|issues?|side|regarding|concerning|for|with|in|other|others|"
-                              r"bureaus?|branch(es)?|elsewhere)\b", re.I)
+                              r"bureaus?|branch(es)?|elsewhere|when|who|timeline|deadline|progress|results?|outcomes?|"
+                              r"effects?|responsible|how many|how much)\b", re.I)
 _TAIL = re.compile(r"[\s?？。.!！,，、；;：:呢吗呀啊吧]+$")
 
 
