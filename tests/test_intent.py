@@ -226,6 +226,24 @@ def test_a_later_date_or_another_time_is_not_the_inspection_period(question):
     assert "inspection_period" not in asked_fields(question)[0]
 
 
+@pytest.mark.parametrize("question,fields", [
+    ("How long did the inspection of Zhoushan last?", ("inspection_period",)),
+    ("Until when is Gangkou's notice publicly displayed?", ("disclosure_period",)),
+    ("Who inspected the Development Zone branch and when?", ("inspection_group", "inspection_period")),
+    # when the inspection team gave its feedback: the feedback date, not also the inspection period
+    ("When did the inspection team give its feedback to Zhoushan?", ("feedback_date",)),
+    ("When did the inspection of Gangkou take place, and when was the feedback given?",
+     ("inspection_period", "feedback_date")),
+])
+def test_english_metadata_fields_in_other_words(question, fields):
+    assert asked_fields(question) == (fields, False)
+
+
+def test_contact_details_are_a_metadata_question():
+    assert question_intent("What are the Henglan notice's contact details?", 1) == "meta"
+    assert question_intent("横栏分局的联系方式是什么？", 1) == "meta"
+
+
 def test_what_something_is_called_is_no_title_question_by_itself():
     """叫什么名字 asks for the notice's title only where the question names the notice."""
     assert question_intent("港口分局现任党委书记叫什么名字？", 1) == "passages"

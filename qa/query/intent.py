@@ -82,12 +82,14 @@ _EN_GROUP = (r"\bwhich .{0,40}\b(inspection|inspectors?)\b.{0,10}\b(teams?|group
              r"\bwho (carried out|conducted|did|led|ran|performed) the inspection|\binspection teams? (carried out|conducted)|"
              r"\bwhich (team|group) (inspected|looked into|examined)")
 _NOT_POSTED = r"(?!.{0,60}\b(posted|publicly|displayed|on display|disclos))"  # over what period … stay posted
-_EN_PERIOD = (r"\bover what (dates|period)" + _NOT_POSTED + r"|\bwhat dates\b|\bwhen did the inspection\b|\bwhen was .{0,40}\binspect|"
-              r"\bwhen .{0,30}\binspection .{0,20}\b(take place|happen|run|start)")
+_EN_PERIOD = (r"(?:\bover what (dates|period)" + _NOT_POSTED + r"|\bwhat dates\b|\bwhen did the inspection\b|\bwhen was .{0,40}\binspect|"
+              r"\bwhen .{0,30}\binspection .{0,20}\b(take place|happen|run|start)|\bhow long did .{0,40}\binspection\b|"
+              r"\binspection\b.{0,40}\blast(ed)?\b|\binspect\w*\b.{0,60}\band when\b)")
 _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update)|"
                  r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b")
 _EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b|"
-              r"\b(remain|stay|be) (publicly )?(posted|displayed|public|on display)\b|\bpublicly posted\b")
+              r"\b(remain|stay|be) (publicly )?(posted|displayed|public|on display)\b|\bpublicly posted\b|"
+              r"\buntil when\b.{0,60}\b(posted|displayed|public|display|up)\b|\b(posted|displayed|on display|public) until\b")
 # a postal address, not the verb (how did Henglan address the findings …)
 _EN_ADDRESS = (r"\b(postal|mailing|street|office|full|contact|return|what|which|the|an?|its|their|your|my|"
                r"whose)\s+(postal\s+)?address(es)?\b|\baddress(es)?\b\s*(\?|,|\.|$|and\b|or\b|for\b|of\b|to (send|mail|write))")
@@ -96,7 +98,7 @@ _PHONE = r"电话(?!卡|诈骗|骗)"
 # ... in English, not phone scams
 _EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
-                   r"意见建议|意见和建议|联系电话|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
+                   r"意见建议|意见和建议|联系电话|联系方式|contact (details|information)|how (can|do) i (contact|reach)|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_ADDRESS + r"|send (comments|opinions)|"
                    r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
                    r"envelope|postcode|(?<!-)\bmail\b|\bring\b|\bwhat number\b|official title|complete title|"
@@ -212,10 +214,13 @@ _GROUP_LEADER = re.compile(r"组长|带队|领队|\b(led|leader|leads|headed|hea
 def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
     """The metadata fields a question asks for, and whether it asks for more than they hold."""
     leader = bool(_GROUP_LEADER.search(question))
-    fields = tuple(name for name, pattern in META_FIELDS if pattern.search(question)
-                   and not (name == "title" and _OTHER_DOCUMENT.search(question))
-                   and not (name == "inspection_group" and leader))
-    return fields, bool(_META_OTHER.search(question)) or leader
+    found = {name: m.span() for name, pattern in META_FIELDS if (m := pattern.search(question))
+             and not (name == "title" and _OTHER_DOCUMENT.search(question))
+             and not (name == "inspection_group" and leader)}
+    period, feedback = found.get("inspection_period"), found.get("feedback_date")
+    if period and feedback and period[0] < feedback[1] and feedback[0] < period[1]:
+        del found["inspection_period"]  # when did the inspection team give its feedback: one clause, the feedback
+    return tuple(found), bool(_META_OTHER.search(question)) or leader
 
 
 def asks_contact(question: str) -> bool:
