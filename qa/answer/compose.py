@@ -164,6 +164,12 @@ class Answer:
         by_n = {c.n: c for c in self.citations}
         return [(b, [by_n[n] for n in b.citations if n in by_n]) for b in self.blocks]
 
+    def outside_blocks(self) -> list[Citation]:
+        """The evidence no block of a structured answer holds (a metadata part of a question
+        asking two things): all of it for an answer quoting passages."""
+        in_blocks = {n for b in self.blocks for n in b.citations}
+        return [c for c in self.evidence() if c.n not in in_blocks]
+
     def related(self) -> list[Citation]:
         return [c for c in self.citations if c.role == "related"]
 
@@ -312,7 +318,7 @@ class Answerer:
         existence = bool(EXISTENCE_RE.search(prepared.text))
         if prepared.intent == "meta":
             return []
-        docs = tuple(named or ()) if existence else ()
+        docs = tuple(named or ())  # given only for an "is there" question
         if prepared.lang == "en":
             groups = prepared.groups
             if existence:  # words whose every translation (the glossary's) no notice uses

@@ -25,8 +25,7 @@ def merge_answers(question: str, parts: list[str], answers: list[Answer]) -> Ans
         offset = len(citations)
         kept = [] if a.abstained else a.citations
         citations += [replace(c, n=c.n + offset) for c in kept]
-        blocks += [Block(b.kind, b.bureau, b.doc, b.heading, [n + offset for n in b.citations], b.missing, b.of)
-                   for b in ([] if a.abstained else a.blocks)]
+        blocks += [replace(b, citations=[n + offset for n in b.citations]) for b in ([] if a.abstained else a.blocks)]
         leads.append((f"Asked “{part}”: " if en else f"问“{part}”：") + _renumbered(a.lead, offset))
         notes += [n for n in a.notes if n not in notes]
     answered = [a for a in answers if not a.abstained]

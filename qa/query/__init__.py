@@ -8,4 +8,5 @@ text, language, official terms, translation, bureaus it names) and hybrid search
 - ``translation.py``: English questions → Chinese terms (CC-CEDICT, pinyin for names)
 - ``bureaus.py``: bureau names in a question (focus and unknown bureaus)
 - ``followup.py``: a follow-up question resolved against the previous one
+- ``parts.py``: a question asking for metadata and something else, split into its parts
 """

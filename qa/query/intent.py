@@ -120,8 +120,8 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
 _ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
 
 
-_EN_ASKING = re.compile(r"\b(how|what|which|when|who|whom|whose|where|why)\b", re.I)
-_ZH_ASKING = re.compile(r"多少|多久|多长|多大|几|哪|什么|啥|怎|如何|是否|有没有|是不是|谁|何|吗|呢")
+EN_ASKING = re.compile(r"\b(how|what|which|when|who|whom|whose|where|why)\b", re.I)
+ZH_ASKING = re.compile(r"多少|多久|多长|多大|几|哪|什么|啥|怎|如何|是否|有没有|是不是|谁|何|吗|呢")
 
 
 def asking_clauses(question: str, last: bool = False) -> str:
@@ -134,7 +134,7 @@ def asking_clauses(question: str, last: bool = False) -> str:
     out = []
     for x in sentences:
         clauses = re.split(r"[，,；;]", x.strip())
-        asks = _ZH_ASKING if is_chinese(x) else _EN_ASKING
+        asks = ZH_ASKING if is_chinese(x) else EN_ASKING
         at = len(clauses) - 1 if last and is_chinese(x) else \
             max((i for i, c in enumerate(clauses) if asks.search(c)), default=len(clauses) - 1)
         out.append(("，" if is_chinese(x) else ",").join(clauses[at:]))

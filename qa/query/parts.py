@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 
-from qa.query.intent import asked_fields
+from qa.query.intent import EN_ASKING, ZH_ASKING, asked_fields
 from qa.text import is_chinese
 
 MAX_PARTS = 4
 _END = re.compile(r"(?<=[？?])")
-_ZH_ASKING = re.compile(r"多少|多久|多长|多大|几|哪|什么|啥|怎|如何|是否|有没有|是不是|谁|何时|吗|呢")
-_EN_ASKING = re.compile(r"\b(how|what|which|when|who|whom|whose|where|why|is|are|was|were|did|does|do|has|have)\b", re.I)
+_YES_NO = re.compile(r"\b(is|are|was|were|did|does|do|has|have)\b", re.I)  # an English part asking yes or no
 # words by which a part refers back to what an earlier one asked about
 _DEPENDENT = re.compile(r"分别|各自|各是|具体|其中|这些|那些|这个|那个|这项|该|其(?![他它])|它|别的|其他|其它|哪些方面|"
                         r"什么情况|怎么(做|弄|办|搞)的|\b(it|they|them|those|these|each|"
@@ -26,7 +25,9 @@ _DEPENDENT = re.compile(r"分别|各自|各是|具体|其中|这些|那些|这�
 
 
 def _asks(part: str) -> bool:
-    return bool((_ZH_ASKING if is_chinese(part) else _EN_ASKING).search(part))
+    if is_chinese(part):
+        return bool(ZH_ASKING.search(part))
+    return bool(EN_ASKING.search(part) or _YES_NO.search(part))
 
 
 def question_parts(question: str) -> list[str]:

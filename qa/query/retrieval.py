@@ -190,7 +190,7 @@ class Retriever:
             return spans(text, self.index.bureau_aliases)
         low, out = text.lower(), []
         for phrase, terms in translate(text, self.index.crosslingual, self.index.idf, english_glossary(self.glossary)):
-            labels, _ = mentions(" ".join(terms), self.index.bureau_aliases)[:2]
+            labels = mentions(" ".join(terms), self.index.bureau_aliases)[0]
             at = low.find(phrase)
             if labels and at >= 0:
                 out.append((at, at + len(phrase), labels))

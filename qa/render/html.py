@@ -27,7 +27,7 @@ from markupsafe import escape
 
 from qa.answer.compose import Answer, Citation, group_by_bureau
 from qa.ingest.structure import KIND_LABELS
-from qa.render.terminal import outside_blocks, partial_note
+from qa.render.terminal import partial_note
 
 if TYPE_CHECKING:
     from qa.answer.precedents import PrecedentResult
@@ -133,7 +133,7 @@ def answer_html(answer: Answer, question: str | None = None, scope: list[str] | 
     with its [n] marker; then the possibly related passages and notes. ``question`` and
     ``scope`` are accepted for the callers' convenience; the answer itself carries both."""
     return _render("answer.html", answer=answer, blocks=answer.block_citations(),
-                   evidence=group_by_bureau(outside_blocks(answer)),
+                   evidence=group_by_bureau(answer.outside_blocks()),
                    related=group_by_bureau(answer.related()), t=ANSWER_LABELS[answer.lang])
 
 

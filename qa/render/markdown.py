@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.answer.compose import Answer, Citation, group_by_bureau
-from qa.render.terminal import NO_PRECEDENTS, outside_blocks, partial_note, precedent_where, source_where
+from qa.render.terminal import NO_PRECEDENTS, partial_note, precedent_where, source_where
 
 if TYPE_CHECKING:
     from qa.answer.precedents import PrecedentResult
@@ -103,7 +103,7 @@ def answer_markdown(answer: Answer) -> str:
     out += [esc(answer.lead), ""]
     if answer.blocks:
         out += _blocks_markdown(answer, en)
-    for bureau, cites in group_by_bureau(outside_blocks(answer)):
+    for bureau, cites in group_by_bureau(answer.outside_blocks()):
         out += [f"**{esc(bureau)}**", *map(_quote, cites), ""]
     if answer.related():
         out.append("**Possibly related**" if en else "**可能相关**")

@@ -44,13 +44,6 @@ def partial_note(of: int, cites: list[Citation], en: bool) -> str:
             else f"只引与所问相关的 {shown} 项措施（该问题共 {of} 项）")
 
 
-def outside_blocks(answer: Answer) -> list[Citation]:
-    """The evidence no block of a structured answer holds (a metadata part of a question
-    asking two things): all of it for an answer quoting passages."""
-    in_blocks = {n for b in answer.blocks for n in b.citations}
-    return [c for c in answer.evidence() if c.n not in in_blocks]
-
-
 def _quote(c: Citation) -> str:
     return f"  “{c.quote}” [{c.n}]"
 
@@ -87,7 +80,7 @@ def answer_text(answer: Answer) -> str:
     out += [answer.lead, ""]
     if answer.blocks:
         out += _blocks_text(answer, en)
-    for bureau, cites in group_by_bureau(outside_blocks(answer)):
+    for bureau, cites in group_by_bureau(answer.outside_blocks()):
         out += [f"【{bureau}】", *map(_quote, cites), ""]
     if answer.related():
         out.append("Possibly related:" if en else "可能相关：")
