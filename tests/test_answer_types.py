@@ -276,6 +276,20 @@ def test_is_there_asked_of_a_named_bureau_looks_in_its_notice(service):
     _verbatim(service, b)
 
 
+def test_english_yes_no_about_a_named_bureau_looks_in_its_notice(service):
+    """Did <bureau> …? asks whether that bureau's notice mentions something: declined when it
+    does not (it used to be answered with the closest passages); answered when it does; a
+    question whose subject is not the bureau keeps the any-notice check."""
+    a = service.ask("Did Henglan use drones?")
+    assert a.abstained and a.lead == "The notice of 中山市公安局横栏分局 does not mention drones." and not a.citations
+    b = service.ask("Has Zhoushan set up a canteen?")
+    assert not b.abstained and any("食堂" in c.quote for c in b.evidence())
+    _verbatim(service, b)
+    c = service.ask("Do the on-site mediation and response teams that Zhoushan built up from township staff "
+                    "work around the clock?")
+    assert not c.abstained and any("24小时运转" in x.quote for x in c.evidence())
+
+
 def test_a_question_asking_for_metadata_and_something_else_gets_both(service):
     """Asked whole, 匿名分局…巡察…时候？…反馈了多少问题？ got one passage for neither; each part
     answered on its own (the second about the bureau the first names) gets both, the leads

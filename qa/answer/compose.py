@@ -94,6 +94,9 @@ MARGIN = 0.02
 EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有(?!关).{0,2}(单位|分局)|"
                           r"^\s*(has|have|did|does|do|is|are) (any|the notices?|there)\b|\bis there\b|"
                           r"\bany (bureau|branch|notice)s?\b", re.I)
+# an English yes/no question whose subject is a bureau (Did Henglan use drones? Has the
+# Development Zone branch built a gym?): whether that bureau's notice mentions something
+EN_YES_NO = re.compile(r"^\s*(did|does|do|has|have|had|is|was|were|will)\s+", re.I)
 # An English question naming no bureau most of whose words (this share, of three or more)
 # have no Chinese term in the glossary is about nothing the notices deal with (Which country
 # won the football World Cup in 2022?). Development questions: the two unanswerable ones
@@ -235,10 +238,11 @@ class Answerer:
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.min_coverage:
                 return self._not_stated(prepared, cands, conf)  # on topic, but what is asked is not stated
             return finalize(self.index, q, lang, True, [], conf)
-        named = self._docs_in_scope(prepared, bureaus) if EXISTENCE_RE.search(prepared.text) else []
-        unseen = self._unseen_terms(prepared, named)
+        whether = self._asks_whether(prepared)
+        named = self._docs_in_scope(prepared, bureaus) if whether else []
+        unseen = self._unseen_terms(prepared, whether, named)
         if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all
-            en_terms = lang == "en" and not EXISTENCE_RE.search(prepared.text)  # words with no term at all
+            en_terms = lang == "en" and not whether  # words with no term at all
             whose = "、".join(self.index.notices[d].meta.bureau_label for d in named)
             lead = (f"The indexed notices use no term for {', '.join(unseen)}; nothing in them answers this question."
                     if en_terms else
@@ -254,8 +258,7 @@ class Answerer:
             return structured
         # a figure or the like, one bureau, or whether any notice says something (有没有分局…):
         # the best sentences only (development: 有分局给企业专门配了联络民警吗 3 → 2 quotes, as complete)
-        focused = bool(prepared.qtype) or len(self._bureaus_in_scope(prepared, bureaus)) == 1 or \
-            bool(EXISTENCE_RE.search(prepared.text))
+        focused = bool(prepared.qtype) or len(self._bureaus_in_scope(prepared, bureaus)) == 1 or whether
         picked = self._pick(q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                             FOCUSED_QUOTES if focused else MAX_QUOTES)
         if prepared.qtype in MUST_STATE and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
@@ -308,14 +311,22 @@ class Answerer:
                  and not set(t) <= PHRASE_CHARS}  # 两件事: 件事 is phrasing
         return (lambda text: self.scorer.coverage(words, text)) if words else None
 
-    def _unseen_terms(self, prepared, named: list[str] | None = None) -> list[str]:
+    def _asks_whether(self, prepared) -> bool:
+        """Whether the question asks if any notice, or a named bureau's (Did Henglan use
+        drones?), mentions something."""
+        if EXISTENCE_RE.search(prepared.text):
+            return True
+        m = EN_YES_NO.match(prepared.text) if prepared.lang == "en" and prepared.bureaus else None
+        return bool(m) and any(prepared.text[m.end():a].strip().lower() in ("", "the")
+                               for a, _, _ in self.retriever.bureau_spans(prepared.text))
+
+    def _unseen_terms(self, prepared, existence: bool, named: list[str] | None = None) -> list[str]:
         """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
         单位…): its dictionary nouns that no indexed notice contains (a glossary word is
         known), or, asked of ``named`` notices (横栏分局有没有用无人机…), none of those; for
         any other Chinese question, its nouns when no notice contains any of them; for any
         other English question naming no bureau, its words without a term in the glossary
         when they are most of its words (EN_UNKNOWN_SHARE); empty otherwise."""
-        existence = bool(EXISTENCE_RE.search(prepared.text))
         if prepared.intent == "meta":
             return []
         docs = tuple(named or ())  # given only for an "is there" question
