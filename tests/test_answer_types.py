@@ -290,6 +290,27 @@ def test_english_yes_no_about_a_named_bureau_looks_in_its_notice(service):
     assert not c.abstained and any("24小时运转" in x.quote for x in c.evidence())
 
 
+def test_a_figure_of_what_the_question_counts_is_found_in_other_words(service):
+    """How many rules did Henglan draw up? was declined: the notice says 新增或修订完善, not
+    制定, so its one figure of rules ranked below sentences without a figure. A clause that
+    states a figure of what is counted ranks higher; a figure of something else does not."""
+    for q in ("How many rules did Henglan draw up?", "How many systems did Henglan establish or improve?"):
+        a = service.ask(q)
+        assert not a.abstained and "共17项" in a.evidence()[0].quote, q
+        _verbatim(service, a)
+    assert service.ask("How many rules did Gangkou draw up?").abstained  # it states no count of rules
+
+
+def test_counts_needs_the_figure_and_every_counted_word_in_one_clause():
+    from qa.answer.scoring import counts
+    rules = (("制度", "规定"),)
+    assert counts(rules, "集中整改期间，新增或修订完善各类制度、方案共17项。", "How many rules")
+    assert not counts(rules, "完善制度，开展检查3次。", "How many rules")
+    auxiliary = (("辅警",), ("民警",))
+    assert not counts(auxiliary, "组织面向特别优秀辅警招录人民警察工作,目前已招录民警3名。", "How many auxiliary police officers")
+    assert not counts((), "共17项制度", "How many")
+
+
 def test_a_question_asking_for_metadata_and_something_else_gets_both(service):
     """Asked whole, 匿名分局…巡察…时候？…反馈了多少问题？ got one passage for neither; each part
     answered on its own (the second about the bureau the first names) gets both, the leads
