@@ -77,11 +77,23 @@ def test_odd_questions_are_answered_or_declined_without_error(service, question)
 
 
 @pytest.mark.parametrize("question,message", [
-    ("", "不能为空"), ("  \t\n ", "不能为空"), ("\x00\x01\x02", "不能为空"), ("字" * 10_000, "过长")])
+    ("", "不能为空"), ("  \t\n ", "不能为空"), ("\x00\x01\x02", "不能为空"), ("字" * 10_000, "过长"),
+    ("？", "没有文字"), ("-", "没有文字"), ("……", "没有文字")])
 def test_unusable_questions_get_a_message(service, question, message):
     for call in (service.search, service.ask, service.precedents):
         with pytest.raises(QueryError, match=message):
             call(question)
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("的", "问题中没有可以检索的内容"), ("什么？", "问题中没有可以检索的内容"),
+    ("How?", "The question holds nothing to look up"), ("a", "The question holds nothing to look up"),
+    ("横栏分局？", "问题只提到了中山市公安局横栏分局"), ("Henglan?", "The question names only 中山市公安局横栏分局")])
+def test_a_question_naming_nothing_to_look_up_says_how_to_ask(service, question, lead):
+    """Such questions used to get up to six random passages."""
+    a = service.ask(question)
+    assert a.abstained and a.lead.startswith(lead) and not a.citations
+    assert "例如" in a.lead or "e.g." in a.lead
 
 
 def test_traditional_question_finds_simplified_passages_and_quotes_stay_exact(service):

@@ -210,6 +210,9 @@ class Answerer:
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> Answer:
         prepared = self.retriever.prepare(question)
         q, lang = prepared.text, prepared.lang
+        if not prepared.unknown_bureaus and not self.scorer.question_tokens(prepared) and \
+                not any(ts for _, ts in prepared.groups):  # 的, a, 什么？, 横栏分局？: nothing to look up
+            return finalize(self.index, q, lang, True, [], lead=self._nothing_asked(prepared, bureaus))
         qvec = self.retriever.embed(prepared)
         unscoped = prepared.intent == "measures" and not (prepared.bureaus or bureaus)  # what did any bureau do
         hits = self.retriever.search(prepared, k=UNSCOPED_CHUNKS if unscoped else MAX_CHUNKS, bureaus=bureaus,
@@ -265,6 +268,19 @@ class Answerer:
             # a figure, date or name is answered only when a quoted sentence states one
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
+
+    def _nothing_asked(self, prepared, bureaus: list[str] | None) -> str:
+        """The lead for a question that names nothing to look up (的, How?, 横栏分局？): what
+        it lacks and how to ask, with the bureau it names, if any."""
+        named = "、".join(self._bureaus_in_scope(prepared, bureaus) if prepared.bureaus or bureaus else [])
+        if prepared.lang == "en":
+            return ((f"The question names only {named}, not what to look up in its notice" if named else
+                     "The question holds nothing to look up") +
+                    ": ask about a problem and how it was rectified, the next steps, or the notice's details "
+                    "(e.g. How did Gangkou fix its meeting minutes? Who inspected Henglan?).")
+        return ((f"问题只提到了{named}，没有说明要查它通报中的什么" if named else "问题中没有可以检索的内容") +
+                "：可以问某个问题是怎么整改的、下一步打算，或巡察组、反馈日期等通报信息"
+                "（例如：港口分局是怎么整改会议纪要不规范问题的？横栏分局是哪个巡察组巡察的？）。")
 
     def _overall(self, prepared, bureaus, qvec, focus: bool = True, per_bureau: bool = False) -> list[Hit]:
         """For a figure question, the best OVERALL_CHUNKS sections (``per_bureau``: as many for

@@ -96,6 +96,8 @@ def check_query(query: str) -> str:
     q = clean_query(query)
     if not q:
         raise QueryError("问题不能为空，请输入要查询的内容")
+    if not re.search(r"\w", q):  # “？”, “-”, “...”: nothing to look up
+        raise QueryError("问题中没有文字，请输入要查询的内容")
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(f"问题过长（{len(q)} 字），请精简到 {MAX_QUERY_CHARS} 字以内")
     return q
