@@ -301,6 +301,20 @@ def test_a_figure_of_what_the_question_counts_is_found_in_other_words(service):
     assert service.ask("How many rules did Gangkou draw up?").abstained  # it states no count of rules
 
 
+def test_a_slogan_is_no_figure_and_a_heading_is_no_related_passage(service):
+    """横栏分局一共反馈了多少个问题？ was answered with a sentence whose only "figure" was
+    “四个意识”; it is declined, and its "possibly related" passages hold no bare heading
+    (二、巡察反馈重点问题整改落实情况)."""
+    from qa.answer.scoring import states_type
+    assert not states_type("figure", "做到“两个维护”，增强“四个意识”。", "多少个问题")
+    assert states_type("figure", "梳理出问题12个。", "多少个问题")
+    a = service.ask("横栏分局一共反馈了多少个问题？")
+    assert a.abstained and a.lead.startswith("通报中没有写明所问的具体数字")
+    for c in a.citations:
+        assert not c.quote.rstrip("。").endswith("整改落实情况"), c.quote
+    _verbatim(service, a)
+
+
 def test_counts_needs_the_figure_and_every_counted_word_in_one_clause():
     from qa.answer.scoring import counts
     rules = (("制度", "规定"),)

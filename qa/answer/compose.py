@@ -839,9 +839,10 @@ class Answerer:
         return _merge_adjacent(out)
 
     def _pick_related(self, cands: list[Candidate]) -> list[tuple[Candidate, str]]:
+        """The best "possibly related" sentences, one per section; a heading alone is none."""
         out, seen = [], set()
         for c in sorted(cands, key=lambda c: -c.score):
-            if c.row in seen:
+            if c.row in seen or self.scorer.is_heading(c):
                 continue
             seen.add(c.row)
             out.append((c, "related"))

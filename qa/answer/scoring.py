@@ -28,6 +28,7 @@ HAS_TYPE = {
     "name": re.compile(r"《[^》]+》|“[^”]+”|同志|巡察组|委员会|[A-Za-z0-9._-]+@"),
 }
 _LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
+_SLOGAN = re.compile(r"“[^”]{2,8}”")
 _CLAUSE = re.compile(r"[^，,；;。：:]+")
 _ASKS_DAY = re.compile(r"哪一?天|几号|哪日|具体日期|\b(which|what|exact(ly)?( what)?) (day|date)\b|on what date", re.I)
 _DAY = re.compile(r"\d{1,2}\s*日|[*]+日|\d{4}-\d{1,2}-\d{1,2}")
@@ -56,8 +57,8 @@ def states_type(qtype: str, sentence: str, question: str) -> bool:
     other things than asked (多少个问题: not 7次)."""
     if qtype in ("figure", "money"):
         sentence = _LABEL.sub("", sentence)  # (6) of an item's label states nothing
-        if qtype == "figure":  # nor does a date (截至2025年3月)
-            sentence = HAS_TYPE["date"].sub("", sentence)
+        if qtype == "figure":  # nor does a date (截至2025年3月), or a slogan (“四个意识”, “两个维护”)
+            sentence = _SLOGAN.sub("", HAS_TYPE["date"].sub("", sentence))
         units = counted_units(question) if qtype == "figure" else ""
         if units and not re.search(rf"[\d*一二两三四五六七八九十百千]\s*[{units}]", sentence):
             return False  # 多少个问题 is not answered by 7次
@@ -145,6 +146,10 @@ class Scorer:
                    if chunk.start <= x.start < chunk.end and x.heading_end > x.start]
             self._headings[row] = out
         return out
+
+    def is_heading(self, cand: Candidate) -> bool:
+        """Whether a candidate sentence is a heading line (二、巡察反馈重点问题整改落实情况)."""
+        return any(hs <= cand.start and cand.end <= he + 1 for hs, he, _, _ in self.headings(cand.row))
 
     def question_tokens(self, prepared: PreparedQuery) -> frozenset[str]:
         """The words a passage answering a Chinese question should contain."""
