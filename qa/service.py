@@ -167,9 +167,13 @@ class Service:
         u = understand(question, history, self.answerer.retriever.bureau_spans)
         scope = list(u.scope) if u.scope and not bureaus else None
         answer = self._answer(u.asked, bureaus or scope, kinds)
-        if u.item is not None:
+        continued = u.asked  # what the next follow-up continues
+        if u.item is not None and answer.intent == "problems":  # 第八个问题 of a list: how it was rectified
+            answer = self.answerer.problem_item(answer, u.item)
+            continued = answer.asked or u.asked
+        elif u.item is not None:
             answer = narrow_to_item(answer, u.item)
-        answer.asked, answer.scope = u.asked, tuple(scope or ())
+        answer.asked, answer.scope = continued, tuple(scope or ())
         if u.is_followup(question):
             en = answer.lang == "en"
             where = (f"{' (only ' + ', '.join(scope) + ')' if scope else ''}" if en

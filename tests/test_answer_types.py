@@ -480,6 +480,53 @@ def test_followups_are_resolved_in_the_service(service, first_q, followup, asked
     assert item_said in third.lead and all(c.bureau == "中山市公安局港口分局" for c in third.citations)
 
 
+def test_which_problems_a_notice_reports_on_are_listed_from_its_structure(service):
+    """舟山市局整改了哪些问题？ got two passages of its overall part: it is now every problem
+    its notice reports on, in order and by area, each quoted; English alike; a question
+    naming a topic (办案区管理有什么问题) is not a list."""
+    a = service.ask("舟山市局整改了哪些问题？")
+    assert a.intent == "problems" and not a.abstained and "共 24 项" in a.lead
+    quotes = [c.quote for c in a.evidence()]
+    assert len(quotes) == 24 and quotes[0].startswith("一、关于“学习运用新思想指导实践不足”问题")
+    assert quotes[7].startswith("八、关于“非警务类警情分流体系尚不完备”问题")
+    _verbatim(service, a)
+    b = service.ask("What problems did the inspection find at the Development Zone branch?")
+    assert b.intent == "problems" and b.lead.startswith("The notice of 东营市公安局东营经济技术开发区分局 reports on 12 problems")
+    assert [x.heading[:3] for x in b.blocks] == ["(一)", "(二)", "(三)", "(四)"]  # by area
+    assert b.evidence()[2].quote.startswith("3.执法领域规范化建设差距大的问题")
+    everyone = service.ask("巡察发现了哪些问题？")
+    assert everyone.intent == "problems" and len({x.bureau for x in everyone.blocks}) == 5
+    for q in ("港口分局办案区管理有什么问题？", "针对“队伍结构有待优化”问题，舟山市公安局有哪些整改措施？"):
+        assert service.ask(q).intent != "problems", q
+
+
+def test_an_item_of_a_problem_list_is_that_problem_with_its_measures(service):
+    """第三个问题 after a list: that problem and all its measures; 第二条 then: its second measure."""
+    first = service.ask("开发区分局整改了哪些问题？")
+    history = [Exchange(first.asked, first.scope)]
+    third = service.ask("第三个问题是怎么整改的？", history=history)
+    assert third.intent == "measures" and third.lead.startswith("理解为：“开发区分局整改了哪些问题？”，第 3 项")
+    assert third.blocks[0].heading.startswith("3.执法领域规范化建设差距大")
+    assert sum(c.role == "measure" for c in third.citations) == 7
+    _verbatim(service, third)
+    history.append(Exchange(third.asked, third.scope))
+    item = service.ask("第二条", history=history)
+    measures = [c for c in item.citations if c.role == "measure"]
+    assert len(measures) == 1 and measures[0].label == "2" and item.blocks[0].heading == third.blocks[0].heading
+    beyond = service.ask("第十三个问题", history=[Exchange(first.asked, first.scope)])
+    assert beyond.intent == "problems" and any("没有第 13 项" in n for n in beyond.notes)
+
+
+def test_a_question_naming_a_problem_by_its_heading_gets_that_problem(service):
+    """开发区分局是怎么整改执法领域规范化建设差距大问题的？ got one passage of the overall part,
+    which ranked above the problem's section; with the heading's words it is that problem."""
+    a = service.ask("开发区分局是怎么整改执法领域规范化建设差距大问题的？")
+    assert a.intent == "measures" and len(a.blocks) == 1
+    assert a.blocks[0].heading.startswith("3.执法领域规范化建设差距大")
+    assert sum(c.role == "measure" for c in a.citations) == 7
+    _verbatim(service, a)
+
+
 def test_another_problem_of_the_same_bureau_is_asked_of_it(service):
     """港口分局…饭堂… then 那涉案财物管理呢？: that problem, not the canteen again."""
     first = service.ask("港口分局是怎么整改饭堂食材采购问题的？")

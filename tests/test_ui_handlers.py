@@ -82,6 +82,7 @@ def test_english_followup_is_resolved_with_the_bureaus_english_names(question, p
 @pytest.mark.parametrize("question, n", [
     ("第二条具体怎么做的？", 2), ("第3项呢", 3), ("And the second item?", 2), ("the third measure?", 3),
     ("What about item 4?", 4), ("Tell me more about the 2nd one", 2),
+    ("第八个问题是怎么整改的？", 8), ("第十二个", 12), ("第二十个问题", 20), ("第四十七个呢", 47), ("And the third problem?", 3),
 ])
 def test_an_item_of_the_previous_answer_is_asked_in_either_language(question, n):
     u = understand(question, [Exchange("港口分局是怎么整改会议纪要不规范问题的？")])

@@ -7,13 +7,14 @@ quote; nothing reaches the user without it.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from qa.answer.blocks import Block, BlockSpec, Quote, items_block, measure_blocks, quoted_text
+from qa.answer.blocks import Block, BlockSpec, Quote, items_block, measure_blocks, problem_block, quoted_text
 from qa.answer.scoring import TYPE_WINDOW, Candidate, Confidence, Scorer, states_type
 from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
@@ -28,6 +29,7 @@ from qa.query.intent import (
     asked_round,
     asking_clauses,
     asks_contact,
+    asks_problem_list,
     asks_measures,
     asks_metadata,
     counted_phrase,
@@ -108,6 +110,20 @@ QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整
 PLAN_WORDS = frozenset("打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续 "
                        "持续 推进 举措 措施 提出 部分 结尾 成果 巩固 稳住 阶段 集中 部署 接着 往下 长期 "
                        "加强 强化 增强 进一步 总结 结束 要求 需要 需求 规划 务必".split())  # ... of next steps (how, not what)
+# a question holding this share of a problem heading's own words (IDF-weighted) names that
+# problem: its measures are the answer, whatever else the passages match. Development part:
+# 0.9 drops five off-topic blocks of z081, 0.8 loses a009 and a019 (a heading's few words
+# said of a wider question)
+NAMED_PROBLEM_COVERAGE = 0.9
+# a problem heading's own words: 关于“X”问题的整改情况, 针对“X”问题; or the heading without its label
+_PROBLEM_QUOTED = re.compile(r"^[^“]{0,12}(?:关于|针对)“(.+)”(?:的)?问题")
+_PROBLEM_END = re.compile(r"的?问题$")
+_HEADING_LABEL = re.compile(r"^\s*([（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\s*")
+# the words of a question asking which problems a notice lists that name no topic
+LIST_WORDS = frozenset("问题 巡察 巡视 反馈 发现 指出 提出 查摆 查找 存在 主要 具体 突出 列 列出 列了 里列 写了 罗列 巡察组 "
+                       "专项 意见 报告 哪些 都有 当时 被 一共 总共 全部 所有".split())
+EN_LIST_WORDS = frozenset("fed back fed back raised raise found find identified identify pointed out pointed out listed list "
+                          "rectified rectify fixed fix addressed address dealt deal with all main".split())
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 # an item's label sentence (三是开展专项整治。): no evidence without the sentence after it
@@ -206,6 +222,7 @@ class Answerer:
         self.min_coverage = min_coverage
         self.problem_of = {(p.doc, p.section): p for p in index.problems}
         self._corpus_terms: dict[str, bool] = {}
+        self._heading_cache: dict[tuple[str, int], frozenset[str]] = {}
 
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> Answer:
         prepared = self.retriever.prepare(question)
@@ -431,6 +448,8 @@ class Answerer:
         fields and where to write (no retrieval needed), and a named bureau's next steps
         asked about nothing in particular (舟山市局接下来要做什么: that part of its notice,
         whichever words it uses for it, 下一步 or 今后); None otherwise."""
+        if asks_problem_list(prepared.text) and not self._list_topic(prepared):
+            return self._problem_list(prepared, bureaus, conf)
         if prepared.intent in ("meta", "compare"):
             docs = (self._compare_docs(prepared, bureaus) if prepared.intent == "compare"
                     else self._docs_in_scope(prepared, bureaus))
@@ -443,6 +462,69 @@ class Answerer:
             return self._structured(prepared, qvec, svec, hits, cands, bureaus, None, conf)
         return None
 
+    def _list_topic(self, prepared) -> list[str]:
+        """The words of a question asking which problems that name a topic (办案区管理 in
+        港口分局办案区管理有什么问题); none when it asks for a notice's problems as such."""
+        if prepared.lang == "en":
+            return [w for w, ts in prepared.groups
+                    if ts and w.lower() not in EN_LIST_WORDS and not set(ts) & (LIST_WORDS | QUESTION_WORDS)]
+        return [t for t in tokenize(prepared.coverage_text)
+                if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS
+                and t not in LIST_WORDS and not COUNT_RE.match(t) and not set(t) <= PHRASE_CHARS]
+
+    def _problem_list(self, prepared, bureaus, conf) -> Answer:
+        """Which problems the notices in scope (all, when the question names none) report
+        on: each problem as its notice states it, by notice and by the area it lists it
+        under, in the notice's order."""
+        en = prepared.lang == "en"
+        specs: list[BlockSpec] = []
+        for doc in self._docs_in_scope(prepared, bureaus) or list(self.index.notices):
+            bureau = self.index.notices[doc].meta.bureau_label
+            for area, problems in itertools.groupby(
+                    sorted((p for p in self.index.problems if p.doc == doc), key=lambda p: p.problem.start),
+                    key=lambda p: p.path[1] if len(p.path) >= 3 else p.path[0] if len(p.path) == 2 else ""):
+                specs.append(BlockSpec("items", bureau, doc, area or ("Problems raised" if en else "巡察反馈问题"),
+                                       [Quote(doc, p.problem.start, p.problem.end, self.scorer.unit_rows[(doc, p.section)][0],
+                                              "item") for p in problems]))
+        n = sum(len(x.quotes) for x in specs)
+        names = list(dict.fromkeys(x.bureau for x in specs))
+        lead = (f"The notice{'s' if len(names) > 1 else ''} of {', '.join(names)} report{'' if len(names) > 1 else 's'} "
+                f"on {n} problems, listed below as stated, by area, quoted verbatim (in Chinese); ask about any of "
+                "them for its measures." if en else
+                f"{'、'.join(names)}的通报逐项报告了以下问题的整改情况（共 {n} 项，按方面列出问题原文）；"
+                "可继续追问某个问题的整改措施。")
+        ans = finalize_blocks(self.index, prepared.text, prepared.lang, specs, lead, conf)
+        ans.intent = "problems"
+        return ans
+
+    def problem_item(self, answer: Answer, n: int) -> Answer:
+        """“第八个问题是怎么整改的？” after a list of problems: the n-th problem listed, with
+        all its measures; the list unchanged, with a note, when it has no such item."""
+        en = answer.lang == "en"
+        listed = [c for _, cs in answer.block_citations() for c in cs]
+        if not 1 <= n <= len(listed):
+            answer.notes.append(f"The previous answer has no item {n}; the whole answer follows." if en
+                                else f"上一个回答没有第 {n} 项，以下是完整回答。")
+            return answer
+        c = listed[n - 1]
+        p = next(p for p in self.index.problems if p.doc == c.doc and p.problem.start == c.start)
+        spec = problem_block(self.index, p, self.scorer.unit_rows[(p.doc, p.section)][0])
+        lead = (f"Problem {n} of the list, as the notice of {spec.bureau} states it, and all {len(p.measures)} of its "
+                "measures, quoted verbatim (in Chinese)." if en else
+                f"所列第 {n} 个问题（{spec.bureau}），先引问题原文，再逐项引述全部 {len(p.measures)} 项整改措施。")
+        ans = finalize_blocks(self.index, answer.question, answer.lang, [spec], lead, answer.confidence)
+        ans.intent = "measures"
+        # what a further follow-up (第二条呢？) continues: how that problem was rectified, when
+        # asked so it is answered with this problem first (else the list, as before)
+        quoted = _PROBLEM_QUOTED.search(spec.heading)
+        topic = quoted.group(1) if quoted else _PROBLEM_END.sub("", _HEADING_LABEL.sub("", spec.heading))
+        asked = (f"How did {spec.bureau} rectify the problem “{topic}”?" if en
+                 else f"{spec.bureau}是怎么整改“{topic}”问题的？")
+        again = self.ask(asked)
+        same = again.lang == answer.lang and again.blocks and again.blocks[0].heading == spec.heading
+        ans.asked = asked if same else None
+        return ans
+
     def _structured(self, prepared, qvec, svec, hits, cands, bureaus, kinds, conf) -> Answer | None:
         """An answer built from the notices' structure for the question's intent, or None
         (then the most relevant sentences are quoted)."""
@@ -451,7 +533,8 @@ class Answerer:
         intent = prepared.intent
         similar: list[Problem] = []  # the named bureau's problems close to the one answered
         if prepared.intent == "measures":
-            specs, lead = self._measure_specs(prepared, hits, cands, bool(prepared.bureaus or bureaus), similar)
+            specs, lead = self._measure_specs(prepared, hits, cands, bool(prepared.bureaus or bureaus), similar,
+                                              self._named_problem(prepared, bureaus))
         elif prepared.intent == "next_steps":
             docs = self._docs_in_scope(prepared, bureaus) or [self.index.chunks[max(cands, key=lambda c: c.score).row].doc]
             covers = self._topic_coverage(prepared)
@@ -504,14 +587,16 @@ class Answerer:
                              + "。如问的是其中之一，请按其标题再问。")
         return ans
 
-    def _measure_specs(self, prepared, hits, cands, scoped: bool,
-                       similar: list[Problem] | None = None) -> tuple[list[BlockSpec], str]:
+    def _measure_specs(self, prepared, hits, cands, scoped: bool, similar: list[Problem] | None = None,
+                       named: Problem | None = None) -> tuple[list[BlockSpec], str]:
         """The matching problems with all their measures (qa.answer.blocks.measure_blocks), and the lead;
-        ``similar`` receives a named bureau's close problems that got no block."""
+        ``similar`` receives a named bureau's close problems that got no block; ``named``:
+        the problem the question names by its heading's words, answered alone."""
         en = prepared.lang == "en"
-        specs = measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows,
-                               self.scorer.question_coverage(prepared), scoped, kin=True,
-                               alternatives=similar if scoped else None)
+        specs = ([problem_block(self.index, named, self.scorer.unit_rows[(named.doc, named.section)][0])] if named else
+                 measure_blocks(self.index, self.problem_of, hits, cands, self.scorer.unit_rows,
+                                self.scorer.question_coverage(prepared), scoped, kin=True,
+                                alternatives=similar if scoped else None))
         if not specs:
             return [], ""
         n = sum(1 for x in specs for q in x.quotes if q.role == "measure")
@@ -531,6 +616,32 @@ class Answerer:
         return specs, (f"找到 {len(full)} 个相关问题（{names}），每个问题先引原文，再逐项引述全部整改措施"
                        + (f"；另有 {len(some)} 个问题（{more}）只有部分措施与所问相关，只引这些措施" if some else "")
                        + "。")
+
+    def _named_problem(self, prepared, bureaus) -> Problem | None:
+        """The problem of a named bureau's notice whose heading's own words the question
+        holds (NAMED_PROBLEM_COVERAGE of them, IDF-weighted: 开发区分局是怎么整改执法领域规范化
+        建设差距大问题的？), the best one; None in English or with no bureau named."""
+        docs = set(self._docs_in_scope(prepared, bureaus)) if prepared.lang == "zh" else set()
+        best, best_cov = None, NAMED_PROBLEM_COVERAGE
+        for p in self.index.problems:
+            if p.doc in docs:
+                cov = self.scorer.coverage(self._heading_words(p), prepared.text) or 0.0
+                if cov >= best_cov:
+                    best, best_cov = p, cov + 1e-9
+        return best
+
+    def _heading_words(self, p: Problem) -> frozenset[str]:
+        """A problem heading's own words: what 关于“…”问题 quotes, or the heading without its
+        label and a closing 问题; remembered per problem."""
+        key = (p.doc, p.section)
+        words = self._heading_cache.get(key)
+        if words is None:
+            heading = p.problem.text.strip()
+            quoted = _PROBLEM_QUOTED.search(heading)
+            own = quoted.group(1) if quoted else _PROBLEM_END.sub("", _HEADING_LABEL.sub("", heading).rstrip("。"))
+            words = self._heading_cache[key] = frozenset(
+                t for t in tokenize(own) if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS)
+        return words
 
     def _followup_problem(self, prepared, hits, cands, specs: list[BlockSpec], covers) -> BlockSpec | None:
         """A next-steps question about one problem (小区视频监控接入以后，后续还要做哪些工作？):

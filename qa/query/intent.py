@@ -46,7 +46,7 @@ MUST_STATE = ("person", "money", "date", "figure", "name")
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
 _WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家(?!" + _ORGANISATION + r")|哪个单位|哪家(?!" + _ORGANISATION + r")|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
-                            r"其他(单位|分局)|别的(单位|分局)|(单位|分局|通报)(里|中|当中)?有?谁|谁的通报|谁(提到|提及|写到|说到)|"
+                            r"其他(单位|分局)|别的(单位|分局)|(单位|分局|通报)((里|中|当中)有?|有)谁|谁的通报|谁(提到|提及|写到|说到)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
                             r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
@@ -235,6 +235,19 @@ def asks_metadata(question: str) -> bool:
     Chinese the asking clauses say so (骗子打电话…，各地是怎么应对的？ asks how, not for a number)."""
     asking = asking_clauses(question) if is_chinese(question) else question
     return bool(asked_fields(asking)[0]) or asks_contact(question)
+
+
+# which problems a notice reports on (舟山市局整改了哪些问题, 巡察反馈了哪些问题, what problems did
+# the inspection find at Henglan): asked about no topic, the problems as the notices list them
+_PROBLEM_LIST = re.compile(r"(哪些|什么|哪几个|哪几类|哪几方面的?|啥)(主要|具体|突出)?问题|问题(都|主要)?(有|是)(哪些|什么|啥)|"
+                           r"\b(what|which) (\w+ )?(problems|issues|shortcomings|failings)\b|"
+                           r"\blist (of |all )?(the )?(problems|issues)\b", re.I)
+
+
+def asks_problem_list(question: str) -> bool:
+    """Whether a question asks which problems (哪些问题, what problems); whether it names a
+    topic as well (港口分局办案区管理有什么问题) is the answerer's to decide."""
+    return bool(_PROBLEM_LIST.search(question))
 
 
 def asks_measures(question: str) -> bool:
