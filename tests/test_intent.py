@@ -17,6 +17,8 @@ from qa.query.intent import (
 
 @pytest.mark.parametrize("question,intent", [
     ("港口分局是怎么整改会议纪要不规范问题的？", "measures"),
+    ("港口分局谁负责整改？", "passages"),  # who at that bureau, not which bureaus
+    ("通报里有谁提到无人机？", "compare"),
     ("横栏分局针对公务用车管理采取了哪些措施？", "measures"),
     ("How did the Zhoushan bureau improve its handling of non-police calls?", "measures"),
     ("What measures did the Gangkou branch take on canteen purchasing?", "measures"),
