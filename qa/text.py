@@ -30,14 +30,15 @@ that this these those from as at it its about any
 # the words a passage must contain (qa.answer.scoring), not of the search (collected from
 # the development questions' Chinese restatements, words no notice uses; the last line: a
 # question asking which notices mention something, 哪些单位的通报涉及扫黑除恶, asks about
-# 扫黑除恶, not about 涉及: development comparisons 0.877 / 0.883 → 0.881 / 0.882).
+# 扫黑除恶, not about 涉及: development comparisons 0.877 / 0.883 → 0.881 / 0.882; 由 of 由谁负责
+# is a preposition: 整改工作由谁负责 found 由…负责党委会议记录工作 first, development answers unchanged).
 PHRASING = frozenset("""
 后来 之后 接着 后面 当时 那阵子 阵子 一直 现在 这次 这回 上次 咋 啥 怎么弄 咋弄 弄 搞 这个 那个 这些 那些 这块 那块
 这边 那边 这事 那事 事情 这份 那份 那种 里 里面 没 不了 出来 起来 上去 下来 去 完 想 要是 或者 自己 大家 知道 说 表示
 承认 比较 到底 究竟 一共 总共 是从 能不能 有啥 都是 得怎么样
 各自 各是 各有 各家 分别 区别 不同 有何不同 两个 两家 几家 哪几家 推出 眼下 属于 往前推
 各地 各单位 单位 本级 公安 公安机关 机关 对于 这种 各种 应对 改进 纠正 办法 做法 招 借鉴 能学 一学 学一学
-涉及 提到 提及 通报
+涉及 提到 提及 通报 由
 """.split())
 
 

@@ -266,6 +266,12 @@ def test_who_led_the_inspection_group_is_not_answered_with_the_group(service):
     _verbatim(service, a)
 
 
+def test_who_is_in_charge_of_the_rectification_in_chinese(service):
+    """由谁负责 got 由班子宣传委员专门负责党委会议记录工作 first (for its 由); now the rectification's own."""
+    a = service.ask("港口分局整改工作由谁负责？")
+    assert not a.abstained and "负责全面整改工作" in a.evidence()[0].quote
+
+
 def test_is_there_asked_of_a_named_bureau_looks_in_its_notice(service):
     """有没有 asked of one bureau: a thing its notice never mentions is declined, naming the
     bureau and the whole word (无人机, not jieba's 人机); the bureau whose notice has it is answered."""
