@@ -208,6 +208,9 @@ def test_asked_round(question, asked):
     ("横栏分局的巡察从几月到几月？", "inspection_period"),
     ("港口分局的通报在网上公示到哪天？", "disclosure_period"),
     ("对开发区分局有意见可以发邮件到哪里？", "email"),
+    ("舟山市局是哪天公布整改情况的？", "publication_date"),
+    ("横栏分局的通报是什么时候发的？", "publication_date"),
+    ("开发区分局通报的公布日期？", "publication_date"),
 ])
 def test_chinese_metadata_fields_in_other_words(question, field):
     """Asked in other words, a field is still a metadata question answered from it."""

@@ -182,7 +182,8 @@ META_FIELDS = (
     ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|何时)|(哪天|哪一天|什么时候|何时).{0,12}反馈|"
                                  r"when .{0,40}feedback|feedback (date|was given)|"
                                  r"\b(when|date|day)\b.{0,60}(" + _EN_FINDINGS + ")", re.I)),
-    ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|日期).{0,6}(发布|印发|落款)|(发布|落款)(日期|时间)|"
+    ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|"
+                                    r"(发布|落款|公布|印发)的?(日期|时间)|通报是?(哪天|哪一天|什么时候|何时)(发|出)的|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
     ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
