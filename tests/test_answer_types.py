@@ -69,6 +69,17 @@ def test_a_next_steps_question_about_one_item_gets_that_item(service):
     assert a.citations and all("轮岗" not in c.quote for c in a.citations)
     assert any("涉案财物" in c.quote for c in a.citations)
     _verbatim(service, a)
+    # the lead and the block say it is part of that part, not "all" of it
+    assert a.blocks[0].of == 8 and "共 8 项，其中与所问相关的 4 项" in a.lead
+    from qa.render.terminal import answer_text
+    assert "只引与所问相关的 4 项（该部分共 8 项）" in answer_text(a)
+
+
+def test_english_unresolved_problems_are_the_long_term_items(service):
+    """What problems remain unresolved at Henglan? got two stray passages (未发现违法违纪问题)."""
+    a = service.ask("What problems remain unresolved at Henglan?")
+    assert a.intent == "next_steps" and a.lead.startswith("All 11 items of 中山市公安局横栏分局: 3、 需长期整改事项进展情况")
+    assert all(c.kind == "long_term" for c in a.citations)
 
 
 def test_a_metadata_answer_is_one_sentence_from_the_extracted_fields_each_cited(service):

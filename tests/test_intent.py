@@ -219,6 +219,15 @@ def test_chinese_metadata_fields_in_other_words(question, field):
     assert question_intent(question, 1) == "meta"
 
 
+def test_english_post_and_address_in_their_other_senses():
+    """posts (jobs) are not the mail; an e-mail address asks the e-mail only."""
+    assert not asks_contact("Which bureaus talk about rotating officers between posts?")
+    assert question_intent("Which bureaus talk about rotating officers between posts?") == "compare"
+    assert asked_fields("What is Henglan's e-mail address?") == (("email",), False)
+    assert question_intent("Can I send my comments to Gangkou by post?", 1) == "meta"
+    assert asks_contact("Can I send my comments to Gangkou by post?")
+
+
 @pytest.mark.parametrize("question", [
     "开发区分局的巡察意见是哪天反馈的？",  # the feedback date
     "港口分局巡察整改是什么时候开始的？",  # rectification, not the inspection

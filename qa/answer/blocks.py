@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qa.answer.scoring import Candidate
 from qa.index.store import LoadedIndex
@@ -119,7 +119,7 @@ class BlockSpec:
     heading: str  # what the block is about: the problem heading, the part's heading, the bureau
     quotes: list[Quote] = field(default_factory=list)
     missing: bool = False  # a compare row whose notice is silent (未提及)
-    of: int = 0  # a problem quoted with only some of its measures: how many it has
+    of: int = 0  # a problem quoted with only some of its measures, a part with only some of its items: how many
 
 
 @dataclass
@@ -131,7 +131,7 @@ class Block:
     heading: str
     citations: list[int]
     missing: bool = False
-    of: int = 0  # only some measures quoted: how many the problem has
+    of: int = 0  # only some measures (items) quoted: how many the problem (part) has
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "bureau": self.bureau, "doc": self.doc, "heading": self.heading,
@@ -294,7 +294,7 @@ def problem_block(index: LoadedIndex, p: Problem, row: int) -> BlockSpec:
     return BlockSpec("measures", notice.meta.bureau_label, p.doc, p.problem.text.strip(), quotes)
 
 
-_LONG_TERM = re.compile(r"长期|(较长|长)时间|尚未|没改完|没整改完|还没|未完成|还有哪些|long[- ]term|still|unfinished", re.I)
+_LONG_TERM = re.compile(r"长期|(较长|长)时间|尚未|没改完|没整改完|还没|未完成|还有哪些|long[- ]term|still|unfinished|unresolved|pending|undone|not (yet )?(been )?(fully )?(fixed|resolved|rectified|completed|finished)", re.I)
 _NEXT = re.compile(NEXT_SAID + r"|next|going forward|from here|once the .{0,40}\b(is|are) over\b", re.I)
 
 
@@ -315,23 +315,33 @@ def items_block(index: LoadedIndex, doc: str, question: str, unit_rows: dict[tup
             break
     else:
         return None
+    focus = leaves
     if covers is not None and (len(leaves) > 1 or strict):
         covs = [covers(notice.text[s.start:s.end]) or 0.0 for s in leaves]
         if max(covs) >= ITEM_FOCUS_MIN:
-            leaves = [s for s, c in zip(leaves, covs) if c >= max(covs) * ITEM_FOCUS_RATIO]
+            focus = [s for s, c in zip(leaves, covs) if c >= max(covs) * ITEM_FOCUS_RATIO]
         elif strict:
             return None
-    quotes: list[Quote] = []
-    for sec in leaves:
-        row = next((r for r in unit_rows.get((doc, sec.idx), [])), None)
-        if row is None:  # a section inside a bigger unit: the unit's first chunk
-            row = index.row_at(doc, sec.start) or 0
-        spans = [(a, b) for a, b in sec.items] if len(sec.items) > 1 else [(sec.start, sec.end)]
-        if len(sec.items) > 1 and sec.items[0][0] > sec.start:  # the text before the first item
-            spans.insert(0, (sec.start, sec.items[0][0]))
-        for a, b in spans:
-            a, b = _strip(notice.text, a, b)
-            if b > a:
-                quotes.append(Quote(doc, a, b, row, "item", str(len(quotes) + 1)))
-    parent = notice.sections[leaves[0].parent] if leaves[0].parent is not None else leaves[0]
-    return BlockSpec("items", notice.meta.bureau_label, doc, parent.heading.strip(), quotes)
+    quotes = [q for sec in focus for q in _leaf_items(index, doc, sec, unit_rows)]
+    quotes = [replace(q, label=str(i)) for i, q in enumerate(quotes, start=1)]
+    total = len(quotes) if focus is leaves else sum(len(_leaf_items(index, doc, sec, unit_rows)) for sec in leaves)
+    parent = notice.sections[focus[0].parent] if focus[0].parent is not None else focus[0]
+    return BlockSpec("items", notice.meta.bureau_label, doc, parent.heading.strip(), quotes,
+                     of=total if total > len(quotes) else 0)
+
+
+def _leaf_items(index: LoadedIndex, doc: str, sec, unit_rows: dict[tuple[str, int], list[int]]) -> list[Quote]:
+    """A leaf section's items (its 一是/二是…, with any text before the first), else the whole leaf."""
+    notice = index.notices[doc]
+    row = next((r for r in unit_rows.get((doc, sec.idx), [])), None)
+    if row is None:  # a section inside a bigger unit: the unit's first chunk
+        row = index.row_at(doc, sec.start) or 0
+    spans = [(a, b) for a, b in sec.items] if len(sec.items) > 1 else [(sec.start, sec.end)]
+    if len(sec.items) > 1 and sec.items[0][0] > sec.start:  # the text before the first item
+        spans.insert(0, (sec.start, sec.items[0][0]))
+    out = []
+    for a, b in spans:
+        a, b = _strip(notice.text, a, b)
+        if b > a:
+            out.append(Quote(doc, a, b, row, "item"))
+    return out

@@ -546,6 +546,12 @@ class Answerer:
                 lead = (f"What {problem.bureau} still does about this problem is stated among its measures: the problem "
                         "and all its measures, quoted verbatim (in Chinese)." if en else
                         f"{problem.bureau}在该问题的整改措施中说明了后续工作，以下先引问题原文，再逐项引述全部措施。")
+            elif specs and any(x.of for x in specs):  # only the items on the question's topic
+                lead = ("The items on the question's topic of " + "; ".join(
+                    f"{x.bureau}: {x.heading} ({len(x.quotes)} of {x.of or len(x.quotes)})" for x in specs)
+                    + ", quoted verbatim (in Chinese)." if en else
+                    "；".join(f"{x.bureau}通报“{x.heading}”部分共 {x.of or len(x.quotes)} 项，其中与所问相关的 {len(x.quotes)} 项"
+                             for x in specs) + "逐项引述如下。")
             elif specs:
                 n = sum(len(x.quotes) for x in specs)
                 lead = (f"All {n} items of {'; '.join(f'{x.bureau}: {x.heading}' for x in specs)}, quoted verbatim "

@@ -62,7 +62,9 @@ NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期�
                    r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) |"
                    r"\bonce the .{0,40}\b(is|are) over\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
-                   r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b",
+                   r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b|"
+                   r"\b(remain|remains|remaining|still|are|is) (unresolved|unfinished|undone|pending)\b|"
+                   r"\bnot (yet )?(been )?(fully )?(fixed|resolved|rectified|completed|finished)\b",
                    re.I)
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
 _GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组(分别|各自|各)?(是|为)(哪个|哪一个|哪几个|哪些|第几|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
@@ -93,13 +95,15 @@ _EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)
 # a postal address, not the verb (how did Henglan address the findings …)
 _EN_ADDRESS = (r"\b(postal|mailing|street|office|full|contact|return|what|which|the|an?|its|their|your|my|"
                r"whose)\s+(postal\s+)?address(es)?\b|\baddress(es)?\b\s*(\?|,|\.|$|and\b|or\b|for\b|of\b|to (send|mail|write))")
+# the mail (by post), not a job (the same post, rotation between posts)
+_EN_POST = r"\b(by|via|through) post\b|\bpost (office|box)\b"
 # a phone number, not a phone card (涉“两卡”：银行卡、电话卡) or phone fraud
 _PHONE = r"电话(?!卡|诈骗|骗)"
 # ... in English, not phone scams
 _EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
                    r"意见建议|意见和建议|联系电话|联系方式|contact (details|information)|how (can|do) i (contact|reach)|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
-                   r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_ADDRESS + r"|send (comments|opinions)|"
+                   r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_POST + r"|" + _EN_ADDRESS + r"|send (comments|opinions)|"
                    r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
                    r"envelope|postcode|(?<!-)\bmail\b|\bring\b|\bwhat number\b|official title|complete title|"
                    + _EN_FINDINGS + "|" + _EN_GROUP + "|" + _EN_PERIOD + "|" + _EN_PUBLISHED + "|" + _EN_POSTED + "|"
@@ -192,12 +196,12 @@ META_FIELDS = (
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
 _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上(?!公示|公开)|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
-                         r"(?<!e-mail )(?<!email )" + _EN_ADDRESS + r"|\bpost(?!ed|ing)|(?<!-)\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
+                         r"(?<!e-mail )(?<!email )(?:" + _EN_ADDRESS + r")|" + _EN_POST + r"|(?<!-)\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
                          r"internet|website|"
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|" + _PHONE + r"|邮箱|联系|"
-                      + _EN_ADDRESS + r"|\bpost(?!ed|ing)|letter|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
+                      + _EN_ADDRESS + r"|" + _EN_POST + r"|letter|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
                       r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode",
                       re.I)  # not "online fraud"

@@ -80,7 +80,7 @@ def _blocks_markdown(answer: Answer, en: bool) -> list[str]:
         head = block.bureau if block.kind == "measures" else f"{block.bureau} · {block.heading}"
         out.append(f"**{esc(head)}**")
         if block.of:
-            out.append(f"*{esc(partial_note(block.of, cites, en))}*")
+            out.append(f"*{esc(partial_note(block, cites, en))}*")
             out.append("")
         for c in cites:
             if c.role == "problem":

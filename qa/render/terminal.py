@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from qa.answer.compose import Answer, Citation, group_by_bureau
+from qa.answer.compose import Answer, Block, Citation, group_by_bureau
 
 if TYPE_CHECKING:
     from qa.answer.precedents import PrecedentItem, PrecedentResult
@@ -36,12 +36,15 @@ def precedent_where(item: PrecedentItem) -> str:
     return f"{item.doc} 第 {item.line} 行，字符 {item.start}–{item.end}"
 
 
-def partial_note(of: int, cites: list[Citation], en: bool) -> str:
-    """What a block quoting only some of a problem's measures (``cites``: the block's
-    citations, its problem and those measures) says about the rest."""
+def partial_note(block: Block, cites: list[Citation], en: bool) -> str:
+    """What a block quoting only some of a problem's measures, or of a part's items
+    (``cites``: the block's citations), says about the rest."""
     shown = sum(c.role != "problem" for c in cites)
-    return (f"only the {shown} of its {of} measures on the question's topic" if en
-            else f"只引与所问相关的 {shown} 项措施（该问题共 {of} 项）")
+    if block.kind == "items":
+        return (f"only the {shown} of its {block.of} items on the question's topic" if en
+                else f"只引与所问相关的 {shown} 项（该部分共 {block.of} 项）")
+    return (f"only the {shown} of its {block.of} measures on the question's topic" if en
+            else f"只引与所问相关的 {shown} 项措施（该问题共 {block.of} 项）")
 
 
 def _quote(c: Citation) -> str:
@@ -56,7 +59,7 @@ def _blocks_text(answer: Answer, en: bool) -> list[str]:
         head = block.bureau if block.kind in ("measures", "row") else f"{block.bureau} · {block.heading}"
         out.append(f"【{head}】")
         if block.of:
-            out.append(f"  ({partial_note(block.of, cites, en)})")
+            out.append(f"  ({partial_note(block, cites, en)})")
         if block.kind == "row" and not cites:
             out.append("  " + ("not mentioned in its notice" if en else "未提及"))
         for c in cites:
