@@ -478,6 +478,7 @@ class Answerer:
         under, in the notice's order."""
         en = prepared.lang == "en"
         specs: list[BlockSpec] = []
+        n = itertools.count(1)  # numbered across the blocks, as 第八个问题 counts them
         for doc in self._docs_in_scope(prepared, bureaus) or list(self.index.notices):
             bureau = self.index.notices[doc].meta.bureau_label
             for area, problems in itertools.groupby(
@@ -485,14 +486,14 @@ class Answerer:
                     key=lambda p: p.path[1] if len(p.path) >= 3 else p.path[0] if len(p.path) == 2 else ""):
                 specs.append(BlockSpec("items", bureau, doc, area or ("Problems raised" if en else "巡察反馈问题"),
                                        [Quote(doc, p.problem.start, p.problem.end, self.scorer.unit_rows[(doc, p.section)][0],
-                                              "item") for p in problems]))
-        n = sum(len(x.quotes) for x in specs)
+                                              "item", str(next(n))) for p in problems]))
+        total = sum(len(x.quotes) for x in specs)
         names = list(dict.fromkeys(x.bureau for x in specs))
         lead = (f"The notice{'s' if len(names) > 1 else ''} of {', '.join(names)} report{'' if len(names) > 1 else 's'} "
-                f"on {n} problems, listed below as stated, by area, quoted verbatim (in Chinese); ask about any of "
-                "them for its measures." if en else
-                f"{'、'.join(names)}的通报逐项报告了以下问题的整改情况（共 {n} 项，按方面列出问题原文）；"
-                "可继续追问某个问题的整改措施。")
+                f"on {total} problems, listed below as stated, by area, quoted verbatim (in Chinese); ask about any of "
+                "them for its measures (e.g. the third problem?)." if en else
+                f"{'、'.join(names)}的通报逐项报告了以下问题的整改情况（共 {total} 项，按方面列出问题原文）；"
+                "可继续追问某个问题的整改措施（如：第三个问题是怎么整改的？）。")
         ans = finalize_blocks(self.index, prepared.text, prepared.lang, specs, lead, conf)
         ans.intent = "problems"
         return ans
