@@ -513,8 +513,22 @@ def test_which_problems_a_notice_reports_on_are_listed_from_its_structure(servic
     assert b.evidence()[2].quote.startswith("3.执法领域规范化建设差距大的问题")
     everyone = service.ask("巡察发现了哪些问题？")
     assert everyone.intent == "problems" and len({x.bureau for x in everyone.blocks}) == 5
-    for q in ("港口分局办案区管理有什么问题？", "针对“队伍结构有待优化”问题，舟山市公安局有哪些整改措施？"):
+    for q in ("港口分局办案区管理有什么问题？", "针对“队伍结构有待优化”问题，舟山市公安局有哪些整改措施？",
+              "港口分局排查发现了多少个问题？"):
         assert service.ask(q).intent != "problems", q
+
+
+def test_how_many_problems_is_counted_from_the_list_and_says_so(service):
+    """舟山市局的通报一共有多少个问题？ names no figure any notice states: the count of the
+    problems the notice reports on, said to be counted from its structure, with the list."""
+    a = service.ask("舟山市局的通报一共有多少个问题？")
+    assert a.intent == "problems" and a.lead.startswith("按通报的结构统计：舟山市公安局的通报逐项报告了 24 个问题的整改情况")
+    assert len(a.evidence()) == 24
+    b = service.ask("How many problems does the Henglan notice report on?")
+    assert b.lead.startswith("Counted from the notices' structure: 中山市公安局横栏分局 reports on 56 problems")
+    each = service.ask("各单位的通报分别有几个问题？")
+    assert "中山市公安局港口分局的通报逐项报告了 47 个问题" in each.lead and len({x.bureau for x in each.blocks}) == 5
+    assert service.ask("Phone?").lead != service.ask("的").lead  # a metadata question is not "nothing asked"
 
 
 def test_an_item_of_a_problem_list_is_that_problem_with_its_measures(service):

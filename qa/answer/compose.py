@@ -122,8 +122,9 @@ _HEADING_LABEL = re.compile(r"^\s*([（(][一二三四五六七八九十\d]{1,3}
 # the words of a question asking which problems a notice lists that name no topic
 LIST_WORDS = frozenset("问题 巡察 巡视 反馈 发现 指出 提出 查摆 查找 存在 主要 具体 突出 列 列出 列了 里列 写了 罗列 巡察组 "
                        "专项 意见 报告 哪些 都有 当时 被 一共 总共 全部 所有".split())
-EN_LIST_WORDS = frozenset("fed back fed back raised raise found find identified identify pointed out pointed out listed list "
-                          "rectified rectify fixed fix addressed address dealt deal with all main".split())
+EN_LIST_WORDS = frozenset("fed back raised raise found find identified identify pointed out listed list rectified rectify "
+                          "fixed fix addressed address dealt deal with all main report reports reported notice notices"
+                          .split())
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 # an item's label sentence (三是开展专项整治。): no evidence without the sentence after it
@@ -227,8 +228,9 @@ class Answerer:
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> Answer:
         prepared = self.retriever.prepare(question)
         q, lang = prepared.text, prepared.lang
-        if not prepared.unknown_bureaus and not self.scorer.question_tokens(prepared) and \
-                not any(ts for _, ts in prepared.groups):  # 的, a, 什么？, 横栏分局？: nothing to look up
+        if not prepared.unknown_bureaus and prepared.intent not in ("meta", "next_steps") and \
+                not self.scorer.question_tokens(prepared) and not any(ts for _, ts in prepared.groups) and \
+                not asks_problem_list(q):  # 的, a, 什么？, 横栏分局？: nothing to look up
             return finalize(self.index, q, lang, True, [], lead=self._nothing_asked(prepared, bureaus))
         qvec = self.retriever.embed(prepared)
         unscoped = prepared.intent == "measures" and not (prepared.bureaus or bureaus)  # what did any bureau do
@@ -489,6 +491,15 @@ class Answerer:
                                               "item", str(next(n))) for p in problems]))
         total = sum(len(x.quotes) for x in specs)
         names = list(dict.fromkeys(x.bureau for x in specs))
+        if prepared.qtype == "figure":  # how many: counted from the list, each notice's own
+            each = {b: sum(len(x.quotes) for x in specs if x.bureau == b) for b in names}
+            lead = ("Counted from the notices' structure: " + "; ".join(f"{b} reports on {k} problems" for b, k in each.items())
+                    + ". Each is listed below as stated, by area, quoted verbatim (in Chinese)." if en else
+                    "按通报的结构统计：" + "；".join(f"{b}的通报逐项报告了 {k} 个问题的整改情况" for b, k in each.items())
+                    + "。问题原文按方面列出如下。")
+            ans = finalize_blocks(self.index, prepared.text, prepared.lang, specs, lead, conf)
+            ans.intent = "problems"
+            return ans
         lead = (f"The notice{'s' if len(names) > 1 else ''} of {', '.join(names)} report{'' if len(names) > 1 else 's'} "
                 f"on {total} problems, listed below as stated, by area, quoted verbatim (in Chinese); ask about any of "
                 "them for its measures (e.g. the third problem?)." if en else

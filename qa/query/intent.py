@@ -242,10 +242,12 @@ def asks_metadata(question: str) -> bool:
     return bool(asked_fields(asking)[0]) or asks_contact(question)
 
 
-# which problems a notice reports on (舟山市局整改了哪些问题, 巡察反馈了哪些问题, what problems did
-# the inspection find at Henglan): asked about no topic, the problems as the notices list them
+# which problems a notice reports on, or how many (舟山市局整改了哪些问题, 巡察反馈了哪些问题,
+# what problems did the inspection find at Henglan, 通报一共有多少个问题): asked about no topic,
+# the problems as the notices list them
 _PROBLEM_LIST = re.compile(r"(哪些|什么|哪几个|哪几类|哪几方面的?|啥)(主要|具体|突出)?问题|问题(都|主要)?(有|是)(哪些|什么|啥)|"
-                           r"\b(what|which) (\w+ )?(problems|issues|shortcomings|failings)\b|"
+                           r"(多少|几)(个|项|类)?问题|"
+                           r"\b(what|which|how many) (\w+ )?(problems|issues|shortcomings|failings)\b|"
                            r"\blist (of |all )?(the )?(problems|issues)\b", re.I)
 
 
