@@ -220,7 +220,7 @@ def test_chinese_metadata_fields_in_other_words(question, field):
 
 
 def test_english_post_and_address_in_their_other_senses():
-    """posts (jobs) are not the mail; an e-mail address asks the e-mail only."""
+    """Posts (jobs) are not the mail; an e-mail address asks the e-mail only."""
     assert not asks_contact("Which bureaus talk about rotating officers between posts?")
     assert question_intent("Which bureaus talk about rotating officers between posts?") == "compare"
     assert asked_fields("What is Henglan's e-mail address?") == (("email",), False)

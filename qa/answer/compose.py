@@ -29,9 +29,9 @@ from qa.query.intent import (
     asked_round,
     asking_clauses,
     asks_contact,
-    asks_problem_list,
     asks_measures,
     asks_metadata,
+    asks_problem_list,
     counted_phrase,
 )
 from qa.query.retrieval import Hit, Retriever, resolve_bureaus
