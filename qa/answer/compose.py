@@ -352,8 +352,8 @@ class Answerer:
         if EXISTENCE_RE.search(prepared.text):
             return True
         m = EN_YES_NO.match(prepared.text) if prepared.lang == "en" and prepared.bureaus else None
-        return bool(m) and any(prepared.text[m.end():a].strip().lower() in ("", "the")
-                               for a, _, _ in self.retriever.bureau_spans(prepared.text))
+        return m is not None and any(prepared.text[m.end():a].strip().lower() in ("", "the")
+                                     for a, _, _ in self.retriever.bureau_spans(prepared.text))
 
     def _unseen_terms(self, prepared, existence: bool, named: list[str] | None = None) -> list[str]:
         """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
@@ -534,7 +534,7 @@ class Answerer:
                  else f"{spec.bureau}是怎么整改“{topic}”问题的？")
         again = self.ask(asked)
         same = again.lang == answer.lang and again.blocks and again.blocks[0].heading == spec.heading
-        ans.asked = asked if same else None
+        ans.asked = asked if same else ""
         return ans
 
     def _structured(self, prepared, qvec, svec, hits, cands, bureaus, kinds, conf) -> Answer | None:

@@ -158,13 +158,13 @@ class Scorer:
     def idf(self, token: str) -> float:
         return self.index.idf.get(token, self._max_idf)
 
-    def coverage(self, qtoks: set[str], text: str) -> float | None:
+    def coverage(self, qtoks: set[str] | frozenset[str], text: str) -> float | None:
         total = sum(self.idf(t) for t in qtoks)
         if not total:
             return None
         return self.matched(qtoks, text) / total
 
-    def matched(self, qtoks: set[str], text: str) -> float:
+    def matched(self, qtoks: set[str] | frozenset[str], text: str) -> float:
         """The IDF weight of the question's words that ``text`` contains: as a word, or,
         for a word of two or more characters, anywhere in it (jieba cuts 压降涉治安警情 into
         压降涉 / 治安警 / 情, so 压降 and 治安 are found only as parts of other words). A
