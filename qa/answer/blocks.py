@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from qa.answer.scoring import Candidate
 from qa.index.store import LoadedIndex
 from qa.ingest.problems import Problem
+from qa.ingest.structure import KIND_LABELS
 from qa.query.intent import NEXT_SAID
 from qa.query.retrieval import Hit
 
@@ -328,6 +329,23 @@ def items_block(index: LoadedIndex, doc: str, question: str, unit_rows: dict[tup
     parent = notice.sections[focus[0].parent] if focus[0].parent is not None else focus[0]
     return BlockSpec("items", notice.meta.bureau_label, doc, parent.heading.strip(), quotes,
                      of=total if total > len(quotes) else 0)
+
+
+def overall_block(index: LoadedIndex, doc: str, unit_rows: dict[tuple[str, int], list[int]]) -> BlockSpec | None:
+    """How a notice says its rectification went as a whole: every item of its overall part
+    (党委履行巡察整改主体责任情况, 整改工作基本情况), else of its opening (舟山 has no such part)."""
+    notice = index.notices[doc]
+    for kind in ("overall", "preamble"):
+        leaves = [s for s in notice.sections if s.kind == kind and s.is_leaf and notice.text[s.start:s.end].strip()]
+        if leaves:
+            break
+    else:
+        return None
+    quotes = [replace(q, label=str(i)) for i, q in
+              enumerate((q for sec in leaves for q in _leaf_items(index, doc, sec, unit_rows)), start=1)]
+    parent = notice.sections[leaves[0].parent] if leaves[0].parent is not None else None
+    heading = parent.heading.strip() if parent is not None and parent.heading.strip() else KIND_LABELS[kind]
+    return BlockSpec("items", notice.meta.bureau_label, doc, heading, quotes)
 
 
 def _leaf_items(index: LoadedIndex, doc: str, sec, unit_rows: dict[tuple[str, int], list[int]]) -> list[Quote]:

@@ -14,8 +14,17 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from qa.answer.blocks import Block, BlockSpec, Quote, items_block, measure_blocks, problem_block, quoted_text
-from qa.answer.scoring import TYPE_WINDOW, Candidate, Confidence, Scorer, states_type
+from qa.answer.blocks import (
+    Block,
+    BlockSpec,
+    Quote,
+    items_block,
+    measure_blocks,
+    overall_block,
+    problem_block,
+    quoted_text,
+)
+from qa.answer.scoring import TYPE_WINDOW, Candidate, Confidence, Scorer, counts, states_type
 from qa.answer.verify import QuoteError, check_quote
 from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
@@ -31,6 +40,7 @@ from qa.query.intent import (
     asks_contact,
     asks_measures,
     asks_metadata,
+    asks_overall,
     asks_problem_list,
     counted_phrase,
 )
@@ -125,6 +135,14 @@ LIST_WORDS = frozenset("问题 巡察 巡视 反馈 发现 指出 提出 查摆 
 EN_LIST_WORDS = frozenset("fed back raised raise found find identified identify pointed out listed list rectified rectify "
                           "fixed fix addressed address dealt deal with all main report reports reported notice notices"
                           .split())
+# ... asking whether it is finished (what remains is the long-term or next-steps part)
+_FINISHED = re.compile(r"(整改|改)完(了)?(吗|没)|(完成|结束)(了)?(吗|没)|\b(finished|completed|complete|done)\b", re.I)
+# ... and of one asking how the rectification went as a whole
+OVERALL_WORDS = LIST_WORDS | frozenset("情况 效果 成效 进展 进度 总体 整体 基本 亮点 完成 结束 这次 本次 此次 取得 成果 如何 怎样 "
+                                       "怎么样 咋样 好不好 得怎么样 完了 改完 做得".split())
+EN_OVERALL_WORDS = EN_LIST_WORDS | frozenset("how well far is was are were going gone progress overall results result "
+                                             "picture situation finished completed complete do did done go went its the "
+                                             "rectification whole".split())
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 # an item's label sentence (三是开展专项整治。): no evidence without the sentence after it
@@ -227,6 +245,23 @@ class Answerer:
 
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> Answer:
         prepared = self.retriever.prepare(question)
+        answer = self._ask(prepared, bureaus, kinds)
+        if answer.abstained and prepared.qtype == "figure" and asks_problem_list(prepared.text) \
+                and not self._list_topic(prepared):  # 一共有多少个问题, not stated: what the structure shows
+            answer.lead += self._problems_counted(prepared, bureaus)
+        return answer
+
+    def _problems_counted(self, prepared, bureaus) -> str:
+        """How many problems each notice in scope reports on, counted from its structure."""
+        docs = self._docs_in_scope(prepared, bureaus) or list(self.index.notices)
+        each = [(self.index.notices[d].meta.bureau_label, sum(p.doc == d for p in self.index.problems)) for d in docs]
+        if prepared.lang == "en":
+            return (" Counted from the notices' structure, " + "; ".join(f"{b} reports on {k} problems" for b, k in each)
+                    + " (ask which problems for the list).")
+        return ("按通报的结构统计，" + "；".join(f"{b}的通报逐项报告了 {k} 个问题的整改情况" for b, k in each)
+                + "（可问“整改了哪些问题？”查看清单）。")
+
+    def _ask(self, prepared, bureaus: list[str] | None, kinds: list[str] | None) -> Answer:
         q, lang = prepared.text, prepared.lang
         if not prepared.unknown_bureaus and prepared.intent not in ("meta", "next_steps") and \
                 not self.scorer.question_tokens(prepared) and not any(ts for _, ts in prepared.groups) and \
@@ -283,7 +318,7 @@ class Answerer:
         focused = bool(prepared.qtype) or len(self._bureaus_in_scope(prepared, bureaus)) == 1 or whether
         picked = self._pick(q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                             FOCUSED_QUOTES if focused else MAX_QUOTES)
-        if prepared.qtype in MUST_STATE and not any(states_type(prepared.qtype, self._sentence(c), q) for c, _ in picked):
+        if prepared.qtype in MUST_STATE and not any(self._states_asked(prepared, self._sentence(c)) for c, _ in picked):
             # a figure, date or name is answered only when a quoted sentence states one
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
@@ -345,6 +380,15 @@ class Answerer:
                  if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)
                  and not set(t) <= PHRASE_CHARS}  # 两件事: 件事 is phrasing
         return (lambda text: self.scorer.coverage(words, text)) if words else None
+
+    def _states_asked(self, prepared, sentence: str) -> bool:
+        """Whether ``sentence`` states the figure, date or name asked for; how many problems
+        (一共有多少个问题, naming no topic) only in a clause that counts problems (not 提醒20期)."""
+        if not states_type(prepared.qtype, sentence, prepared.text):
+            return False
+        if prepared.qtype == "figure" and asks_problem_list(prepared.text) and not self._list_topic(prepared):
+            return counts((("问题",),), sentence, prepared.text)
+        return True
 
     def _asks_whether(self, prepared) -> bool:
         """Whether the question asks if any notice, or a named bureau's (Did Henglan use
@@ -450,8 +494,11 @@ class Answerer:
         fields and where to write (no retrieval needed), and a named bureau's next steps
         asked about nothing in particular (舟山市局接下来要做什么: that part of its notice,
         whichever words it uses for it, 下一步 or 今后); None otherwise."""
-        if asks_problem_list(prepared.text) and not self._list_topic(prepared):
+        if asks_problem_list(prepared.text) and not prepared.qtype and not self._list_topic(prepared):
             return self._problem_list(prepared, bureaus, conf)
+        if asks_overall(prepared.text) and prepared.intent != "next_steps" and \
+                not self._list_topic(prepared, OVERALL_WORDS, EN_OVERALL_WORDS):
+            return self._overall_answer(prepared, bureaus, conf)
         if prepared.intent in ("meta", "compare"):
             docs = (self._compare_docs(prepared, bureaus) if prepared.intent == "compare"
                     else self._docs_in_scope(prepared, bureaus))
@@ -464,15 +511,39 @@ class Answerer:
             return self._structured(prepared, qvec, svec, hits, cands, bureaus, None, conf)
         return None
 
-    def _list_topic(self, prepared) -> list[str]:
-        """The words of a question asking which problems that name a topic (办案区管理 in
-        港口分局办案区管理有什么问题); none when it asks for a notice's problems as such."""
+    def _list_topic(self, prepared, words: frozenset[str] = LIST_WORDS,
+                    en_words: frozenset[str] = EN_LIST_WORDS) -> list[str]:
+        """The words of a question asking which problems (or how it went as a whole) that
+        name a topic (办案区管理 in 港口分局办案区管理有什么问题); none when it asks about a
+        notice as such. ``words``, ``en_words``: the words that name no topic."""
         if prepared.lang == "en":
             return [w for w, ts in prepared.groups
-                    if ts and w.lower() not in EN_LIST_WORDS and not set(ts) & (LIST_WORDS | QUESTION_WORDS)]
+                    if ts and w.lower() not in en_words and not set(ts) & (words | QUESTION_WORDS)]
         return [t for t in tokenize(prepared.coverage_text)
                 if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS
-                and t not in LIST_WORDS and not COUNT_RE.match(t) and not set(t) <= PHRASE_CHARS]
+                and t not in words and not COUNT_RE.match(t) and not set(t) <= PHRASE_CHARS]
+
+    def _overall_answer(self, prepared, bureaus, conf) -> Answer:
+        """How the rectification went as a whole, for each notice in scope (all, when the
+        question names none): the part of the notice that says so, every item of it."""
+        en = prepared.lang == "en"
+        docs = self._docs_in_scope(prepared, bureaus) or list(self.index.notices)
+        specs = [b for b in (overall_block(self.index, d, self.scorer.unit_rows) for d in docs) if b]
+        lead = ("How the notice of " + "; ".join(f"{x.bureau} describes the rectification as a whole: all "
+                                                 f"{len(x.quotes)} items of “{x.heading}”" for x in specs)
+                + ", quoted verbatim (in Chinese). Ask which problems it rectified for the list of problems." if en else
+                "；".join(f"{x.bureau}通报中说明整改总体情况的“{x.heading}”部分共 {len(x.quotes)} 项" for x in specs)
+                + "，逐项引述如下；各问题的整改情况可继续问（如：整改了哪些问题？）。")
+        if _FINISHED.search(prepared.text):  # 整改完了吗: and what its notice says is still to do
+            rest = [b for b in (items_block(self.index, d, "long-term", self.scorer.unit_rows) for d in docs) if b]
+            specs += rest
+            lead += (" Still to do: " + "; ".join(f"{x.bureau}: all {len(x.quotes)} items of “{x.heading}”" for x in rest)
+                     + "." if en else
+                     "尚未完成的：" + "；".join(f"{x.bureau}通报“{x.heading}”部分共 {len(x.quotes)} 项" for x in rest)
+                     + "，附后。") if rest else ""
+        ans = finalize_blocks(self.index, prepared.text, prepared.lang, specs, lead, conf)
+        ans.intent = "overall"
+        return ans
 
     def _problem_list(self, prepared, bureaus, conf) -> Answer:
         """Which problems the notices in scope (all, when the question names none) report
@@ -491,15 +562,6 @@ class Answerer:
                                               "item", str(next(n))) for p in problems]))
         total = sum(len(x.quotes) for x in specs)
         names = list(dict.fromkeys(x.bureau for x in specs))
-        if prepared.qtype == "figure":  # how many: counted from the list, each notice's own
-            each = {b: sum(len(x.quotes) for x in specs if x.bureau == b) for b in names}
-            lead = ("Counted from the notices' structure: " + "; ".join(f"{b} reports on {k} problems" for b, k in each.items())
-                    + ". Each is listed below as stated, by area, quoted verbatim (in Chinese)." if en else
-                    "按通报的结构统计：" + "；".join(f"{b}的通报逐项报告了 {k} 个问题的整改情况" for b, k in each.items())
-                    + "。问题原文按方面列出如下。")
-            ans = finalize_blocks(self.index, prepared.text, prepared.lang, specs, lead, conf)
-            ans.intent = "problems"
-            return ans
         lead = (f"The notice{'s' if len(names) > 1 else ''} of {', '.join(names)} report{'' if len(names) > 1 else 's'} "
                 f"on {total} problems, listed below as stated, by area, quoted verbatim (in Chinese); ask about any of "
                 "them for its measures (e.g. the third problem?)." if en else

@@ -251,6 +251,22 @@ _PROBLEM_LIST = re.compile(r"(哪些|什么|哪几个|哪几类|哪几方面的?
                            r"\blist (of |all )?(the )?(problems|issues)\b", re.I)
 
 
+# how the rectification went as a whole (港口分局整改得怎么样, 整改效果如何, 整改完了吗, how well
+# did Gangkou do, has Henglan finished its rectification): asked about no topic, the part of
+# the notice that says so
+_OVERALL = re.compile(r"整改(得|的)?(怎么样|咋样|如何|怎样)|整改(的)?(总体|整体|基本)?(情况|效果|成效|进展|进度|成果)(怎么样|如何|怎样|咋样|好不好)?|"
+                      r"(总体|整体|基本)(情况|进展|进度)|(整改|改)完(了)?(吗|没)|整改(完成|结束)(了)?(吗|没)|亮点|"
+                      r"\bhow (well|far)\b|\bhow (is|was|are|were)\b.{0,40}\b(rectification|progress|going|gone)\b|"
+                      r"\b(finished|completed) (its|the|their) rectification\b|\boverall (progress|results?|picture|situation)\b|"
+                      r"\bprogress (of|on|in) (its|the|their) rectification\b", re.I)
+
+
+def asks_overall(question: str) -> bool:
+    """Whether a question asks how the rectification went as a whole; whether it names a
+    topic as well (打击电诈方面取得了什么成效) is the answerer's to decide."""
+    return bool(_OVERALL.search(question))
+
+
 def asks_problem_list(question: str) -> bool:
     """Whether a question asks which problems (哪些问题, what problems); whether it names a
     topic as well (港口分局办案区管理有什么问题) is the answerer's to decide."""
