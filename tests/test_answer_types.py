@@ -511,6 +511,9 @@ def test_which_problems_a_notice_reports_on_are_listed_from_its_structure(servic
     assert b.intent == "problems" and b.lead.startswith("The notice of 东营市公安局东营经济技术开发区分局 reports on 12 problems")
     assert [x.heading[:3] for x in b.blocks] == ["(一)", "(二)", "(三)", "(四)"]  # by area
     assert b.evidence()[2].quote.startswith("3.执法领域规范化建设差距大的问题")
+    for q in ("What were the main problems at Zhoushan?", "港口分局的问题清单", "横栏分局的整改措施有哪些？"):
+        assert service.ask(q).intent == "problems", q
+    assert service.ask("港口分局饭堂的整改措施有哪些？").intent == "measures"
     everyone = service.ask("巡察发现了哪些问题？")
     assert everyone.intent == "problems" and len({x.bureau for x in everyone.blocks}) == 5
     for q in ("港口分局办案区管理有什么问题？", "针对“队伍结构有待优化”问题，舟山市公安局有哪些整改措施？",
@@ -550,6 +553,10 @@ def test_how_the_rectification_went_as_a_whole_is_the_part_that_says_so(service)
     en = service.ask("How well did Gangkou do in its rectification?")
     assert en.intent == "overall" and en.lead.startswith("How the notice of 中山市公安局港口分局 describes")
     assert service.ask("横栏分局在打击电诈方面取得了什么成效？").intent != "overall"
+    for q in ("给我讲讲港口分局的整改情况", "开发区分局干了啥？", "Summarise the Development Zone branch's rectification."):
+        assert service.ask(q).intent == "overall", q
+    both = service.ask("港口分局和横栏分局整改情况对比")
+    assert both.intent == "overall" and [b.bureau for b in both.blocks] == ["中山市公安局港口分局", "中山市公安局横栏分局"]
     assert service.ask("匿名分局后面打算怎么把整改成果稳住、接着往下改？").intent == "next_steps"
 
 

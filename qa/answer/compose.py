@@ -131,7 +131,7 @@ _PROBLEM_END = re.compile(r"的?问题$")
 _HEADING_LABEL = re.compile(r"^\s*([（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\s*")
 # the words of a question asking which problems a notice lists that name no topic
 LIST_WORDS = frozenset("问题 巡察 巡视 反馈 发现 指出 提出 查摆 查找 存在 主要 具体 突出 列 列出 列了 里列 写了 罗列 巡察组 "
-                       "专项 意见 报告 哪些 都有 当时 被 一共 总共 全部 所有".split())
+                       "专项 意见 报告 哪些 都有 当时 被 一共 总共 全部 所有 清单 列表 目录 措施 整改措施".split())
 EN_LIST_WORDS = frozenset("fed back raised raise found find identified identify pointed out listed list rectified rectify "
                           "fixed fix addressed address dealt deal with all main report reports reported notice notices"
                           .split())
@@ -139,10 +139,11 @@ EN_LIST_WORDS = frozenset("fed back raised raise found find identified identify 
 _FINISHED = re.compile(r"(整改|改)完(了)?(吗|没)|(完成|结束)(了)?(吗|没)|\b(finished|completed|complete|done)\b", re.I)
 # ... and of one asking how the rectification went as a whole
 OVERALL_WORDS = LIST_WORDS | frozenset("情况 效果 成效 进展 进度 总体 整体 基本 亮点 完成 结束 这次 本次 此次 取得 成果 如何 怎样 "
-                                       "怎么样 咋样 好不好 得怎么样 完了 改完 做得".split())
+                                       "怎么样 咋样 好不好 得怎么样 完了 改完 做得 讲讲 说说 谈谈 给我 概括 总结 概述 对比 比较 "
+                                       "相比 区别 干了 做了 工作".split())
 EN_OVERALL_WORDS = EN_LIST_WORDS | frozenset("how well far is was are were going gone progress overall results result "
                                              "picture situation finished completed complete do did done go went its the "
-                                             "rectification whole".split())
+                                             "rectification whole summarise summarize summary overview".split())
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 # an item's label sentence (三是开展专项整治。): no evidence without the sentence after it

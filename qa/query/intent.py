@@ -246,8 +246,8 @@ def asks_metadata(question: str) -> bool:
 # what problems did the inspection find at Henglan, 通报一共有多少个问题): asked about no topic,
 # the problems as the notices list them
 _PROBLEM_LIST = re.compile(r"(哪些|什么|哪几个|哪几类|哪几方面的?|啥)(主要|具体|突出)?问题|问题(都|主要)?(有|是)(哪些|什么|啥)|"
-                           r"(多少|几)(个|项|类)?问题|"
-                           r"\b(what|which|how many) (\w+ )?(problems|issues|shortcomings|failings)\b|"
+                           r"(多少|几)(个|项|类)?问题|问题(清单|列表|目录)|(整改)?措施(都)?(有|是)(哪些|什么)|"
+                           r"\b(what|which|how many) (\w+ ){0,3}(problems|issues|shortcomings|failings)\b|"
                            r"\blist (of |all )?(the )?(problems|issues)\b", re.I)
 
 
@@ -256,6 +256,8 @@ _PROBLEM_LIST = re.compile(r"(哪些|什么|哪几个|哪几类|哪几方面的?
 # the notice that says so
 _OVERALL = re.compile(r"整改(得|的)?(怎么样|咋样|如何|怎样)|整改(的)?(总体|整体|基本)?(情况|效果|成效|进展|进度|成果)(怎么样|如何|怎样|咋样|好不好)?|"
                       r"(总体|整体|基本)(情况|进展|进度)|(整改|改)完(了)?(吗|没)|整改(完成|结束)(了)?(吗|没)|亮点|"
+                      r"(干|做)了(些)?(啥|什么|哪些)(工作|事)?|"
+                      r"\bsummar(y|ise|ize)\b|\boverview\b|"
                       r"\bhow (well|far)\b|\bhow (is|was|are|were)\b.{0,40}\b(rectification|progress|going|gone)\b|"
                       r"\b(finished|completed) (its|the|their) rectification\b|\boverall (progress|results?|picture|situation)\b|"
                       r"\bprogress (of|on|in) (its|the|their) rectification\b", re.I)
