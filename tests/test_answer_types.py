@@ -555,6 +555,9 @@ def test_how_the_rectification_went_as_a_whole_is_the_part_that_says_so(service)
     assert service.ask("横栏分局在打击电诈方面取得了什么成效？").intent != "overall"
     for q in ("给我讲讲港口分局的整改情况", "开发区分局干了啥？", "Summarise the Development Zone branch's rectification."):
         assert service.ask(q).intent == "overall", q
+    second = service.ask("第二项", history=[Exchange(a.asked, a.scope)])
+    assert second.lead.endswith("中山市公安局港口分局通报“一、党委履行巡察整改主体责任情况”部分的第 2 项，全文引述如下。")
+    assert [c.quote[:4] for c in second.citations] == ["（二）正"]
     both = service.ask("港口分局和横栏分局整改情况对比")
     assert both.intent == "overall" and [b.bureau for b in both.blocks] == ["中山市公安局港口分局", "中山市公安局横栏分局"]
     assert service.ask("匿名分局后面打算怎么把整改成果稳住、接着往下改？").intent == "next_steps"

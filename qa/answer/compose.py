@@ -1156,8 +1156,12 @@ def narrow_to_item(answer: Answer, n: int) -> Answer:
     keep = [c for c in cites if c.role == "problem"] + [item]
     for i, c in enumerate(keep, start=1):
         c.n = i
-    lead = (f"Item {n} of {block.bureau}'s measures, quoted in full (in Chinese)." if answer.lang == "en"
-            else f"{block.bureau}针对该问题的第 {n} 项整改措施，全文引述如下。")
+    if block.kind == "items":  # next steps, long-term items, the overall part
+        lead = (f"Item {n} of {block.bureau}: {block.heading}, quoted in full (in Chinese)." if answer.lang == "en"
+                else f"{block.bureau}通报“{block.heading}”部分的第 {n} 项，全文引述如下。")
+    else:
+        lead = (f"Item {n} of {block.bureau}'s measures, quoted in full (in Chinese)." if answer.lang == "en"
+                else f"{block.bureau}针对该问题的第 {n} 项整改措施，全文引述如下。")
     return Answer(answer.question, answer.lang, False, lead, keep, answer.confidence, notes=answer.notes,
                   intent=answer.intent, blocks=[Block(block.kind, block.bureau, block.doc, block.heading,
                                                       [c.n for c in keep])])
