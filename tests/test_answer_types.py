@@ -342,6 +342,17 @@ def test_counts_needs_the_figure_and_every_counted_word_in_one_clause():
     assert not counts((), "共17项制度", "How many")
 
 
+def test_an_english_comparison_word_is_no_topic(service):
+    """Compare how Gangkou and Henglan handled meeting minutes. said Gangkou's notice does not
+    mention it: 'compare' (相比, 对照) counted as a topic word its row did not hold."""
+    a = service.ask("Compare how Gangkou and Henglan handled meeting minutes.")
+    rows = {b.bureau: b for b in a.blocks}
+    assert not rows["中山市公安局港口分局"].missing
+    assert any("会议纪要" in c.quote for c in a.citations if c.bureau == "中山市公安局港口分局")
+    t = service.ask("What is the full title of the Gangkou notice?")
+    assert t.intent == "meta" and "中共中山市公安局港口分局委员会" in t.lead
+
+
 def test_a_question_asking_for_metadata_and_something_else_gets_both(service):
     """Asked whole, 匿名分局…巡察…时候？…反馈了多少问题？ got one passage for neither; each part
     answered on its own (the second about the bureau the first names) gets both, the leads

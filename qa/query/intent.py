@@ -105,7 +105,7 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.
                    r"意见建议|意见和建议|联系电话|联系方式|contact (details|information)|how (can|do) i (contact|reach)|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_POST + r"|" + _EN_ADDRESS + r"|send (comments|opinions)|"
                    r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
-                   r"envelope|postcode|(?<!-)\bmail\b|\bring\b|\bwhat number\b|official title|complete title|"
+                   r"envelope|postcode|(?<!-)\bmail\b|\bring\b|\bwhat number\b|official title|complete title|full title|"
                    + _EN_FINDINGS + "|" + _EN_GROUP + "|" + _EN_PERIOD + "|" + _EN_PUBLISHED + "|" + _EN_POSTED + "|"
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"

@@ -30,6 +30,7 @@ take takes took taken keep keeps kept make makes made get gets got bring brings 
 one same lot lots big too other others whole way ways part work works worked working thing things deal dealt
 go goes went gone put still again really actually elsewhere else now very well often up out
 needing needed two three four five six seven eight nine ten both several
+compare compared comparing comparison contrast
 """.split())
 
 
