@@ -323,3 +323,11 @@ def test_ask_json_returns_answer_dict_with_verbatim_quotes(service):
         assert service.notice(c["doc"]).text[c["start"]:c["end"]] == c["quote"]
     with pytest.raises(QueryError):
         handlers.ask_json(service, "")
+
+
+def test_a_problem_list_is_numbered_across_its_areas_in_the_web_view(engine):
+    """The list's areas are separate blocks; its numbers run on, as 第八个问题 counts them."""
+    a = engine.ask("开发区分局整改了哪些问题？")
+    out = render.answer_html(a)
+    assert re.findall(r'<li value="(\d+)"', out) == [str(i) for i in range(1, 13)]
+    assert out.count('class="qa-group qa-block"') == 4 and "3.执法领域规范化建设差距大的问题" in out
