@@ -75,6 +75,18 @@ def test_a_next_steps_question_about_one_item_gets_that_item(service):
     assert "只引与所问相关的 4 项（该部分共 8 项）" in answer_text(a)
 
 
+def test_a_metadata_field_asked_of_no_bureau_is_each_notices(service):
+    """联系电话是多少？ gave one bureau's phone as if it were the answer, 反馈日期是哪天？ was
+    declined as not found: naming no bureau, each notice's field, each cited."""
+    a = service.ask("联系电话是多少？")
+    assert a.intent == "meta" and not a.abstained
+    assert "中山市公安局港口分局：联系电话为0760-23187718" in a.lead and "舟山市公安局：联系电话为0580-2072198" in a.lead
+    b = service.ask("反馈日期是哪天？")
+    assert not b.abstained and len({c.bureau for c in b.citations}) == 5
+    _verbatim(service, b)
+    assert service.ask("Phone?").lead.startswith("The notice of 中山市公安局港口分局 states that the phone is")
+
+
 def test_english_unresolved_problems_are_the_long_term_items(service):
     """What problems remain unresolved at Henglan? got two stray passages (未发现违法违纪问题)."""
     a = service.ask("What problems remain unresolved at Henglan?")

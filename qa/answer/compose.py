@@ -503,6 +503,8 @@ class Answerer:
         if prepared.intent in ("meta", "compare"):
             docs = (self._compare_docs(prepared, bureaus) if prepared.intent == "compare"
                     else self._docs_in_scope(prepared, bureaus))
+            if not docs and prepared.intent == "meta" and asked_fields(prepared.text)[0]:
+                docs = list(self.index.notices)  # 反馈日期是哪天？ naming no bureau: each notice's, not one's
             ans = self._fields_answer(prepared, docs, conf, len(docs) > 1) if docs else None
             if ans is None and docs and asks_contact(prepared.text) and not asked_fields(prepared.text)[0]:
                 ans = self._contact_answer(prepared, docs, conf, len(docs) > 1)  # where to write: the clauses
