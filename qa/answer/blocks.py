@@ -300,15 +300,18 @@ _NEXT = re.compile(NEXT_SAID + r"|next|going forward|from here|once the .{0,40}\
 
 
 def items_block(index: LoadedIndex, doc: str, question: str, unit_rows: dict[tuple[str, int], list[int]],
-                covers: Callable[[str], float | None] | None = None, strict: bool = False) -> BlockSpec | None:
+                covers: Callable[[str], float | None] | None = None, strict: bool = False,
+                long_term: bool | None = None) -> BlockSpec | None:
     """Every item of the next-steps (or long-term) part of ``doc``: each leaf section of
     that kind, split at its 一是/二是… items when it has them. A question about one of
     them (港口分局按程序开展轮岗这项需长期整改的工作…) gets that one: the leaves covering the
     question at least ITEM_FOCUS_RATIO as well as the best, when the best covers
     ITEM_FOCUS_MIN of it. ``strict``: None when no leaf does (a comparison's row for a
-    bureau whose next steps do not mention the topic)."""
+    bureau whose next steps do not mention the topic). ``long_term``: that part first, whatever
+    the question says (None: as the question says)."""
     notice = index.notices[doc]
-    long_term = _LONG_TERM.search(question) and not _NEXT.search(question)
+    if long_term is None:
+        long_term = bool(_LONG_TERM.search(question)) and not _NEXT.search(question)
     wanted = ("long_term", "next_steps") if long_term else ("next_steps", "long_term")
     for kind in wanted:
         leaves = [s for s in notice.sections if s.kind == kind and s.is_leaf and notice.text[s.start:s.end].strip()]

@@ -538,7 +538,8 @@ class Answerer:
                 "；".join(f"{x.bureau}通报中说明整改总体情况的“{x.heading}”部分共 {len(x.quotes)} 项" for x in specs)
                 + "，逐项引述如下；各问题的整改情况可继续问（如：整改了哪些问题？）。")
         if _FINISHED.search(prepared.text):  # 整改完了吗: and what its notice says is still to do
-            rest = [b for b in (items_block(self.index, d, "long-term", self.scorer.unit_rows) for d in docs) if b]
+            rest = [b for b in (items_block(self.index, d, prepared.text, self.scorer.unit_rows, long_term=True)
+                                for d in docs) if b]
             specs += rest
             lead += (" Still to do: " + "; ".join(f"{x.bureau}: all {len(x.quotes)} items of “{x.heading}”" for x in rest)
                      + "." if en else
