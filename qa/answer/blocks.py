@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 
 from qa.answer.scoring import Candidate
 from qa.index.store import LoadedIndex
+from qa.ingest.notices import Notice
 from qa.ingest.problems import Problem
-from qa.ingest.structure import KIND_LABELS
+from qa.ingest.structure import KIND_LABELS, Section
 from qa.query.intent import NEXT_SAID
 from qa.query.retrieval import Hit
 
@@ -312,12 +313,8 @@ def items_block(index: LoadedIndex, doc: str, question: str, unit_rows: dict[tup
     notice = index.notices[doc]
     if long_term is None:
         long_term = bool(_LONG_TERM.search(question)) and not _NEXT.search(question)
-    wanted = ("long_term", "next_steps") if long_term else ("next_steps", "long_term")
-    for kind in wanted:
-        leaves = [s for s in notice.sections if s.kind == kind and s.is_leaf and notice.text[s.start:s.end].strip()]
-        if leaves:
-            break
-    else:
+    _, leaves = _part_leaves(notice, ("long_term", "next_steps") if long_term else ("next_steps", "long_term"))
+    if not leaves:
         return None
     focus = leaves
     if covers is not None and (len(leaves) > 1 or strict):
@@ -326,9 +323,8 @@ def items_block(index: LoadedIndex, doc: str, question: str, unit_rows: dict[tup
             focus = [s for s, c in zip(leaves, covs) if c >= max(covs) * ITEM_FOCUS_RATIO]
         elif strict:
             return None
-    quotes = [q for sec in focus for q in _leaf_items(index, doc, sec, unit_rows)]
-    quotes = [replace(q, label=str(i)) for i, q in enumerate(quotes, start=1)]
-    total = len(quotes) if focus is leaves else sum(len(_leaf_items(index, doc, sec, unit_rows)) for sec in leaves)
+    quotes = _numbered_items(index, doc, focus, unit_rows)
+    total = len(quotes) if focus is leaves else len(_numbered_items(index, doc, leaves, unit_rows))
     parent = notice.sections[focus[0].parent] if focus[0].parent is not None else focus[0]
     return BlockSpec("items", notice.meta.bureau_label, doc, parent.heading.strip(), quotes,
                      of=total if total > len(quotes) else 0)
@@ -338,20 +334,32 @@ def overall_block(index: LoadedIndex, doc: str, unit_rows: dict[tuple[str, int],
     """How a notice says its rectification went as a whole: every item of its overall part
     (党委履行巡察整改主体责任情况, 整改工作基本情况), else of its opening (舟山 has no such part)."""
     notice = index.notices[doc]
-    for kind in ("overall", "preamble"):
-        leaves = [s for s in notice.sections if s.kind == kind and s.is_leaf and notice.text[s.start:s.end].strip()]
-        if leaves:
-            break
-    else:
+    kind, leaves = _part_leaves(notice, ("overall", "preamble"))
+    if not leaves:
         return None
-    quotes = [replace(q, label=str(i)) for i, q in
-              enumerate((q for sec in leaves for q in _leaf_items(index, doc, sec, unit_rows)), start=1)]
+    quotes = _numbered_items(index, doc, leaves, unit_rows)
     parent = notice.sections[leaves[0].parent] if leaves[0].parent is not None else None
     heading = parent.heading.strip() if parent is not None and parent.heading.strip() else KIND_LABELS[kind]
     return BlockSpec("items", notice.meta.bureau_label, doc, heading, quotes)
 
 
-def _leaf_items(index: LoadedIndex, doc: str, sec, unit_rows: dict[tuple[str, int], list[int]]) -> list[Quote]:
+def _part_leaves(notice: Notice, kinds: tuple[str, ...]) -> tuple[str, list[Section]]:
+    """The first of ``kinds`` the notice has, with that part's leaf sections holding text."""
+    for kind in kinds:
+        leaves = [s for s in notice.sections if s.kind == kind and s.is_leaf and notice.text[s.start:s.end].strip()]
+        if leaves:
+            return kind, leaves
+    return "", []
+
+
+def _numbered_items(index: LoadedIndex, doc: str, leaves: list[Section],
+                    unit_rows: dict[tuple[str, int], list[int]]) -> list[Quote]:
+    """The items of these leaves, numbered on from 1."""
+    quotes = [q for sec in leaves for q in _leaf_items(index, doc, sec, unit_rows)]
+    return [replace(q, label=str(i)) for i, q in enumerate(quotes, start=1)]
+
+
+def _leaf_items(index: LoadedIndex, doc: str, sec: Section, unit_rows: dict[tuple[str, int], list[int]]) -> list[Quote]:
     """A leaf section's items (its 一是/二是…, with any text before the first), else the whole leaf."""
     notice = index.notices[doc]
     row = next((r for r in unit_rows.get((doc, sec.idx), [])), None)

@@ -30,6 +30,7 @@ from qa.index.store import LoadedIndex
 from qa.ingest.metadata import FIELD_LABELS, field_spans
 from qa.ingest.notices import Notice
 from qa.ingest.problems import Problem
+from qa.ingest.structure import strip_label
 from qa.query.glossary import expand, load_glossary
 from qa.query.intent import (
     MUST_STATE,
@@ -42,7 +43,6 @@ from qa.query.intent import (
     asks_metadata,
     asks_overall,
     asks_problem_list,
-    counted_phrase,
 )
 from qa.query.retrieval import Hit, Retriever, resolve_bureaus
 from qa.text import PHRASING, is_noun, is_word, tokenize
@@ -128,7 +128,6 @@ NAMED_PROBLEM_COVERAGE = 0.9
 # a problem heading's own words: 关于“X”问题的整改情况, 针对“X”问题; or the heading without its label
 _PROBLEM_QUOTED = re.compile(r"^[^“]{0,12}(?:关于|针对)“(.+)”(?:的)?问题")
 _PROBLEM_END = re.compile(r"的?问题$")
-_HEADING_LABEL = re.compile(r"^\s*([（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．])\s*")
 # the words of a question asking which problems a notice lists that name no topic
 LIST_WORDS = frozenset("问题 巡察 巡视 反馈 发现 指出 提出 查摆 查找 存在 主要 具体 突出 列 列出 列了 里列 写了 罗列 巡察组 "
                        "专项 意见 报告 哪些 都有 当时 被 一共 总共 全部 所有 清单 列表 目录 措施 整改措施".split())
@@ -247,10 +246,13 @@ class Answerer:
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> Answer:
         prepared = self.retriever.prepare(question)
         answer = self._ask(prepared, bureaus, kinds)
-        if answer.abstained and prepared.qtype == "figure" and asks_problem_list(prepared.text) \
-                and not self._list_topic(prepared):  # 一共有多少个问题, not stated: what the structure shows
-            answer.lead += self._problems_counted(prepared, bureaus)
+        if answer.abstained and self._asks_problem_count(prepared):  # 一共有多少个问题, not stated: what
+            answer.lead += self._problems_counted(prepared, bureaus)  # the structure shows
         return answer
+
+    def _asks_problem_count(self, prepared) -> bool:
+        """Whether a question asks how many problems, naming no topic (一共有多少个问题)."""
+        return prepared.qtype == "figure" and asks_problem_list(prepared.text) and not self._list_topic(prepared)
 
     def _problems_counted(self, prepared, bureaus) -> str:
         """How many problems each notice in scope reports on, counted from its structure."""
@@ -319,7 +321,10 @@ class Answerer:
         focused = bool(prepared.qtype) or len(self._bureaus_in_scope(prepared, bureaus)) == 1 or whether
         picked = self._pick(q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                             FOCUSED_QUOTES if focused else MAX_QUOTES)
-        if prepared.qtype in MUST_STATE and not any(self._states_asked(prepared, self._sentence(c)) for c, _ in picked):
+        problems = self._asks_problem_count(prepared)  # held to a clause that counts problems (not 提醒20期)
+        if prepared.qtype in MUST_STATE and not any(
+                states_type(prepared.qtype, self._sentence(c), q)
+                and (not problems or counts((("问题",),), self._sentence(c), q)) for c, _ in picked):
             # a figure, date or name is answered only when a quoted sentence states one
             return self._not_stated(prepared, cands, conf)
         return finalize(self.index, q, lang, False, picked, conf)
@@ -327,7 +332,7 @@ class Answerer:
     def _nothing_asked(self, prepared, bureaus: list[str] | None) -> str:
         """The lead for a question that names nothing to look up (的, How?, 横栏分局？): what
         it lacks and how to ask, with the bureau it names, if any."""
-        named = "、".join(self._bureaus_in_scope(prepared, bureaus) if prepared.bureaus or bureaus else [])
+        named = "、".join(self._bureaus_in_scope(prepared, bureaus))
         if prepared.lang == "en":
             return ((f"The question names only {named}, not what to look up in its notice" if named else
                      "The question holds nothing to look up") +
@@ -377,19 +382,8 @@ class Answerer:
             groups = tuple((w, ts) for w, ts in prepared.groups
                            if not NEXT_RE.search(w) and not re.search(r"\bnext\b", w, re.I) and not set(ts) & generic)
             return (lambda text: self.scorer.group_coverage(groups, text)) if groups else None
-        words = {t for t in tokenize(NEXT_RE.sub("", prepared.coverage_text))
-                 if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS and not COUNT_RE.match(t)
-                 and not set(t) <= PHRASE_CHARS}  # 两件事: 件事 is phrasing
+        words = set(_topic_words(NEXT_RE.sub("", prepared.coverage_text)))
         return (lambda text: self.scorer.coverage(words, text)) if words else None
-
-    def _states_asked(self, prepared, sentence: str) -> bool:
-        """Whether ``sentence`` states the figure, date or name asked for; how many problems
-        (一共有多少个问题, naming no topic) only in a clause that counts problems (not 提醒20期)."""
-        if not states_type(prepared.qtype, sentence, prepared.text):
-            return False
-        if prepared.qtype == "figure" and asks_problem_list(prepared.text) and not self._list_topic(prepared):
-            return counts((("问题",),), sentence, prepared.text)
-        return True
 
     def _asks_whether(self, prepared) -> bool:
         """Whether the question asks if any notice, or a named bureau's (Did Henglan use
@@ -441,15 +435,10 @@ class Answerer:
         民警: 在编; how many established-post officers: established-post, whose term 在编 no
         notice uses): no notice states that figure. A word inside which a shorter one is
         used does not count (学习材料: 学习, 材料), nor a count word (几轮)."""
-        if prepared.qtype != "figure":
-            return []
-        phrase = counted_phrase(prepared.text)
-        if not phrase:
-            return []
+        words = self.scorer.counted_words(prepared)
         if prepared.lang == "en":
-            return [w for w, ts in prepared.groups
-                    if ts and w.lower() in phrase.lower() and not any(self._in_corpus(t) for t in ts)]
-        toks = [t for t in tokenize(phrase) if len(t) >= 2 and t not in PHRASING and not re.search(r"[几多少\d]", t)]
+            return [w for w, ts in words if not any(self._in_corpus(t) for t in ts)]
+        toks = [w for w, _ in words]
         return [t for t in toks if not self._in_corpus(t) and not self._official_term_used(t)  # 案子: 案件
                 and not any(u != t and u in t and self._in_corpus(u) for u in toks)]
 
@@ -522,9 +511,7 @@ class Answerer:
         if prepared.lang == "en":
             return [w for w, ts in prepared.groups
                     if ts and w.lower() not in en_words and not set(ts) & (words | QUESTION_WORDS)]
-        return [t for t in tokenize(prepared.coverage_text)
-                if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS
-                and t not in words and not COUNT_RE.match(t) and not set(t) <= PHRASE_CHARS]
+        return _topic_words(prepared.coverage_text, words)
 
     def _overall_answer(self, prepared, bureaus, conf) -> Answer:
         """How the rectification went as a whole, for each notice in scope (all, when the
@@ -595,7 +582,7 @@ class Answerer:
         # what a further follow-up (第二条呢？) continues: how that problem was rectified, when
         # asked so it is answered with this problem first (else the list, as before)
         quoted = _PROBLEM_QUOTED.search(spec.heading)
-        topic = quoted.group(1) if quoted else _PROBLEM_END.sub("", _HEADING_LABEL.sub("", spec.heading))
+        topic = quoted.group(1) if quoted else _PROBLEM_END.sub("", strip_label(spec.heading))
         asked = (f"How did {spec.bureau} rectify the problem “{topic}”?" if en
                  else f"{spec.bureau}是怎么整改“{topic}”问题的？")
         again = self.ask(asked)
@@ -722,7 +709,7 @@ class Answerer:
         if words is None:
             heading = p.problem.text.strip()
             quoted = _PROBLEM_QUOTED.search(heading)
-            own = quoted.group(1) if quoted else _PROBLEM_END.sub("", _HEADING_LABEL.sub("", heading).rstrip("。"))
+            own = quoted.group(1) if quoted else _PROBLEM_END.sub("", strip_label(heading).rstrip("。"))
             words = self._heading_cache[key] = frozenset(
                 t for t in tokenize(own) if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS)
         return words
@@ -1044,6 +1031,15 @@ class Answerer:
             if len(out) == RELATED:
                 break
         return out
+
+
+def _topic_words(text: str, generic: frozenset[str] = frozenset()) -> list[str]:
+    """The words of a Chinese question that name what it is about: two or more characters,
+    neither phrasing, nor asking, planning or ``generic`` words, nor a count (两件事: 件事
+    is phrasing)."""
+    return [t for t in tokenize(text)
+            if len(t) >= 2 and t not in PHRASING and t not in QUESTION_WORDS and t not in PLAN_WORDS
+            and t not in generic and not COUNT_RE.match(t) and not set(t) <= PHRASE_CHARS]
 
 
 def _appended(hits: list[Hit], more: list[Hit], limit: int | None = None) -> list[Hit]:

@@ -207,15 +207,20 @@ class Scorer:
             typed = bool(covs) and typed_coverage >= TYPED_MIN_COVERAGE
         return Confidence(dense, coverage, typed, typed_coverage)
 
-    def counted_terms(self, prepared: PreparedQuery) -> tuple[tuple[str, ...], ...]:
-        """What a figure question counts, as the notices would write it: for each word of
-        its counted phrase, that word's terms (How many rules: (制度, 规定); 多少项制度: (制度,))."""
+    def counted_words(self, prepared: PreparedQuery) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """What a figure question counts: each word of its counted phrase with its terms, as the
+        notices would write it (How many rules: (rules, (制度, 规定)); 多少项制度: (制度, (制度,)))."""
         phrase = counted_phrase(prepared.text) if prepared.qtype == "figure" else ""
         if not phrase:
             return ()
         if prepared.lang == "en":
-            return tuple(ts for w, ts in prepared.groups if ts and w.lower() in phrase.lower())
-        return tuple((t,) for t in tokenize(phrase) if len(t) >= 2 and t not in PHRASING and not re.search(r"[几多少\d]", t))
+            return tuple((w, ts) for w, ts in prepared.groups if ts and w.lower() in phrase.lower())
+        return tuple((t, (t,)) for t in tokenize(phrase)
+                     if len(t) >= 2 and t not in PHRASING and not re.search(r"[几多少\d]", t))
+
+    def counted_terms(self, prepared: PreparedQuery) -> tuple[tuple[str, ...], ...]:
+        """The terms of each word a figure question counts (counted_words)."""
+        return tuple(ts for _, ts in self.counted_words(prepared))
 
     def group_coverage(self, groups: tuple[tuple[str, tuple[str, ...]], ...], text: str,
                        numbers: bool = False) -> float | None:

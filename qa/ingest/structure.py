@@ -31,6 +31,7 @@ HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("zhendui", re.compile(r"^针对[“\"].{2,400}[”\"]问题[。.]?$")),
     ("measures", re.compile(r"^整改落实情况[：:]")),
 )
+_NUMBERED = ("cn_dun", "num_dun", "cn_paren", "num_dot", "num_paren")  # the styles that number a heading
 # "一是…" at a line start is a measure item, except a short line directly followed by
 # numbered items (003: 一是巡察整改主体责任扛得不牢。 then (1)(2)…): then it is a heading.
 SHI_RE = re.compile(rf"^([{CN_NUM}]{{1,3}})是")
@@ -272,6 +273,16 @@ def _set_kinds_and_paths(sections: list[Section]) -> None:
             parent = sections[sec.parent]
             sec.kind = parent.kind
             sec.path = parent.path + (sec.heading,)
+
+
+def strip_label(heading: str) -> str:
+    """A heading without its numbering label (（12）规范办案程序 -> 规范办案程序)."""
+    h = heading.strip()
+    for name, pattern in HEADING_PATTERNS:
+        m = pattern.match(h) if name in _NUMBERED else None
+        if m:
+            return h[m.end():].strip()
+    return h
 
 
 def cn_ordinal(s: str) -> int:

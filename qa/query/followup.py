@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from qa.ingest.structure import cn_ordinal
 from qa.query.bureaus import spans
 from qa.query.intent import asked_fields, question_intent
 from qa.text import is_chinese, tokenize
@@ -81,8 +82,7 @@ _ITEM = re.compile(r"^(?:那|那么)?(?:其中)?第([一二三四五六七八九
                    r"(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d{1,2}(?:st|nd|rd|th))"
                    r" (?:item|measure|point|step|one|problem|issue)\b|"
                    r"^(?:and |what about |how about )?(?:item|measure|point|problem|issue) (?:no\.? ?)?(\d{1,2})\b", re.I)
-_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {
-    w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
+_NUM = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)}
 
 
 # Where a text names bureaus: (start, end, indexed labels), as qa.query.bureaus.spans gives
@@ -109,23 +109,13 @@ def understand(question: str, history: list[Exchange] | None, names: Spans | dic
     m = _ITEM.match(q)
     if m:
         said = next(g for g in m.groups() if g).lower()
-        n = _NUM.get(said) or _from_chinese(said) or int(re.sub(r"\D", "", said))
+        n = _NUM.get(said) or cn_ordinal(said) or int(re.sub(r"\D", "", said))
         return Understood(prev.asked, prev.scope, n)
     asked = resolve_followup(q, prev.asked, names)
     if asked == q:
         return Understood(q)
     named = named_bureau(q, names)
     return Understood(asked, (named,) if named else prev.scope)
-
-
-def _from_chinese(said: str) -> int:
-    """十二 -> 12, 二十 -> 20, 十 -> 10; 0 for anything else."""
-    if not said or any(c not in "一二三四五六七八九十" for c in said):
-        return 0
-    if "十" not in said:
-        return _NUM.get(said, 0)
-    tens, _, ones = said.partition("十")
-    return (_NUM.get(tens, 0) if tens else 1) * 10 + _NUM.get(ones, 0)
 
 
 def named_bureau(text: str, names: Spans | dict | None) -> str | None:
