@@ -59,7 +59,7 @@ import itertools
 import json
 from pathlib import Path
 
-from qa.answer import blocks, compose, precedents
+from qa.answer import blocks, compare, compose, context, metadata, passages, precedents
 from qa.evaluation.answers import score_answers, score_precedents
 from qa.evaluation.evaluate import corpus_texts
 from qa.evaluation.questions import load_questions
@@ -72,12 +72,12 @@ GRID = (
     (blocks, "EXTRA_MIN_RELATIVE_COVERAGE", (0.0, 0.8, 1.0, 2.0), ("measure", "precedent")),
     (blocks, "CROSS_BUREAU_MARGIN", (0.1, 0.3, 0.5), ("measure", "precedent", "paraphrase", "fact")),
     (blocks, "ITEM_FOCUS_MIN", (0.2, 0.3, 0.4, 1.1), ("next_steps",)),
-    (compose, "COMPARE_MIN_COVERAGE", (0.2, 0.3, 0.4, 0.5), ("compare",)),
-    (compose, "NAMED_COMPARE_MIN_COVERAGE", (0.3, 0.4, 0.5), ("compare",)),
-    (compose, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
-    (compose, "META_MARGIN", (0.0, 0.1), ("meta",)),
-    (compose, "COMPARE_PROBLEM_MIN", (0.0, 0.3, 0.4, 0.5, 0.65), ("compare",)),
-    (compose, "COMPARE_QUOTES", (2, 3, 4), ("compare",)),
+    (compare, "COMPARE_MIN_COVERAGE", (0.2, 0.3, 0.4, 0.5), ("compare",)),
+    (compare, "NAMED_COMPARE_MIN_COVERAGE", (0.3, 0.4, 0.5), ("compare",)),
+    (passages, "MARGIN", (0.02, 0.06), ("fact", "paraphrase", "meta")),
+    (metadata, "META_MARGIN", (0.0, 0.1), ("meta",)),
+    (compare, "COMPARE_PROBLEM_MIN", (0.0, 0.3, 0.4, 0.5, 0.65), ("compare",)),
+    (compare, "COMPARE_QUOTES", (2, 3, 4), ("compare",)),
     (blocks, "SIBLING_MARGIN", (0.1, 0.15, 0.25, 0.35), ("measure",)),
     (blocks, "SIBLING_MIN_RELATIVE_COVERAGE", (0.3, 0.5, 0.7, 0.9), ("measure",)),
     (blocks, "TOPIC_WEIGHT", (0.0, 0.1, 0.3, 0.5), ("measure",)),
@@ -88,9 +88,9 @@ GRID = (
     (blocks, "RELATED_MARGIN", (0.01, 0.02, 0.03), ("precedent", "compare")),
     (blocks, "RELATED_MIN_COVERAGE", (0.0, 0.2, 0.3, 0.4), ("precedent", "compare")),
     (compose, "UNSCOPED_CHUNKS", (6, 10, 15), ("precedent",)),
-    (compose, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase", "compare")),
-    (compose, "OVERALL_CHUNKS", (0, 1, 2, 3), ("fact", "paraphrase", "compare")),
-    (compose, "FOCUSED_QUOTES", (2, 3, 4, 6), ("fact", "paraphrase", "meta")),
+    (passages, "PICK_MIN_RELATIVE_COVERAGE", (0.0, 0.3, 0.5, 0.7), ("fact", "paraphrase", "compare")),
+    (context, "OVERALL_CHUNKS", (0, 1, 2, 3), ("fact", "paraphrase", "compare")),
+    (passages, "FOCUSED_QUOTES", (2, 3, 4, 6), ("fact", "paraphrase", "meta")),
 )
 MIN_GAIN = 0.005  # a setting moves only when the score gains more than this (one question in ~50 per kind)
 PRECEDENT_PER_BUREAU = (4, 5, 6, 8)

@@ -14,9 +14,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.answer.compose import Answer, Answerer, narrow_to_item
+from qa.answer.compose import Answerer
 from qa.answer.parts import merge_answers
 from qa.answer.precedents import K_BUREAUS, PER_BUREAU, PrecedentFinder, PrecedentResult
+from qa.answer.result import Answer, narrow_to_item
 from qa.config import Settings, load_settings
 from qa.index.backend import open_index
 from qa.index.embedders import Embedder, get_embedder

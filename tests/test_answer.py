@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from qa.answer.compose import NOT_FOUND_EN, NOT_FOUND_ZH, Answer, Answerer, Citation, finalize
+from qa.answer.compose import Answerer
+from qa.answer.result import NOT_FOUND_EN, NOT_FOUND_ZH, Answer, Citation, finalize
 from qa.evaluation.evaluate import corpus_texts
 from qa.evaluation.questions import load_questions
 from qa.query.intent import question_type

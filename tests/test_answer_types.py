@@ -397,7 +397,7 @@ def test_a_comparison_of_named_bureaus_quotes_each_notice_that_answers(service, 
     """A bureau the question names is expected to speak: its row needs less coverage of the
     question than a row of all bureaus (涉案物品和款项 is what both notices call 涉案财物),
     and a how-often row quotes the sentence stating the period (港口's 每半年至少召开1次)."""
-    import qa.answer.compose as compose
+    import qa.answer.compare as compare
 
     q = "港口分局和横栏分局对党委多久专题研究一次全面从严治党（党风廉政建设）各有什么规定？"
     a = service.ask(q)
@@ -408,7 +408,7 @@ def test_a_comparison_of_named_bureaus_quotes_each_notice_that_answers(service, 
     q = "在涉案物品和款项的管理方面，港口分局与横栏分局各自推出了哪些举措？"
     a = service.ask(q)
     assert a.intent == "compare" and [b.missing for b in a.blocks] == [False, False]
-    monkeypatch.setattr(compose, "NAMED_COMPARE_MIN_COVERAGE", compose.COMPARE_MIN_COVERAGE)
+    monkeypatch.setattr(compare, "NAMED_COMPARE_MIN_COVERAGE", compare.COMPARE_MIN_COVERAGE)
     assert [b.missing for b in service.ask(q).blocks] != [False, False]
 
 
@@ -884,7 +884,7 @@ def test_an_english_question_about_nothing_the_notices_have_terms_for_is_decline
 def test_an_answer_about_one_bureau_built_from_passages_quotes_at_most_the_best_two(service, monkeypatch):
     """FOCUSED_QUOTES: a question about one bureau (or asking for a figure, date or name)
     answered from passages quotes its best two sentences, not every one within the margin."""
-    import qa.answer.compose as compose
+    import qa.answer.passages as passages
 
     question = "If a Henglan officer takes a bullet train on a work trip, will a first-class ticket be paid back?"
     a = service.ask(question)
@@ -892,7 +892,7 @@ def test_an_answer_about_one_bureau_built_from_passages_quotes_at_most_the_best_
     assert any("二等座" in c.quote for c in a.evidence())
     _verbatim(service, a)
     with monkeypatch.context() as m:
-        m.setattr(compose, "FOCUSED_QUOTES", 6)
+        m.setattr(passages, "FOCUSED_QUOTES", 6)
         assert len(service.ask(question).evidence()) > 2
 
 
@@ -929,11 +929,11 @@ def test_a_named_bureaus_problem_is_chosen_by_its_best_sentence_too(service, mon
 def test_a_count_of_the_whole_rectification_is_found_in_the_overall_part(service, monkeypatch):
     """OVERALL_CHUNKS: 共组织召开党委会议7次…推进会议4次 is in 港口分局's overall part, which a
     figure question's retrieval ranks below the problems that mention meetings."""
-    import qa.answer.compose as compose
+    import qa.answer.context as context
 
     question = "港口分局搞巡察整改那阵子，党委会开了几次？推进会又开了几次？"
     with monkeypatch.context() as m:
-        m.setattr(compose, "OVERALL_CHUNKS", 0)
+        m.setattr(context, "OVERALL_CHUNKS", 0)
         assert not any("推进会议4次" in c.quote for c in service.ask(question).evidence())
     a = service.ask(question)
     assert not a.abstained and "推进会议4次" in a.evidence()[0].quote and a.evidence()[0].kind == "overall"
@@ -949,9 +949,11 @@ def test_a_count_of_the_whole_rectification_is_found_in_the_overall_part(service
 
 
 def test_whether_any_notice_uses_a_word_is_scanned_for_once(service, monkeypatch):
-    answerer = service.answerer
+    from qa.answer.decline import in_corpus
+
+    ctx = service.answerer.ctx
     used, unused = "涌横路斜坡", "世界杯冠军"  # neither is a token of the index
     assert used not in service.index.idf and unused not in service.index.idf
-    assert answerer._in_corpus(used) and not answerer._in_corpus(unused)
+    assert in_corpus(ctx, used) and not in_corpus(ctx, unused)
     monkeypatch.setattr(service.index, "notices", {})  # a second scan would now find nothing
-    assert answerer._in_corpus(used) and not answerer._in_corpus(unused)
+    assert in_corpus(ctx, used) and not in_corpus(ctx, unused)

@@ -263,7 +263,7 @@ def test_scanned_page_is_read_by_ocr(made, tmp_path, capfd):
     head = [h for h, _, _ in signature(parse_notice(txt, "003.txt"))[0]][:len(notice.sections)]
     same = sum(_fold(h) == _fold(g) for (h, _, _), g in zip(signature(notice)[0], head))
     assert same >= len(notice.sections) - 1  # the last may be cut by the page end
-    from qa.answer.compose import where_in_file
+    from qa.answer.result import where_in_file
 
     assert notice.ocr and where_in_file(notice, 10) == "第 1 页（OCR 识别）"
 

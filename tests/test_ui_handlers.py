@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer.compose import Answer, Citation
+from qa.answer.result import Answer, Citation
 from qa.feedback import RATINGS, FeedbackError, FeedbackStore, export_csv
 from qa.query.followup import Exchange, is_followup, named_bureau, resolve_followup, understand
 from qa.query.retrieval import QueryError

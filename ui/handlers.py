@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from qa.answer.compose import Answer
 from qa.answer.precedents import K_BUREAUS, PER_BUREAU
+from qa.answer.result import Answer
 from qa.feedback import RATINGS, FeedbackError, FeedbackStore, export_csv
 from qa.query.followup import Exchange
 from qa.query.retrieval import MODES, QueryError, check_query

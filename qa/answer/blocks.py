@@ -7,7 +7,7 @@ kinds), by intent (qa.query.intent):
 - ``compare``: a row per bureau in scope, its best passage or 未提及.
 
 A builder returns :class:`BlockSpec` objects (what to quote, with roles and labels);
-:func:`qa.answer.compose.finalize_blocks` checks every quote verbatim and numbers them.
+:func:`qa.answer.result.finalize_blocks` checks every quote verbatim and numbers them.
 """
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from qa.answer.blocks import Block
-from qa.answer.compose import Answer, Citation
+from qa.answer.result import Answer, Citation
 
 
 def _renumbered(lead: str, offset: int) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qa.answer.compose import Answer, Citation
+from qa.answer.result import Answer, Citation
 from qa.answer.verify import QuoteError, check_quote
 from qa.config import PROJECT_ROOT, LLMSettings
 from qa.index.store import LoadedIndex

@@ -1,6 +1,6 @@
 """Rendering: the domain returns data, the renderers turn it into text, one module per format.
 
-The domain (:class:`qa.answer.compose.Answer`, :class:`qa.answer.precedents.PrecedentResult`,
+The domain (:class:`qa.answer.result.Answer`, :class:`qa.answer.precedents.PrecedentResult`,
 :class:`qa.query.retrieval.Hit`, :class:`qa.ingest.notices.Notice`) holds no presentation and
 keeps only ``to_dict()`` (JSON is data). Each module here formats it for one audience:
 

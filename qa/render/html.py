@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.ext import Extension
 from markupsafe import escape
 
-from qa.answer.compose import Answer, Citation, group_by_bureau
+from qa.answer.result import Answer, Citation, group_by_bureau
 from qa.ingest.structure import KIND_LABELS
 from qa.render.terminal import partial_note
 

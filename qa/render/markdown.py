@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from qa.answer.compose import Answer, Citation, group_by_bureau
+from qa.answer.result import Answer, Citation, group_by_bureau
 from qa.render.terminal import NO_PRECEDENTS, partial_note, precedent_where, source_where
 
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from qa.answer.compose import Answer, Block, Citation, group_by_bureau
+from qa.answer.blocks import Block
+from qa.answer.result import Answer, Citation, group_by_bureau
 
 if TYPE_CHECKING:
     from qa.answer.precedents import PrecedentItem, PrecedentResult

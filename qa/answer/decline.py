@@ -1,0 +1,187 @@
+"""The reasons to decline a question, each stated in the answer's lead: nothing to look up,
+another inspection round, words no notice uses, a figure, date or name not stated; and,
+for a declined question asking how many problems, how many each notice reports on."""
+from __future__ import annotations
+
+import re
+
+from qa.answer.context import Context
+from qa.answer.passages import pick_related
+from qa.answer.result import Answer, finalize
+from qa.answer.scoring import Candidate, Confidence
+from qa.answer.topic import COUNT_RE, PHRASE_CHARS, QUESTION_WORDS
+from qa.answer.whole import list_topic
+from qa.query.glossary import expand, load_glossary
+from qa.query.intent import asked_round, asking_clauses, asks_problem_list
+from qa.text import PHRASING, is_noun, is_word, tokenize
+
+CORPUS_TERMS_CACHED = 65536  # words remembered as used or not by some notice (in_corpus)
+RELATED_MIN_COVERAGE = 0.3  # "possibly related" sentences only on the topic: covering this share of the question
+TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date": ("日期", "date"),
+              "figure": ("具体数字", "figure"), "name": ("名称", "name")}
+# a question asking whether any notice mentions something, and the question words that
+# say nothing about the topic
+EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有(?!关).{0,2}(单位|分局)|"
+                          r"^\s*(has|have|did|does|do|is|are) (any|the notices?|there)\b|\bis there\b|"
+                          r"\bany (bureau|branch|notice)s?\b", re.I)
+# an English yes/no question whose subject is a bureau (Did Henglan use drones? Has the
+# Development Zone branch built a gym?): whether that bureau's notice mentions something
+EN_YES_NO = re.compile(r"^\s*(did|does|do|has|have|had|is|was|were|will)\s+", re.I)
+# An English question naming no bureau most of whose words (this share, of three or more)
+# have no Chinese term in the glossary is about nothing the notices deal with (Which country
+# won the football World Cup in 2022?). Development questions: the two unanswerable ones
+# above 0.6 (0.67, 0.8); no answerable one above 0.5. One naming a bureau is in scope (its
+# place names have no term either: the Suifeng junction on Qijiang Highway).
+EN_UNKNOWN_SHARE = 0.6
+
+
+def asks_problem_count(prepared) -> bool:
+    """Whether a question asks how many problems, naming no topic (一共有多少个问题)."""
+    return prepared.qtype == "figure" and asks_problem_list(prepared.text) and not list_topic(prepared)
+
+
+def problems_counted(ctx: Context, prepared, bureaus) -> str:
+    """How many problems each notice in scope reports on, counted from its structure."""
+    docs = ctx.docs_in_scope(prepared, bureaus) or list(ctx.index.notices)
+    each = [(ctx.index.notices[d].meta.bureau_label, sum(p.doc == d for p in ctx.index.problems)) for d in docs]
+    if prepared.lang == "en":
+        return (" Counted from the notices' structure, " + "; ".join(f"{b} reports on {k} problems" for b, k in each)
+                + " (ask which problems for the list).")
+    return ("按通报的结构统计，" + "；".join(f"{b}的通报逐项报告了 {k} 个问题的整改情况" for b, k in each)
+            + "（可问“整改了哪些问题？”查看清单）。")
+
+
+def nothing_asked(ctx: Context, prepared, bureaus: list[str] | None) -> str:
+    """The lead for a question that names nothing to look up (的, How?, 横栏分局？): what
+    it lacks and how to ask, with the bureau it names, if any."""
+    named = "、".join(ctx.bureaus_in_scope(prepared, bureaus))
+    if prepared.lang == "en":
+        return ((f"The question names only {named}, not what to look up in its notice" if named else
+                 "The question holds nothing to look up") +
+                ": ask about a problem and how it was rectified, the next steps, or the notice's details "
+                "(e.g. How did Gangkou fix its meeting minutes? Who inspected Henglan?).")
+    return ((f"问题只提到了{named}，没有说明要查它通报中的什么" if named else "问题中没有可以检索的内容") +
+            "：可以问某个问题是怎么整改的、下一步打算，或巡察组、反馈日期等通报信息"
+            "（例如：港口分局是怎么整改会议纪要不规范问题的？横栏分局是哪个巡察组巡察的？）。")
+
+
+def other_round(ctx: Context, prepared, bureaus) -> str | None:
+    """The reason to decline a question about another inspection round's notice than
+    those indexed (the notices in scope state their round and none is the one asked
+    for; or it asks for an earlier round's notice), else None."""
+    asked = asked_round(prepared.text)
+    if asked is None:
+        return None
+    notices = [ctx.index.notices[d] for d in (ctx.docs_in_scope(prepared, bureaus) or ctx.index.notices)]
+    rounds = [(n.meta.bureau_label, n.meta.inspection_round) for n in notices if n.meta.inspection_round]
+    if asked != "previous" and (not rounds or any(asked in r for _, r in rounds)):
+        return None  # the notices do not say which round, or one is of that round
+    en = prepared.lang == "en"
+    said = "; ".join(f"{b}: {r}" for b, r in rounds) if en else "；".join(f"{b}：{r}" for b, r in rounds)
+    what = ("an earlier round" if asked == "previous" else f"the {asked} round") if en else (
+        "上一轮" if asked == "previous" else asked)
+    if en:
+        return ("The indexed notices report on their own inspection round only"
+                + (f" ({said})" if said else "") + f"; none is the notice of {what}.")
+    return ("已收录的通报只报告本轮巡察的整改情况" + (f"（{said}）" if said else "")
+            + f"，没有{what}巡察的整改通报。")
+
+
+def asks_whether(ctx: Context, prepared) -> bool:
+    """Whether the question asks if any notice, or a named bureau's (Did Henglan use
+    drones?), mentions something."""
+    if EXISTENCE_RE.search(prepared.text):
+        return True
+    m = EN_YES_NO.match(prepared.text) if prepared.lang == "en" and prepared.bureaus else None
+    return m is not None and any(prepared.text[m.end():a].strip().lower() in ("", "the")
+                                 for a, _, _ in ctx.retriever.bureau_spans(prepared.text))
+
+
+def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | None = None) -> list[str]:
+    """For a question asking whether any notice mentions something (有没有, 是否, 有哪个
+    单位…): its dictionary nouns that no indexed notice contains (a glossary word is
+    known), or, asked of ``named`` notices (横栏分局有没有用无人机…), none of those; for
+    any other Chinese question, its nouns when no notice contains any of them; for any
+    other English question naming no bureau, its words without a term in the glossary
+    when they are most of its words (EN_UNKNOWN_SHARE); empty otherwise."""
+    if prepared.intent == "meta":
+        return []
+    docs = tuple(named or ())  # given only for an "is there" question
+    if prepared.lang == "en":
+        groups = prepared.groups
+        if existence:  # words whose every translation (the glossary's) no notice uses
+            return [w for w, ts in groups if ts and not any(in_corpus(ctx, t, docs=docs) for t in ts)]
+        unknown = [w for w, ts in groups if not ts]
+        if prepared.bureaus or len(groups) < 3 or len(unknown) < EN_UNKNOWN_SHARE * len(groups):
+            return []
+        return unknown
+    text = prepared.content or prepared.text
+    asking = asking_clauses(text, last=True)
+    if existence and asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
+        text = text.replace(asking, " ")  # the thing asked about is before the asking clause
+    nouns = [t for t in tokenize(text)
+             if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
+             and not COUNT_RE.match(t) and not any(t in k for k in prepared.keys)]
+    words = [t for t in nouns if not in_corpus(ctx, t, loose=True, docs=docs)]
+    keys = [k for k in prepared.keys if is_noun(k)]
+    words += [k for k in keys if not _official_term_used(ctx, k, docs)]  # 孩子: no notice says 子女
+    words = list(dict.fromkeys(words))
+    if not existence and (not words or len(words) < len(set(nouns) | set(keys))
+                          or any(set(w) & PHRASE_CHARS for w in words)):
+        return []  # any question: declined only when no thing it names is in any notice (世界杯, 冠军)
+    words = [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
+    toks = tokenize(text)  # each named as the question's longest word holding it (人机: 无人机)
+    return list(dict.fromkeys(max((t for t in toks if w in t), key=len, default=w) for w in words))
+
+
+def uncounted(ctx: Context, prepared) -> list[str]:
+    """For a figure question, the words of what it counts that no notice uses (多少名在编
+    民警: 在编; how many established-post officers: established-post, whose term 在编 no
+    notice uses): no notice states that figure. A word inside which a shorter one is
+    used does not count (学习材料: 学习, 材料), nor a count word (几轮)."""
+    words = ctx.scorer.counted_words(prepared)
+    if prepared.lang == "en":
+        return [w for w, ts in words if not any(in_corpus(ctx, t) for t in ts)]
+    toks = [w for w, _ in words]
+    return [t for t in toks if not in_corpus(ctx, t) and not _official_term_used(ctx, t)  # 案子: 案件
+            and not any(u != t and u in t and in_corpus(ctx, u) for u in toks)]
+
+
+def _official_term_used(ctx: Context, word: str, docs: tuple[str, ...] = ()) -> bool:
+    """Whether some notice (of ``docs``, when given) uses one of the official terms the
+    glossary gives for ``word``."""
+    return any(in_corpus(ctx, t, docs=docs) for t in expand(word, load_glossary(ctx.retriever.glossary))[0])
+
+
+def in_corpus(ctx: Context, term: str, loose: bool = False, docs: tuple[str, ...] = ()) -> bool:
+    """Whether any notice (of ``docs``, when given) uses ``term`` (as a word, or inside
+    one); ``loose``: or its characters in order with at most one between (脏油水 for
+    油污水, a plain word shortening the notice's); the scan of the notices' text is
+    remembered per term (this answerer's index never changes)."""
+    if not docs and term in ctx.index.idf:
+        return True
+    key = ("~" if loose else "") + term + ("@" + ",".join(docs) if docs else "")
+    found = ctx.corpus_terms.get(key)
+    if found is None:
+        if len(ctx.corpus_terms) >= CORPUS_TERMS_CACHED:
+            ctx.corpus_terms.clear()
+        pattern = re.compile(".?".join(map(re.escape, term)) if loose else re.escape(term))
+        texts = [ctx.index.notices[d].text for d in docs] if docs else [n.text for n in ctx.index.notices.values()]
+        found = ctx.corpus_terms[key] = any(pattern.search(t) for t in texts)
+    return found
+
+
+def not_stated(ctx: Context, prepared, cands: list[Candidate], conf: Confidence, unused: list[str] | None = None) -> Answer:
+    """On topic, but the figure, date or name asked for is not stated: say so first
+    (and which words of what it counts no notice uses), then the closest passages that
+    are on the question's topic."""
+    en = prepared.lang == "en"
+    what = TYPE_WORDS[prepared.qtype or "figure"][en]
+    why = ((f" (no notice uses a term for {', '.join(unused)})" if en else f"（已收录的通报都没有提到“{'、'.join(unused)}”）")
+           if unused else "")
+    lead = (f"The notices do not state the {what} asked for{why}; the closest passages are below." if en
+            else f"通报中没有写明所问的{what}{why}；最接近的原文如下。")
+    covers = ctx.scorer.question_coverage(prepared)
+    on_topic = [c for c in cands if (covers(ctx.sentence(c)) or 0.0) >= RELATED_MIN_COVERAGE]
+    return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, on_topic)[:2], conf,
+                    lead=lead)
