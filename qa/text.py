@@ -38,7 +38,7 @@ PHRASING = frozenset("""
 承认 比较 到底 究竟 一共 总共 是从 能不能 有啥 都是 得怎么样
 各自 各是 各有 各家 分别 区别 不同 有何不同 两个 两家 几家 哪几家 推出 眼下 属于 往前推
 各地 各单位 单位 本级 公安 公安机关 机关 对于 这种 各种 应对 改进 纠正 办法 做法 招 借鉴 能学 一学 学一学
-涉及 提到 提及 通报 由
+涉及 提到 提及 通报 由 对比 相比 异同 一下 几个 各 给我 我列 帮我
 """.split())
 
 
@@ -124,12 +124,17 @@ def is_word(token: str) -> bool:
     return _jieba().dt.FREQ.get(token, 0) > 0
 
 
-def is_noun(token: str) -> bool:
-    """Whether jieba's dictionary tags ``token`` as a noun (健身房, 子女; not 没法, 好好)."""
+def word_tag(token: str) -> str:
+    """jieba's dictionary part-of-speech tag of ``token`` ("" when it has none)."""
     _jieba()
     import jieba.posseg
 
-    tag = jieba.posseg.dt.word_tag_tab.get(token, "")
+    return jieba.posseg.dt.word_tag_tab.get(token, "")
+
+
+def is_noun(token: str) -> bool:
+    """Whether jieba's dictionary tags ``token`` as a noun (健身房, 子女; not 没法, 好好)."""
+    tag = word_tag(token)
     return tag.startswith("n") or tag == "vn"
 
 

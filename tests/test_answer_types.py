@@ -797,6 +797,14 @@ def test_an_unknown_branch_after_a_known_city_is_declined(service):
     assert a.abstained and a.lead.startswith("已收录的通报中没有“东区分局”") and a.citations == []
 
 
+def test_a_bureau_the_corpus_lacks_beside_an_indexed_one_is_named_first(service):
+    a = service.ask("港口分局和小榄分局在意识形态工作上的整改有什么不同？")
+    assert a.lead.startswith("已收录的通报中没有“小榄分局”的通报") and "以下只就中山市公安局港口分局作答：" in a.lead
+    assert {c.bureau for c in a.evidence()} == {"中山市公安局港口分局"}
+    a = service.ask("东莞市局整改了哪些问题？")
+    assert a.abstained and a.lead.startswith("已收录的通报中没有“东莞市局”的通报") and a.citations == []
+
+
 def test_the_disclosure_period_asked_in_english_is_the_field(service):
     a = service.ask("Over what period is the Development Zone branch's notice to remain publicly posted?")
     assert a.abstained and a.lead.endswith("does not state its disclosure period.")
@@ -957,3 +965,40 @@ def test_whether_any_notice_uses_a_word_is_scanned_for_once(service, monkeypatch
     assert in_corpus(ctx, used) and not in_corpus(ctx, unused)
     monkeypatch.setattr(service.index, "notices", {})  # a second scan would now find nothing
     assert in_corpus(ctx, used) and not in_corpus(ctx, unused)
+
+
+def test_each_bureaus_next_steps_asked_as_its_focus(service):
+    """重点 asks for the next steps, not for items using that word (4 of 5 said 未提及)."""
+    a = service.ask("各单位的下一步工作重点分别是什么？")
+    assert a.intent == "compare" and len(a.blocks) == 5 and not any(b.missing for b in a.blocks)
+    b = service.ask("横栏分局下一步的重点是什么？")
+    assert b.intent == "next_steps" and b.blocks[0].heading.endswith("下一步工作打算")
+
+
+def test_several_bureaus_compared_is_a_comparison_not_a_count(service):
+    a = service.ask("几个单位在警示教育上有什么不同，比较一下")
+    assert a.intent == "compare" and not a.abstained and sum(not b.missing for b in a.blocks) >= 4
+    assert not service.ask("几个分局在基层党组织建设方面的做法对比一下").abstained  # was: 没有写明所问的具体数字
+
+
+def test_an_english_indefinite_pronoun_names_no_topic(service):
+    """Did Gangkou punish anyone?: "anyone" (有人) is no word a notice must use."""
+    a = service.ask("Did Gangkou punish anyone?")
+    assert not a.abstained and "anyone" not in [w for w, _ in service.retriever.prepare(a.question).groups]
+
+
+@pytest.mark.parametrize("question", ["给我列一下开发区分局的问题清单", "列一下开发区分局的问题"])
+def test_a_list_asked_for_outright_is_the_problem_list(service, question):
+    a = service.ask(question)
+    assert a.intent == "problems" and len(a.evidence()) == 12  # 开发区分局 reports on 12 problems
+
+
+def test_what_a_bureau_will_keep_working_on_is_its_next_steps(service):
+    a = service.ask("What will Gangkou keep working on?")
+    assert a.intent == "next_steps" and a.blocks[0].heading == "四、下一步工作打算"
+
+
+def test_who_led_the_rectification_is_answered_by_the_group_leader(service):
+    """谁牵头: the notice says 党委书记任组长 (the glossary's 组长)."""
+    a = service.ask("开发区分局的整改是谁牵头的？")
+    assert not a.abstained and "党委书记任组长" in a.evidence()[0].quote

@@ -123,6 +123,8 @@ def test_intent_with_bureaus(question, named, intent):
     ("辖区矛盾纠纷要多久才能化解？", None),  # how long, not how often
     ("开发区分局多久开一次碰头会，把之前布置的活儿盘一盘？", "frequency"),  # the asking clause is not the last
     ("舟山市今年以来一共受理了几起电信网络诈骗案件？", "figure"),
+    ("几个分局在基层党组织建设方面的做法对比一下", None),  # several bureaus compared, not how many
+    ("有几个分局开展了警示教育？", "figure"),
 ])
 def test_answer_type(question, qtype):
     assert question_type(question) == qtype
@@ -172,6 +174,8 @@ def test_english_metadata_fields():
 def test_a_phone_scam_is_not_a_question_for_the_phone_number():
     assert not asks_metadata("骗子打电话、网上骗钱的案子多，抓得也不够狠，各地都是怎么应对的？")
     assert asks_metadata("各单位通报留的联系电话分别是多少？")
+    assert not asks_metadata("舟山市局对群众打110报的不是警情的电话怎么处理？")  # calls, not the number
+    assert asks_metadata("横栏分局电话多少")
 
 
 def test_online_fraud_is_not_a_channel_for_comments():

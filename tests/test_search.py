@@ -112,6 +112,20 @@ def test_a_city_bureau_by_its_short_name(engine):
     assert len(p.bureaus) == 3 and p.unknown_bureaus == ()
 
 
+def test_a_bureau_the_corpus_lacks_beside_an_indexed_one(engine):
+    """小榄分局 after 和, 东莞市局 by its short name: unknown, the indexed bureau kept."""
+    p = engine.retriever.prepare("港口分局和小榄分局在意识形态工作上的整改有什么不同？")
+    assert p.bureaus == ("中山市公安局港口分局",) and p.unknown_bureaus == ("小榄分局",)
+    p = engine.retriever.prepare("港口分局与东莞市局相比有什么不同")
+    assert p.unknown_bureaus == ("东莞市局",)
+    assert engine.retriever.prepare("东莞市局整改了哪些问题？").unknown_bureaus == ("东莞市局",)
+    assert engine.retriever.prepare("舟山市局整改了哪些问题？").unknown_bureaus == ()
+    for q in ("开发区分局借着市局那个“每个案子都要研究”的机制，开了几回案件研讨会？",  # not a place: 借着, 后来, 按照
+              "港口分局党委中心组理论学习原来搞得不规范，后来分局在这方面作了哪些改进？", "按照分局要求，港口分局怎么做？"):
+        assert engine.retriever.prepare(q).unknown_bureaus == (), q
+    assert engine.retriever.prepare("大涌分局怎么整改的？").unknown_bureaus == ("大涌分局",)
+
+
 def test_phrasing_words_are_not_words_a_passage_must_contain(engine):
     from qa.answer.scoring import Scorer
 

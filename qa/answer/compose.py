@@ -17,6 +17,7 @@ from qa.answer.decline import (
     asks_whether,
     not_stated,
     nothing_asked,
+    not_indexed,
     other_round,
     problems_counted,
     uncounted,
@@ -61,6 +62,8 @@ class Answerer:
         answer = self._ask(prepared, bureaus, kinds)
         if answer.abstained and asks_problem_count(prepared):  # 一共有多少个问题, not stated: what
             answer.lead += problems_counted(self.ctx, prepared, bureaus)  # the structure shows
+        if prepared.unknown_bureaus and prepared.bureaus:  # 港口分局和小榄分局…: say which is not indexed
+            answer.lead = not_indexed(self.ctx, prepared) + answer.lead
         return answer
 
     def _ask(self, prepared, bureaus: list[str] | None, kinds: list[str] | None) -> Answer:
@@ -81,11 +84,7 @@ class Answerer:
         cands = self.scorer.sentences(prepared, svec, hits)
         conf = self.scorer.confidence(prepared, hits, cands)
         if prepared.unknown_bureaus and not prepared.bureaus:  # asks about a bureau we do not have
-            known = "、".join(self.index.bureaus)
-            lead = (f"The indexed notices include none from {', '.join(prepared.unknown_bureaus)} "
-                    f"(indexed: {known})." if lang == "en" else
-                    f"已收录的通报中没有“{'、'.join(prepared.unknown_bureaus)}”的通报（已收录：{known}）。")
-            return finalize(self.index, q, lang, True, [], conf, lead=lead)
+            return finalize(self.index, q, lang, True, [], conf, lead=not_indexed(self.ctx, prepared))
         other = other_round(self.ctx, prepared, bureaus)
         if other:  # 港口分局上一轮（十四届）巡察的整改通报: not indexed
             return finalize(self.index, q, lang, True, [], conf, lead=other)

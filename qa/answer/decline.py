@@ -65,6 +65,17 @@ def nothing_asked(ctx: Context, prepared, bureaus: list[str] | None) -> str:
             "（例如：港口分局是怎么整改会议纪要不规范问题的？横栏分局是哪个巡察组巡察的？）。")
 
 
+def not_indexed(ctx: Context, prepared) -> str:
+    """The reason for a question naming bureaus the corpus lacks (小榄分局): which ones, and
+    the bureaus it has; when it names indexed ones too, that what follows is theirs alone."""
+    known = "、".join(ctx.index.bureaus)
+    if prepared.lang == "en":
+        return (f"The indexed notices include none from {', '.join(prepared.unknown_bureaus)} (indexed: {known})."
+                + (f" What follows is from {', '.join(prepared.bureaus)} only: " if prepared.bureaus else ""))
+    return (f"已收录的通报中没有“{'、'.join(prepared.unknown_bureaus)}”的通报（已收录：{known}）。"
+            + (f"以下只就{'、'.join(prepared.bureaus)}作答：" if prepared.bureaus else ""))
+
+
 def other_round(ctx: Context, prepared, bureaus) -> str | None:
     """The reason to decline a question about another inspection round's notice than
     those indexed (the notices in scope state their round and none is the one asked
@@ -116,6 +127,8 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
             return []
         return unknown
     text = prepared.content or prepared.text
+    for name in prepared.unknown_bureaus:  # said by the lead (not_indexed)
+        text = text.replace(name, " ")
     asking = asking_clauses(text, last=True)
     if existence and asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
         text = text.replace(asking, " ")  # the thing asked about is before the asking clause

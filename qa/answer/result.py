@@ -153,10 +153,6 @@ def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
     return Answer(question, lang, abstained, lead, ordered, confidence, notes=notes)
 
 
-def quote_overlaps(c: Citation, doc: str, start: int, end: int) -> bool:
-    return c.doc == doc and c.start < end and start < c.end
-
-
 def finalize_blocks(index: LoadedIndex, question: str, lang: str, specs: list[BlockSpec], lead: str,
                     confidence: Confidence | None = None) -> Answer:
     """A structured answer: every quote of every block checked verbatim (one that fails is

@@ -59,7 +59,7 @@ NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期�
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
                    r"long[- ]term|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
-                   r"in (the )?future|from now on|keep (up|.{0,40}going)|after the .{0,40}(period|phase) |"
+                   r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|after the .{0,40}(period|phase) |"
                    r"\bonce the .{0,40}\b(is|are) over\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
                    r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b|"
@@ -98,7 +98,7 @@ _EN_ADDRESS = (r"\b(postal|mailing|street|office|full|contact|return|what|which|
 # the mail (by post), not a job (the same post, rotation between posts)
 _EN_POST = r"\b(by|via|through) post\b|\bpost (office|box)\b"
 # a phone number, not a phone card (涉“两卡”：银行卡、电话卡) or phone fraud
-_PHONE = r"电话(?!卡|诈骗|骗)"
+_PHONE = r"(?<![打接拨报])电话(?!卡|诈骗|骗|.{0,4}(处理|处置|分流|怎么办|应对))"  # not 打电话, 电话怎么处理: calls
 # ... in English, not phone scams
 _EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
@@ -145,10 +145,14 @@ def asking_clauses(question: str, last: bool = False) -> str:
     return " ".join(out) or question
 
 
+# several bureaus set side by side (几个分局…对比一下): no count asked
+_SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局)(?=.*(对比|比较|相比))")
+
+
 def question_type(question: str) -> str | None:
     asking = asking_clauses(question)
     for name, pattern in QTYPES:
-        if pattern.search(asking):
+        if pattern.search(_SEVERAL.sub("", asking) if name == "figure" else asking):
             return name
     return None
 
@@ -246,7 +250,7 @@ def asks_metadata(question: str) -> bool:
 # what problems did the inspection find at Henglan, 通报一共有多少个问题): asked about no topic,
 # the problems as the notices list them
 _PROBLEM_LIST = re.compile(r"(哪些|什么|哪几个|哪几类|哪几方面的?|啥)(主要|具体|突出)?问题|问题(都|主要)?(有|是)(哪些|什么|啥)|"
-                           r"(多少|几)(个|项|类)?问题|问题(清单|列表|目录)|(整改)?措施(都)?(有|是)(哪些|什么)|"
+                           r"(多少|几)(个|项|类)?问题|问题(清单|列表|目录)|(整改)?措施(都)?(有|是)(哪些|什么)|(列|列举|罗列)(一下|出来?).{0,12}问题[？?。]*$|"
                            r"\b(what|which|how many) (\w+ ){0,3}(problems|issues|shortcomings|failings)\b|"
                            r"\blist (of |all )?(the )?(problems|issues)\b", re.I)
 
