@@ -125,7 +125,7 @@ def is_word(token: str) -> bool:
 
 
 def word_tag(token: str) -> str:
-    """jieba's dictionary part-of-speech tag of ``token`` ("" when it has none)."""
+    """Jieba's dictionary part-of-speech tag of ``token`` ("" when it has none)."""
     _jieba()
     import jieba.posseg
 

@@ -15,9 +15,9 @@ from qa.answer.context import Context, appended
 from qa.answer.decline import (
     asks_problem_count,
     asks_whether,
+    not_indexed,
     not_stated,
     nothing_asked,
-    not_indexed,
     other_round,
     problems_counted,
     uncounted,
