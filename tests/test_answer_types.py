@@ -2,6 +2,8 @@
 index, the real embedder): every quote verbatim, complete where the type asks for it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from qa.query.followup import Exchange
@@ -1002,3 +1004,15 @@ def test_who_led_the_rectification_is_answered_by_the_group_leader(service):
     """谁牵头: the notice says 党委书记任组长 (the glossary's 组长)."""
     a = service.ask("开发区分局的整改是谁牵头的？")
     assert not a.abstained and "党委书记任组长" in a.evidence()[0].quote
+
+
+def test_which_bureau_reports_on_the_most_problems_is_counted_from_the_structure_not_quoted(service):
+    """No notice compares the bureaus: declined, with each notice's count, most first."""
+    a = service.ask("哪个单位整改的问题最多？")
+    assert a.abstained and a.citations == [] and "非原文" in a.lead
+    counts = [int(n) for n in re.findall(r" (\d+) 个问题", a.lead)]
+    assert len(counts) == 5 and counts == sorted(counts, reverse=True)
+    assert counts[0] == max(sum(p.doc == d for p in service.index.problems) for d in service.index.notices)
+    b = service.ask("港口分局和横栏分局哪个的整改措施最多？")
+    assert b.abstained and b.lead.count("项整改措施") == 2
+    assert "Counted from the notices' structure" in service.ask("Which bureau reported the most problems?").lead

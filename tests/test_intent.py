@@ -8,6 +8,7 @@ from qa.query.intent import (
     asked_round,
     asks_contact,
     asks_metadata,
+    asks_most,
     counted_phrase,
     counted_units,
     question_intent,
@@ -169,6 +170,13 @@ def test_english_metadata_fields():
         "disclosure_period"
     assert asked_fields("Which of the bureaus report on petitions transferred to them by the inspection team?")[0] == ()
     assert not asks_contact("Which bureaus say phone and internet scam cases have gone down?")
+
+
+def test_which_bureau_has_the_most():
+    assert asks_most("哪个单位整改的问题最多？") == "problems"
+    assert asks_most("哪个分局的整改措施最少") == "measures"
+    assert asks_most("Which bureau reported the most problems?") == "problems"
+    assert asks_most("哪些问题最突出") is None and asks_most("港口分局最多开了几次会？") is None
 
 
 def test_a_phone_scam_is_not_a_question_for_the_phone_number():

@@ -15,6 +15,7 @@ from qa.answer.context import Context, appended
 from qa.answer.decline import (
     asks_problem_count,
     asks_whether,
+    most_counted,
     not_indexed,
     not_stated,
     nothing_asked,
@@ -38,6 +39,7 @@ from qa.query.intent import (
     asks_contact,
     asks_measures,
     asks_metadata,
+    asks_most,
     asks_overall,
     asks_problem_list,
 )
@@ -72,6 +74,9 @@ class Answerer:
                 not self.scorer.question_tokens(prepared) and not any(ts for _, ts in prepared.groups) and \
                 not asks_problem_list(q):  # 的, a, 什么？, 横栏分局？: nothing to look up
             return finalize(self.index, q, lang, True, [], lead=nothing_asked(self.ctx, prepared, bureaus))
+        most = asks_most(q)
+        if most and len(self.ctx.bureaus_in_scope(prepared, bureaus)) != 1:  # 哪个单位整改的问题最多
+            return finalize(self.index, q, lang, True, [], lead=most_counted(self.ctx, prepared, bureaus, most))
         qvec = self.retriever.embed(prepared)
         unscoped = prepared.intent == "measures" and not (prepared.bureaus or bureaus)  # what did any bureau do
         hits = self.retriever.search(prepared, k=UNSCOPED_CHUNKS if unscoped else context.MAX_CHUNKS,

@@ -51,6 +51,22 @@ def problems_counted(ctx: Context, prepared, bureaus) -> str:
             + "（可问“整改了哪些问题？”查看清单）。")
 
 
+def most_counted(ctx: Context, prepared, bureaus, what: str) -> str:
+    """The lead for which bureau reports on the most problems (or measures): no notice says
+    so; each notice's count, from its structure, most first."""
+    docs = ctx.docs_in_scope(prepared, bureaus) or list(ctx.index.notices)
+    mine = {d: [p for p in ctx.index.problems if p.doc == d] for d in docs}
+    each = sorted(((ctx.index.notices[d].meta.bureau_label,
+                    len(ps) if what == "problems" else sum(len(p.measures) for p in ps)) for d, ps in mine.items()),
+                  key=lambda x: -x[1])
+    if prepared.lang == "en":
+        return (f"No notice compares the bureaus' numbers of {what}. Counted from the notices' structure (not "
+                "quoted): " + "; ".join(f"{b}: {k}" for b, k in each) + f" {what} reported on.")
+    unit = "个问题" if what == "problems" else "项整改措施"
+    return ("通报中没有对各单位的数量作比较。按通报的结构统计（非原文），从多到少："
+            + "；".join(f"{b} {k} {unit}" for b, k in each) + "。")
+
+
 def nothing_asked(ctx: Context, prepared, bureaus: list[str] | None) -> str:
     """The lead for a question that names nothing to look up (的, How?, 横栏分局？): what
     it lacks and how to ask, with the bureau it names, if any."""

@@ -273,6 +273,20 @@ def asks_overall(question: str) -> bool:
     return bool(_OVERALL.search(question))
 
 
+# which bureau reports on the most (fewest) problems or measures (哪个单位整改的问题最多)
+_MOST = re.compile(r"(问题|措施|举措)[^，,。？?]{0,6}(最多|最少)|(最多|最少)的?[^，,。？?]{0,6}(问题|措施|举措)|"
+                   r"\b(most|fewest|least) (\w+ ){0,2}(problems|issues|measures)\b", re.I)
+
+
+def asks_most(question: str) -> str | None:
+    """"problems" or "measures" for a question asking which bureau reports on the most (or
+    fewest) of them, else None."""
+    m = _MOST.search(question)
+    if m is None:
+        return None
+    return "measures" if re.search(r"措施|举措|measures", m.group(0), re.I) else "problems"
+
+
 def asks_problem_list(question: str) -> bool:
     """Whether a question asks which problems (哪些问题, what problems); whether it names a
     topic as well (港口分局办案区管理有什么问题) is the answerer's to decide."""
