@@ -1016,3 +1016,8 @@ def test_which_bureau_reports_on_the_most_problems_is_counted_from_the_structure
     b = service.ask("港口分局和横栏分局哪个的整改措施最多？")
     assert b.abstained and b.lead.count("项整改措施") == 2
     assert "Counted from the notices' structure" in service.ask("Which bureau reported the most problems?").lead
+
+
+def test_who_to_contact_asks_where_to_send_comments(service):
+    a = service.ask("Who should I contact about Gangkou's rectification?")
+    assert a.intent == "meta" and a.lead.startswith("Where to send comments")

@@ -102,7 +102,7 @@ _PHONE = r"(?<![打接拨报])电话(?!卡|诈骗|骗|.{0,4}(处理|处置|分�
 # ... in English, not phone scams
 _EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
-                   r"意见建议|意见和建议|联系电话|联系方式|contact (details|information)|how (can|do) i (contact|reach)|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
+                   r"意见建议|意见和建议|联系电话|联系方式|contact (details|information)|how (can|do) i (contact|reach)|who (should|do|can|could) (i|we|one) (contact|reach)|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_POST + r"|" + _EN_ADDRESS + r"|send (comments|opinions)|"
                    r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
                    r"envelope|postcode|(?<!-)\bmail\b|\bring\b|\bwhat number\b|official title|complete title|full title|"
