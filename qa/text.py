@@ -107,6 +107,11 @@ def normalize(text: str) -> str:
     return text.lower()
 
 
+def simplified(text: str) -> str:
+    """Traditional characters as simplified (會議紀要 → 会议纪要), nothing else changed."""
+    return _opencc().convert(text) if _CJK.search(text) else text
+
+
 def is_chinese(text: str) -> bool:
     """A question counts as Chinese when CJK characters make up at least a fifth of its letters."""
     letters = [ch for ch in text if ch.isalpha()]

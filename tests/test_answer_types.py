@@ -1021,3 +1021,16 @@ def test_which_bureau_reports_on_the_most_problems_is_counted_from_the_structure
 def test_who_to_contact_asks_where_to_send_comments(service):
     a = service.ask("Who should I contact about Gangkou's rectification?")
     assert a.intent == "meta" and a.lead.startswith("Where to send comments")
+
+
+def test_a_question_in_traditional_characters_is_read_as_simplified(service):
+    a = service.ask("港口分局會議紀要不規範是怎麼整改的？")
+    b = service.ask("港口分局会议纪要不规范是怎么整改的？")
+    assert a.intent == b.intent == "measures" and [c.quote for c in a.citations] == [c.quote for c in b.citations]
+
+
+def test_the_reason_a_named_notice_never_mentions_something_comes_whatever_was_retrieved(service):
+    """开发区分局有没有提到无人机: declined as not found before; its notice never says 无人机."""
+    a = service.ask("开发区分局有没有提到无人机？")
+    assert a.abstained and a.lead == "东营市公安局东营经济技术开发区分局的通报没有提到“无人机”，未找到相关整改内容。"
+    assert not service.ask("匿名分局是哪个地方的？").lead.startswith("已收录的通报都没有提到“地方”")  # phrasing

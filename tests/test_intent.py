@@ -176,6 +176,8 @@ def test_which_bureau_has_the_most():
     assert asks_most("哪个单位整改的问题最多？") == "problems"
     assert asks_most("哪个分局的整改措施最少") == "measures"
     assert asks_most("Which bureau reported the most problems?") == "problems"
+    assert asks_most("哪个单位整改的问题最多，措施") == "measures"  # 那措施呢？ resolved against the conversation
+    assert asks_most("哪个单位针对问题采取的措施最多？") == "measures"
     assert asks_most("哪些问题最突出") is None and asks_most("港口分局最多开了几次会？") is None
 
 

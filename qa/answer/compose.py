@@ -97,14 +97,10 @@ class Answerer:
             found = self._by_structure_alone(prepared, qvec, svec, hits, cands, bureaus, conf)
             if found is not None:
                 return found
-        if not hits or not cands or not conf.sufficient(self.ctx.min_dense, self.ctx.min_coverage):
-            if conf.typed is False and conf.coverage is not None and conf.coverage >= self.ctx.min_coverage:
-                return not_stated(self.ctx, prepared, cands, conf)  # on topic, but what is asked is not stated
-            return finalize(self.index, q, lang, True, [], conf)
         whether = asks_whether(self.ctx, prepared)
         named = self.ctx.docs_in_scope(prepared, bureaus) if whether else []
         unseen = unseen_terms(self.ctx, prepared, whether, named)
-        if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all
+        if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all (the reason, whatever was retrieved)
             en_terms = lang == "en" and not whether  # words with no term at all
             whose = "、".join(self.index.notices[d].meta.bureau_label for d in named)
             lead = (f"The indexed notices use no term for {', '.join(unseen)}; nothing in them answers this question."
@@ -113,6 +109,10 @@ class Answerer:
                      f"None of the indexed notices mentions {', '.join(unseen)}.") if lang == "en" else
                     f"{whose + '的通报' if named else '已收录的通报都'}没有提到“{'、'.join(unseen)}”，未找到相关整改内容。")
             return finalize(self.index, q, lang, True, [], conf, lead=lead)
+        if not hits or not cands or not conf.sufficient(self.ctx.min_dense, self.ctx.min_coverage):
+            if conf.typed is False and conf.coverage is not None and conf.coverage >= self.ctx.min_coverage:
+                return not_stated(self.ctx, prepared, cands, conf)  # on topic, but what is asked is not stated
+            return finalize(self.index, q, lang, True, [], conf)
         unused = uncounted(self.ctx, prepared)
         if unused:  # 多少名在编民警: no notice says 在编, so none states how many
             return not_stated(self.ctx, prepared, cands, conf, unused)

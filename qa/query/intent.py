@@ -284,7 +284,8 @@ def asks_most(question: str) -> str | None:
     m = _MOST.search(question)
     if m is None:
         return None
-    return "measures" if re.search(r"措施|举措|measures", m.group(0), re.I) else "problems"
+    # 哪个单位整改的问题最多，措施 (a follow-up, 那措施呢？): measures wherever the question names them
+    return "measures" if re.search(r"措施|举措|measures", question, re.I) else "problems"
 
 
 def asks_problem_list(question: str) -> bool:

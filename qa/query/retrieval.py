@@ -18,7 +18,7 @@ from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, CITY_LEVEL, mentio
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
-from qa.text import Tokenizer, clean_query, is_chinese, normalize, tokenize
+from qa.text import Tokenizer, clean_query, is_chinese, normalize, simplified, tokenize
 
 MAX_QUERY_CHARS = 2000
 _EN_BUREAU_NAME = re.compile(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:'s)? (?:police )?(?:sub-bureau|district branch|branch|"
@@ -159,6 +159,8 @@ class Retriever:
     def prepare(self, query: str) -> PreparedQuery:
         q = check_query(query)
         lang = "zh" if is_chinese(q) else "en"
+        if lang == "zh":  # what it asks is read in simplified characters (會議紀要 → 会议纪要, 怎麼 → 怎么)
+            q = simplified(q)
         terms: list[str] = []
         keys: list[str] = []
         groups: tuple = ()
