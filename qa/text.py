@@ -101,10 +101,7 @@ def clean_query(text: str) -> str:
 
 def normalize(text: str) -> str:
     """For matching only: NFKC (full/half width), traditional -> simplified, lower case."""
-    text = unicodedata.normalize("NFKC", text)
-    if _CJK.search(text):
-        text = _opencc().convert(text)
-    return text.lower()
+    return simplified(unicodedata.normalize("NFKC", text)).lower()
 
 
 def simplified(text: str) -> str:

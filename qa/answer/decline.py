@@ -40,10 +40,17 @@ def asks_problem_count(prepared) -> bool:
     return prepared.qtype == "figure" and asks_problem_list(prepared.text) and not list_topic(prepared)
 
 
+def _counted(ctx: Context, prepared, bureaus, what: str = "problems") -> list[tuple[str, int]]:
+    """(bureau, how many problems or measures its notice reports on) for each notice in
+    scope (all, when the question names none), counted from the notices' structure."""
+    docs = ctx.docs_in_scope(prepared, bureaus) or list(ctx.index.notices)
+    return [(ctx.index.notices[d].meta.bureau_label,
+             sum(1 if what == "problems" else len(p.measures) for p in ctx.index.problems if p.doc == d)) for d in docs]
+
+
 def problems_counted(ctx: Context, prepared, bureaus) -> str:
     """How many problems each notice in scope reports on, counted from its structure."""
-    docs = ctx.docs_in_scope(prepared, bureaus) or list(ctx.index.notices)
-    each = [(ctx.index.notices[d].meta.bureau_label, sum(p.doc == d for p in ctx.index.problems)) for d in docs]
+    each = _counted(ctx, prepared, bureaus)
     if prepared.lang == "en":
         return (" Counted from the notices' structure, " + "; ".join(f"{b} reports on {k} problems" for b, k in each)
                 + " (ask which problems for the list).")
@@ -54,11 +61,7 @@ def problems_counted(ctx: Context, prepared, bureaus) -> str:
 def most_counted(ctx: Context, prepared, bureaus, what: str) -> str:
     """The lead for which bureau reports on the most problems (or measures): no notice says
     so; each notice's count, from its structure, most first."""
-    docs = ctx.docs_in_scope(prepared, bureaus) or list(ctx.index.notices)
-    mine = {d: [p for p in ctx.index.problems if p.doc == d] for d in docs}
-    each = sorted(((ctx.index.notices[d].meta.bureau_label,
-                    len(ps) if what == "problems" else sum(len(p.measures) for p in ps)) for d, ps in mine.items()),
-                  key=lambda x: -x[1])
+    each = sorted(_counted(ctx, prepared, bureaus, what), key=lambda x: -x[1])
     if prepared.lang == "en":
         return (f"No notice compares the bureaus' numbers of {what}. Counted from the notices' structure (not "
                 "quoted): " + "; ".join(f"{b}: {k}" for b, k in each) + f" {what} reported on.")

@@ -15,19 +15,14 @@ from qa.text import normalize, word_tag
 # question, follows punctuation, or follows 公安局 / 市 / 县 / 区
 _FUNCTION_CHARS = set("的了是在有没如何需要报化解对给把被将让和与及等哪各这那该本其所每几多些个向从为由里中内外上下怎么谁")
 _BOUNDARY = set(" ，。、；：？！,.;:?!“”\"'（）()《》")
-_JOINING = set("和与跟及同比")  # 港口分局和小榄分局
+_JOINING = "和与跟及同比"  # 港口分局和小榄分局
 # ... nor do words that start with a preposition, a time word, an adverb, a conjunction or a
 # pronoun, nor a verb (后来分局, 借着市局, 按照分局, 制定分局)
 _NOT_A_NAME = ("p", "t", "d", "c", "r", "u")
-
-
-def _names_a_place(name: str) -> bool:
-    """Whether the words before 分局 or 市局 may name a place (小榄, 东莞市; not 后来, 借着市)."""
-    if word_tag(name) == "v":
-        return False
-    return not any(word_tag(name[:n]).startswith(_NOT_A_NAME) for n in (2, 3) if n < len(name) or n == len(name))
+# a city's bureau: 东莞市公安局, or 东莞市局 starting a clause
 _CITY_BUREAU = re.compile(r"([\u4e00-\u9fff]{2,4}市)公安局(?![\u4e00-\u9fff]{0,8}分局)|"
-                          r"(?:^|(?<=[ ，。、；：？！,.;:?!“”（）和与跟及同比]))((?:(?![和与跟及同比])[\u4e00-\u9fff]){2,4}?市)局")  # 东莞市局
+                          r"(?:^|(?<=[ ，。、；：？！,.;:?!“”（）" + _JOINING + r"]))((?:(?![" + _JOINING
+                          + r"])[\u4e00-\u9fff]){2,4}?市)局")
 # words before 分局 that do not name one
 _GENERIC = re.compile(r"^(各|哪|其他|其它|这|那|该|本|兄弟|有的|有些|多|几|所有|全部|每|公安|县|区|市|"
                       r"[一二两三四五六七八九十0-9]+个|同一|不同|上级|下属|基层)")
@@ -112,15 +107,24 @@ def mentions(question: str, table: dict[str, tuple[set[str], bool]],
             if i - n < 0 or _FUNCTION_CHARS & set(name) or _BOUNDARY & set(name) or _GENERIC.match(name) \
                     or not _names_a_place(name):
                 continue
-            if (not before or before[-1] in _BOUNDARY or before[-1] in _JOINING or before.endswith(("公安局", "市", "县", "区"))
+            if (not before or before[-1] in _BOUNDARY or before[-1] in _JOINING
+                    or before.endswith(("公安局", "市", "县", "区"))
                     or before.endswith(city_aliases)):  # 中山东区分局
                 unknown.append(name + "分局")
                 break
     for m in _CITY_BUREAU.finditer(q):
-        if not any(normalize(m.group(1) or m.group(2)) == a for a in table) and _names_a_place(m.group(1) or m.group(2)):
+        city = m.group(1) or m.group(2)
+        if normalize(city) not in table and _names_a_place(city):
             unknown.append(m.group(0))
     found = strong + ([lb for lb in weak if lb not in strong] if not unknown else [])
     return found, unknown, words + (weak_words if not unknown else [])
+
+
+def _names_a_place(name: str) -> bool:
+    """Whether the words before 分局 or 市局 may name a place (小榄, 东莞市; not 后来, 借着市)."""
+    if word_tag(name) == "v":
+        return False
+    return not any(word_tag(name[:n]).startswith(_NOT_A_NAME) for n in (2, 3) if n <= len(name))
 
 
 def spans(text: str, table: dict[str, tuple[set[str], bool]]) -> list[tuple[int, int, list[str]]]:

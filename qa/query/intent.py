@@ -281,8 +281,7 @@ _MOST = re.compile(r"(问题|措施|举措)[^，,。？?]{0,6}(最多|最少)|(�
 def asks_most(question: str) -> str | None:
     """"problems" or "measures" for a question asking which bureau reports on the most (or
     fewest) of them, else None."""
-    m = _MOST.search(question)
-    if m is None:
+    if not _MOST.search(question):
         return None
     # 哪个单位整改的问题最多，措施 (a follow-up, 那措施呢？): measures wherever the question names them
     return "measures" if re.search(r"措施|举措|measures", question, re.I) else "problems"

@@ -35,6 +35,7 @@ compare compared comparing comparison contrast
 # ... and, in a question only, words that stand for no topic (Did Gangkou punish anyone?); the
 # table built from the dictionary's glosses keeps them
 EN_PRONOUNS = frozenset("anyone anybody anything someone somebody something everyone everybody everything".split())
+_NO_TOPIC = EN_STOP | EN_PRONOUNS  # a question's words that get no group
 
 
 def cedict_path() -> Path | None:
@@ -127,7 +128,7 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
             if any(used[i:i + n]):
                 continue
             gram = words[i:i + n]
-            if n == 1 and (gram[0] in EN_STOP or gram[0] in EN_PRONOUNS):
+            if n == 1 and gram[0] in _NO_TOPIC:
                 continue
             variants = [" ".join(gram[:-1] + [w]) for w in _lemmas(gram[-1])]  # police officers: police officer
             if n == 1 and "-" in gram[0]:  # check-ups: check up, checkup
@@ -147,7 +148,7 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
                     used[i] = True
                     break
     for i, w in enumerate(words):
-        if not used[i] and w not in EN_STOP and w not in EN_PRONOUNS and len(w) > 2:
+        if not used[i] and w not in _NO_TOPIC and len(w) > 2:
             add(i, w, [])
     numbers = [(n, (n,)) for n in dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", question))]
     return [(phrase, cands) for _, phrase, cands in sorted(out)] + numbers
