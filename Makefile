@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: run test lint setup system eval bench tune clean
+.PHONY: run test lint setup system eval bench tune seed clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: $(STAMP)
 tune: $(STAMP)
 	$(BIN)/python eval/tune.py
 	$(BIN)/python eval/tune_answers.py
+
+# the bundled notices' vectors (data/embeddings/): after a change to chunking or the notices
+seed: $(STAMP)
+	$(BIN)/python scripts/seed_embeddings.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT

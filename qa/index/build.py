@@ -37,7 +37,7 @@ from filelock import FileLock, Timeout
 from qa.config import Settings
 from qa.index import vectors
 from qa.index.chunking import Chunk, chunk_notice, embed_text
-from qa.index.embed_cache import EmbeddingCache, embed_passages_cached
+from qa.index.embed_cache import embed_passages_cached, open_cache
 from qa.index.embedders import Embedder
 from qa.index.layout import BuildLayout, IndexLayout
 from qa.index.lexical import LexicalIndex, bm25
@@ -277,7 +277,7 @@ def _chunk(settings: Settings, embedder: Embedder, docs: list[DocData], tokenize
 def _embed(settings: Settings, embedder: Embedder, docs: list[DocData], progress: bool) -> tuple[int, int]:
     texts = [embed_text(c, settings.chunk.embed_prefix) for d in docs for c in d.chunks]
     sent_texts = [strip_artefacts(d.notice.text[a:b]) for d in docs for spans in d.sentences for a, b in spans]
-    cache = EmbeddingCache(IndexLayout(settings.index_dir).cache)
+    cache = open_cache(settings, embedder.id)
     try:
         vecs, n_new = embed_passages_cached(embedder, texts, cache, progress=progress, desc="嵌入分块")
         svecs, n_new_s = embed_passages_cached(embedder, sent_texts, cache, progress=progress, desc="嵌入句子")

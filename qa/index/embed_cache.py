@@ -1,24 +1,35 @@
 """Embedding cache keyed by embedder id and text hash, so that a text is embedded once
-per embedder: re-indexing after adding a notice embeds only its new chunks."""
+per embedder: re-indexing after adding a notice embeds only its new chunks.
+
+Behind the cache, read-only, a seed: ``<seed dir>/<embedder id>.npz`` holds the vectors
+of the bundled notices (chunks, sentences, the naive baseline's chunks), written by
+``make seed`` (:func:`write_seed`), so that a fresh machine's first index build and the
+evaluation embed nothing the project already embedded. A text the seed lacks (a notice
+a user adds, a changed chunk) is embedded as usual."""
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
+from qa.config import Settings
 from qa.index.embedders import Embedder
+from qa.index.layout import IndexLayout
 
 BATCH = 16
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, seed: Path | None = None):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.seed = seed if seed is not None and seed.is_file() else None
         self._db = sqlite3.connect(path, timeout=60, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         # a cache: a commit need not wait for the disk (WAL stays consistent; a power cut
@@ -37,6 +48,9 @@ class EmbeddingCache:
             q = f"SELECT key, vec FROM vectors WHERE key IN ({','.join('?' * len(part))})"
             for k, v in self._db.execute(q, part):
                 out[bytes(k)] = np.frombuffer(v, dtype=np.float32)
+        if self.seed is not None:
+            seeded = _seed_vectors(self.seed)
+            out.update({k: seeded[k] for k in keys if k not in out and k in seeded})
         return out
 
     def put_many(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
@@ -46,6 +60,39 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def open_cache(settings: Settings, embedder_id: str) -> EmbeddingCache:
+    """The index folder's cache, with the settings' seed for this embedder behind it."""
+    return EmbeddingCache(IndexLayout(settings.index_dir).cache, seed_path(settings.embedding_seed, embedder_id))
+
+
+def seed_path(seed_dir: Path | None, embedder_id: str) -> Path | None:
+    """The seed file of an embedder (its id made a file name), or None without a seed folder."""
+    return seed_dir / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', embedder_id)}.npz" if seed_dir else None
+
+
+@lru_cache(maxsize=4)
+def _seed_vectors(path: Path) -> dict[bytes, np.ndarray]:
+    with np.load(path) as data:
+        keys, vecs = data["keys"], data["vectors"]
+    return {k.tobytes(): v for k, v in zip(keys, vecs, strict=True)}
+
+
+def write_seed(cache_path: Path, out: Path) -> int:
+    """Every vector of a cache as a seed file (keys sorted: the same cache, the same file)."""
+    db = sqlite3.connect(cache_path)
+    try:
+        rows = sorted((bytes(k), v) for k, v in db.execute("SELECT key, vec FROM vectors"))
+    finally:
+        db.close()
+    if not rows:
+        raise ValueError(f"{cache_path}: no vectors")
+    keys = np.frombuffer(b"".join(k for k, _ in rows), dtype=np.uint8).reshape(len(rows), -1)
+    vecs = np.stack([np.frombuffer(v, dtype=np.float32) for _, v in rows])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out, keys=keys, vectors=vecs)
+    return len(rows)
 
 
 def embed_passages_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache | None,
