@@ -3,10 +3,11 @@ FAISS/BM25 index on disk, a real Gradio server and a real browser.
 
 Tests write only to temporary folders (pytest's ``tmp_path`` / ``tmp_path_factory``),
 never under the repository. The bundled index is built once per session into a temporary
-folder. One embedding cache, also a temporary folder, is shared by the indexes the tests
-of one run build (``share_cache``), so a run embeds the bundled notices once, not once
-per test; a test that counts what gets embedded uses an index folder of its own instead
-(its cache starts empty).
+folder; its vectors come from the project's seed (data/embeddings/, ``make seed``), which
+tests/test_index.py checks. One embedding cache, also a temporary folder, is shared by the
+indexes the tests of one run build (``share_cache``), so a text a test makes is embedded
+once per run; a test that counts what gets embedded uses an index folder of its own
+instead (its cache starts empty, no seed).
 """
 from __future__ import annotations
 
