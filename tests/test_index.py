@@ -156,7 +156,9 @@ def test_the_bundled_notices_vectors_ship_with_the_project(tmp_path, embedder):
     assert len(seeded) == len(keys), stale
     sample = texts[::97]
     fresh = embedder.embed_passages(sample)
-    assert np.allclose(fresh, np.stack([seeded[keys[i]] for i in range(0, len(texts), 97)]), atol=1e-5)
+    # 1e-3: room for another CPU's float rounding; one more character, or the query prefix,
+    # moves some component of these vectors by 0.01 or more
+    assert np.allclose(fresh, np.stack([seeded[keys[i]] for i in range(0, len(texts), 97)]), atol=1e-3)
 
 
 def test_missing_and_mismatched_index(small_corpus, tmp_path, embedder):
