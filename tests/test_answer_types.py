@@ -1034,3 +1034,33 @@ def test_the_reason_a_named_notice_never_mentions_something_comes_whatever_was_r
     a = service.ask("开发区分局有没有提到无人机？")
     assert a.abstained and a.lead == "东营市公安局东营经济技术开发区分局的通报没有提到“无人机”，未找到相关整改内容。"
     assert not service.ask("匿名分局是哪个地方的？").lead.startswith("已收录的通报都没有提到“地方”")  # phrasing
+
+
+def test_a_problem_described_with_a_word_of_the_metadata_gets_its_measures(service):
+    """渠道不畅 is the problem (警民沟通渠道不畅), not a question for where to write."""
+    a = service.ask("匿名分局老百姓找警察反映问题渠道不畅，后来怎么办的？")
+    assert a.intent == "measures" and "警民沟通渠道不畅" in a.blocks[0].heading
+
+
+def test_what_other_bureaus_did_about_our_problem_is_a_row_per_bureau(service):
+    """我们局, 其他 are no words a bureau's passages must hold: every bureau has a row."""
+    a = service.ask("我们局也有民警执法不规范的问题，其他单位是怎么弄的？")
+    assert a.intent == "compare" and len(a.blocks) == 5 and not [b for b in a.blocks if b.missing]
+
+
+def test_which_few_bureaus_is_a_comparison(service):
+    """哪几个单位: the question words (哪几, 哪几个) are no topic of a row."""
+    a = service.ask("哪几个单位在通报里说了要搞警示教育？")
+    assert a.intent == "compare" and sum(not b.missing for b in a.blocks) >= 4
+
+
+def test_what_is_still_unfinished_is_the_long_term_part(service):
+    a = service.ask("What's still unfinished in Gangkou's rectification?")
+    assert a.intent == "next_steps" and not a.abstained and "需长期整改事项" in a.blocks[0].heading
+    b = service.ask("横栏分局的整改，哪些还没完成？")
+    assert b.intent == "next_steps" and "需长期整改事项" in b.blocks[0].heading
+
+
+def test_fuel_cards_in_english_are_the_notices_oil_cards(service):
+    a = service.ask("What did Henglan do about fuel cards being misused?")
+    assert a.intent == "measures" and "油卡" in a.blocks[0].heading

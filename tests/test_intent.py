@@ -283,6 +283,12 @@ def test_what_something_is_called_is_no_title_question_by_itself():
     ("What will Zhoushan do next?", 1, "next_steps"),
     ("五个单位里谁提到了辅警管理？", 0, "compare"),
     ("港口分局的整改是谁牵头负责的？", 1, "passages"),  # who: a person
+    ("横栏分局的整改，哪些还没完成？", 1, "next_steps"),
+    # a problem described with a word of the metadata (渠道), asked how it was fixed
+    ("匿名分局老百姓找警察反映问题渠道不畅，后来怎么办的？", 1, "measures"),
+    ("通过什么渠道反映意见？", 0, "meta"),
+    ("有没有单位解决过派出所警力不足的问题？", 0, "measures"),
+    ("东营开发区分局在整改过程中新出台了多少项制度性文件？", 1, "passages"),  # 整改过程: not 整改过
 ])
 def test_unfinished_work_next_steps_and_who_mentions(question, named, intent):
     assert question_intent(question, named) == intent

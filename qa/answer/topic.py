@@ -29,10 +29,10 @@ def topic_coverage(scorer: Scorer, prepared):
     """What a next-steps question is about beyond asking for next steps (涉案财物管理 in
     “涉案财物管理还没整改完…”): a coverage function over its words of two or more
     characters, or None when it has none (横栏分局下一步怎么做？)."""
-    if prepared.lang == "en":  # the words none of whose translations is a next-steps or question word
-        generic = QUESTION_WORDS | PLAN_WORDS
+    if prepared.lang == "en":  # the translated words none of whose translations is a next-steps or question
+        generic = QUESTION_WORDS | PLAN_WORDS  # word (unfinished, with none, names no topic: What's still unfinished?)
         groups = tuple((w, ts) for w, ts in prepared.groups
-                       if not NEXT_RE.search(w) and not re.search(r"\bnext\b", w, re.I) and not set(ts) & generic)
+                       if ts and not NEXT_RE.search(w) and not re.search(r"\bnext\b", w, re.I) and not set(ts) & generic)
         return (lambda text: scorer.group_coverage(groups, text)) if groups else None
     words = set(topic_words(NEXT_RE.sub("", prepared.coverage_text)))
     return (lambda text: scorer.coverage(words, text)) if words else None

@@ -55,7 +55,7 @@ _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
 NEXT_SAID = r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)"
-NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
+NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
                    r"long[- ]term|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
@@ -109,7 +109,7 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.
                    + _EN_FINDINGS + "|" + _EN_GROUP + "|" + _EN_PERIOD + "|" + _EN_PUBLISHED + "|" + _EN_POSTED + "|"
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"
-                       r"采取|做了(哪些|什么)|经验|借鉴|对策|良策|应对|"
+                       r"采取|做了(哪些|什么)|经验|借鉴|对策|良策|应对|(解决|处理|整治|整改)过(?!程)|"
                        r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞)了啥|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"^(?!.*\bhow (often|frequently|long|soon)\b).*\bhow\b(?! (many|much)\b)|"  # how often … how it goes: when
                        r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
@@ -121,7 +121,9 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
                        r"\b(been|being) (done|taken|put in place|adopted|introduced|made)\b|\bwhat (was|were|is|are|will be) (done|taken)\b",
                        re.I)
 
-_ASKS_MEASURES = re.compile(r"措施|举措|怎么整改|如何整改|怎样整改|做了|采取|\bwhat did\b|\bmeasures\b", re.I)
+# (what was done about 渠道不畅, a problem, not the channel to write to)
+_ASKS_MEASURES = re.compile(r"措施|举措|(怎么|如何|怎样)(整改|改|办|解决|处理|整治|纠正|弄|管|提高|提升|补)|做了|采取|"
+                            r"\bwhat did\b|\bmeasures\b", re.I)
 
 
 EN_ASKING = re.compile(r"\b(how|what|which|when|who|whom|whose|where|why)\b", re.I)
