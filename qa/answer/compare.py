@@ -30,6 +30,7 @@ COMPARE_MIN_COVERAGE = 0.5
 NAMED_COMPARE_MIN_COVERAGE = 0.4
 # ... and for a figure, date or name, a sentence stating one that covers this share
 COMPARE_TYPED_COVERAGE = 0.3
+FALL_BACK_TO_SENTENCES = True
 
 
 def compare_rows(ctx: Context, prepared, qvec, svec, bureaus, kinds) -> list[BlockSpec]:
@@ -67,12 +68,14 @@ def compare_rows(ctx: Context, prepared, qvec, svec, bureaus, kinds) -> list[Blo
             blocks = measure_blocks(ctx.index, ctx.problem_of, hits, cands, ctx.scorer.unit_rows, covers)
             # each of its matching problems on the topic (development comparisons 0.815 / 0.872
             # with the first only, 0.821 / 0.875 with all)
-            if blocks:
-                topical = [x for x in blocks
-                           if (covers(quoted_text(ctx.index, x)) or 0.0) >= COMPARE_PROBLEM_MIN]
-                rows.append(BlockSpec("row", b, topical[0].doc, b, [q for x in topical for q in x.quotes])
-                            if topical and topical[0] is blocks[0] else BlockSpec("row", b, doc, b, [], missing=True))
+            topical = [x for x in blocks if (covers(quoted_text(ctx.index, x)) or 0.0) >= COMPARE_PROBLEM_MIN]
+            if topical and topical[0] is blocks[0]:
+                rows.append(BlockSpec("row", b, topical[0].doc, b, [q for x in topical for q in x.quotes]))
                 continue
+            if blocks and not FALL_BACK_TO_SENTENCES:
+                rows.append(BlockSpec("row", b, doc, b, [], missing=True))
+                continue
+            # no problem of its own on the topic: its best sentences on it (below)
         best = sorted(cands, key=lambda c: -c.score)
         if prepared.qtype:  # only sentences stating the figure, date, name or frequency asked for, on topic
             said = [(c, ctx.sentence(c)) for c in best[:TYPE_WINDOW]]

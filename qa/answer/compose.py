@@ -22,6 +22,7 @@ from qa.answer.decline import (
     other_round,
     problems_counted,
     uncounted,
+    unseen_lead,
     unseen_terms,
 )
 from qa.answer.measures import followup_problem, measure_specs, named_problem
@@ -101,14 +102,8 @@ class Answerer:
         named = self.ctx.docs_in_scope(prepared, bureaus) if whether else []
         unseen = unseen_terms(self.ctx, prepared, whether, named)
         if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all (the reason, whatever was retrieved)
-            en_terms = lang == "en" and not whether  # words with no term at all
-            whose = "、".join(self.index.notices[d].meta.bureau_label for d in named)
-            lead = (f"The indexed notices use no term for {', '.join(unseen)}; nothing in them answers this question."
-                    if en_terms else
-                    (f"The notice of {whose} does not mention {', '.join(unseen)}." if named else
-                     f"None of the indexed notices mentions {', '.join(unseen)}.") if lang == "en" else
-                    f"{whose + '的通报' if named else '已收录的通报都'}没有提到“{'、'.join(unseen)}”，未找到相关整改内容。")
-            return finalize(self.index, q, lang, True, [], conf, lead=lead)
+            return finalize(self.index, q, lang, True, [], conf,
+                            lead=unseen_lead(self.ctx, prepared, unseen, named, no_term=lang == "en" and not whether))
         if not hits or not cands or not conf.sufficient(self.ctx.min_dense, self.ctx.min_coverage):
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.ctx.min_coverage:
                 return not_stated(self.ctx, prepared, cands, conf)  # on topic, but what is asked is not stated
@@ -203,6 +198,11 @@ class Answerer:
                         if en else f"按单位列出（共 {len(specs)} 个单位，其中 {len(silent)} 个单位的通报未提及）"
                         + ("；每个单位先引问题原文，再逐项引述全部整改措施。" if measures else "。"))
                 if len(silent) == len(specs):
+                    named = self.ctx.compare_docs(prepared, bureaus) if prepared.bureaus or bureaus else []
+                    unseen = unseen_terms(self.ctx, prepared, True, named) if named else []
+                    if unseen:  # 舟山和开发区在干部轮岗上分别怎么做的: neither notice says 轮岗
+                        return finalize(self.index, prepared.text, lang, True, [], conf,
+                                        lead=unseen_lead(self.ctx, prepared, unseen, named))
                     if prepared.bureaus or bureaus or prepared.qtype or not asks_measures(prepared.text):
                         return None
                     # what bureaus did about it, but no bureau's passages cover the question well

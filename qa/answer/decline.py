@@ -12,7 +12,7 @@ from qa.answer.scoring import Candidate, Confidence
 from qa.answer.topic import COUNT_RE, PHRASE_CHARS, QUESTION_WORDS
 from qa.answer.whole import list_topic
 from qa.query.glossary import expand, load_glossary
-from qa.query.intent import asked_round, asking_clauses, asks_problem_list
+from qa.query.intent import ZH_ASKING, asked_round, asking_clauses, asks_problem_list
 from qa.text import PHRASING, is_noun, is_word, tokenize
 
 CORPUS_TERMS_CACHED = 65536  # words remembered as used or not by some notice (in_corpus)
@@ -153,7 +153,7 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
         text = text.replace(asking, " ")  # the thing asked about is before the asking clause
     nouns = [t for t in tokenize(text)
              if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
-             and not COUNT_RE.match(t) and not any(t in k for k in prepared.keys)]
+             and not COUNT_RE.match(t) and not ZH_ASKING.search(t) and not any(t in k for k in prepared.keys)]
     words = [t for t in nouns if not in_corpus(ctx, t, loose=True, docs=docs)]
     keys = [k for k in prepared.keys if is_noun(k)]
     words += [k for k in keys if not _official_term_used(ctx, k, docs)]  # 孩子: no notice says 子女
@@ -164,6 +164,17 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
     words = [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
     toks = tokenize(text)  # each named as the question's longest word holding it (人机: 无人机)
     return list(dict.fromkeys(max((t for t in toks if w in t), key=len, default=w) for w in words))
+
+
+def unseen_lead(ctx: Context, prepared, unseen: list[str], named: list[str], no_term: bool = False) -> str:
+    """The reason a question is declined: the ``named`` notices (else every notice) never
+    mention the ``unseen`` words; ``no_term``: English words the notices have no term for."""
+    whose = "、".join(ctx.index.notices[d].meta.bureau_label for d in named)
+    if prepared.lang == "en":
+        return (f"The indexed notices use no term for {', '.join(unseen)}; nothing in them answers this question."
+                if no_term else f"The notice of {whose} does not mention {', '.join(unseen)}." if named else
+                f"None of the indexed notices mentions {', '.join(unseen)}.")
+    return f"{whose + '的通报' if named else '已收录的通报都'}没有提到“{'、'.join(unseen)}”，未找到相关整改内容。"
 
 
 def uncounted(ctx: Context, prepared) -> list[str]:
