@@ -1064,3 +1064,16 @@ def test_what_is_still_unfinished_is_the_long_term_part(service):
 def test_fuel_cards_in_english_are_the_notices_oil_cards(service):
     a = service.ask("What did Henglan do about fuel cards being misused?")
     assert a.intent == "measures" and "油卡" in a.blocks[0].heading
+
+
+def test_named_bureaus_whose_notices_never_use_the_word_are_declined_with_that_reason(service):
+    a = service.ask("舟山和开发区在干部轮岗上分别怎么做的？")
+    assert a.abstained and a.citations == [] and "的通报没有提到“轮岗”" in a.lead
+    assert "东营市公安局东营经济技术开发区分局" in a.lead and "舟山市公安局" in a.lead
+    # a word that asks (多长时间) is no thing a notice must mention
+    b = service.ask("党委多长时间得专门开一次会研究从严治党、党风廉政这些事，港口和横栏分局各是怎么定的？")
+    assert not b.abstained and b.intent == "compare"
+    # one of two named bureaus silent: its row says so, the other's is quoted
+    c = service.ask("港口和开发区在轮岗上有什么不同？")
+    assert c.intent == "compare" and [b.missing for b in c.blocks] == [True, False]
+    assert all("轮岗" in x.quote for x in c.citations)

@@ -30,7 +30,6 @@ COMPARE_MIN_COVERAGE = 0.5
 NAMED_COMPARE_MIN_COVERAGE = 0.4
 # ... and for a figure, date or name, a sentence stating one that covers this share
 COMPARE_TYPED_COVERAGE = 0.3
-FALL_BACK_TO_SENTENCES = True
 
 
 def compare_rows(ctx: Context, prepared, qvec, svec, bureaus, kinds) -> list[BlockSpec]:
@@ -72,10 +71,7 @@ def compare_rows(ctx: Context, prepared, qvec, svec, bureaus, kinds) -> list[Blo
             if topical and topical[0] is blocks[0]:
                 rows.append(BlockSpec("row", b, topical[0].doc, b, [q for x in topical for q in x.quotes]))
                 continue
-            if blocks and not FALL_BACK_TO_SENTENCES:
-                rows.append(BlockSpec("row", b, doc, b, [], missing=True))
-                continue
-            # no problem of its own on the topic: its best sentences on it (below)
+            # no problem of its own on the topic: its best sentences on it (below), not 未提及
         best = sorted(cands, key=lambda c: -c.score)
         if prepared.qtype:  # only sentences stating the figure, date, name or frequency asked for, on topic
             said = [(c, ctx.sentence(c)) for c in best[:TYPE_WINDOW]]
