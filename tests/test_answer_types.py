@@ -1077,3 +1077,10 @@ def test_named_bureaus_whose_notices_never_use_the_word_are_declined_with_that_r
     c = service.ask("港口和开发区在轮岗上有什么不同？")
     assert c.intent == "compare" and [b.missing for b in c.blocks] == [True, False]
     assert all("轮岗" in x.quote for x in c.citations)
+
+
+def test_english_wording_of_a_new_user_reaches_the_problem(service):
+    a = service.ask("How has Gangkou tried to cut down the number of calls to police about public order?")
+    assert a.intent == "measures" and "压降涉治安警情" in a.blocks[0].heading
+    b = service.ask("How is Henglan making sure drink-driving cases reach the prosecutors on time?")
+    assert b.intent == "measures" and any("醉驾案件移送审查起诉" in x.heading for x in b.blocks)

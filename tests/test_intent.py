@@ -289,6 +289,10 @@ def test_what_something_is_called_is_no_title_question_by_itself():
     ("通过什么渠道反映意见？", 0, "meta"),
     ("有没有单位解决过派出所警力不足的问题？", 0, "measures"),
     ("东营开发区分局在整改过程中新出台了多少项制度性文件？", 1, "passages"),  # 整改过程: not 整改过
+    # the number of calls cut down is no number asked for; what a bureau is doing asks measures
+    ("How has Gangkou tried to cut down the number of calls to police about public order?", 1, "measures"),
+    ("What was the number of officers rotated at Gangkou?", 1, "passages"),
+    ("What is the anonymised branch doing to recruit and keep young officers?", 1, "measures"),
 ])
 def test_unfinished_work_next_steps_and_who_mentions(question, named, intent):
     assert question_intent(question, named) == intent

@@ -32,7 +32,10 @@ QTYPES = (
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|what day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人位份场项处件起宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
-                          r"\bhow (many|much)\b|what percentage|number of|by how much", re.I)),
+                          r"\bhow (many|much)\b|what percentage|by how much|"
+                          # the number asked for, not one cut down or raised
+                          r"(?<!cut down the )(?<!cut the )(?<!reduce the )(?<!lower the )(?<!decrease the )"
+                          r"(?<!increase the )(?<!raise the )(?<!bring down the )\bnumber of\b", re.I)),
     ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
                         r"哪(一?家|一?所|个)" + _ORGANISATION + r"|"
                         r"\bname\b|which (inspection )?group|what title|"
@@ -113,6 +116,7 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
                        r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞)了啥|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"^(?!.*\bhow (often|frequently|long|soon)\b).*\bhow\b(?! (many|much)\b)|"  # how often … how it goes: when
                        r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
+                       r"\bwhat (is|are|was|were|has|have)\b.{0,60}\b(doing|been doing)\b|"
                        r"\bwhat (did|has|have|does|do|was|were)\b.{0,80}\b(change|changed|fix|fixed|improve|improved|"
                        r"carry out|carried out|undertake|undertaken|adopt|adopted|introduce|introduced|put in place)\b|"
                        r"\b(corrective|remedial) (actions?|work)\b|\bwhat (rectification|remediation)\b|"
