@@ -1084,3 +1084,23 @@ def test_english_wording_of_a_new_user_reaches_the_problem(service):
     assert a.intent == "measures" and "压降涉治安警情" in a.blocks[0].heading
     b = service.ask("How is Henglan making sure drink-driving cases reach the prosecutors on time?")
     assert b.intent == "measures" and any("醉驾案件移送审查起诉" in x.heading for x in b.blocks)
+
+
+def test_a_bureau_asked_how_after_which_bureaus_mention_a_topic_gets_that_topic(service):
+    """哪些单位提到了警示教育？ then 港口分局具体怎么做的？: Gangkou's measures on 警示教育,
+    not a question naming only a bureau."""
+    first = service.ask("哪些单位提到了警示教育？")
+    a = service.ask("港口分局具体怎么做的？", history=[Exchange(first.asked, first.scope)])
+    assert a.intent == "measures" and not a.abstained and a.lead.startswith("理解为：")
+    assert all(b.bureau == "中山市公安局港口分局" and "警示教育" in b.heading for b in a.blocks)
+    # the same after a question that asked how already: nothing appended
+    m = service.ask("港口分局会议纪要不规范是怎么整改的？")
+    b = service.ask("横栏分局是怎么做的？", history=[Exchange(m.asked, m.scope)])
+    assert b.lead.startswith("理解为：“横栏分局会议纪要不规范是怎么整改的？”")
+
+
+def test_the_nth_problem_after_a_count_of_problems_is_that_problem_of_the_list(service):
+    first = service.ask("港口分局一共有多少个问题？")
+    assert first.abstained and "47 个问题" in first.lead
+    a = service.ask("第十个问题是怎么整改的？", history=[Exchange(first.asked, first.scope)])
+    assert a.intent == "measures" and not a.abstained and a.blocks[0].heading.startswith("（10）有力压降涉治安警情")

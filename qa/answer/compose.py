@@ -228,3 +228,9 @@ class Answerer:
     def problem_item(self, answer: Answer, n: int) -> Answer:
         """“第八个问题是怎么整改的？” after a list of problems (qa.answer.whole.problem_item)."""
         return whole.problem_item(self.ctx, answer, n, self.ask)
+
+    def counted_problems(self, question: str, bureaus: list[str] | None = None) -> Answer | None:
+        """The list of problems a question counts (港口分局一共有多少个问题), so that 第十个问题
+        after it is the tenth of them; None for any other question."""
+        prepared = self.retriever.prepare(question)
+        return problem_list(self.ctx, prepared, bureaus, None) if asks_problem_count(prepared) else None

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from qa.ingest.structure import cn_ordinal
 from qa.query.bureaus import spans
-from qa.query.intent import asked_fields, question_intent
+from qa.query.intent import WHICH_BUREAUS, asked_fields, asks_measures, question_intent
 from qa.text import is_chinese, tokenize
 
 SHORT = 8
@@ -146,22 +146,38 @@ def is_followup(question: str) -> bool:
     return bool(FOLLOWUP_START.match(q)) or len(re.sub(r"\W", "", core)) <= SHORT
 
 
+def _names_and_only_asks(question: str, find: Spans) -> bool:
+    """A question that names bureaus and otherwise only asks (港口分局具体怎么做的？): it asks
+    about the previous question's topic."""
+    found = find(question)
+    if not found or not is_chinese(question):
+        return False
+    rest = question
+    for a, b, _ in sorted(found, reverse=True):
+        rest = rest[:a] + rest[b:]
+    return not re.sub(r"[做干搞弄改办了的是呢吗\W]", "", _ZH_ASKING_WORDS.sub("", rest))
+
+
 def resolve_followup(question: str, previous: str | None, names: Spans | dict | None = None) -> str:
     """The question to ask: ``question`` itself, or, when it is a follow-up to
     ``previous`` (the previous question as it was asked), the two combined. ``names``: a
     finder of the bureaus a text names, or the index's bureau aliases (qa.query.bureaus)."""
     q = (question or "").strip()
     prev = (previous or "").strip()
-    if not q or not prev or not is_followup(q):
-        return q
     find = _finder(names)
+    if not q or not prev or not (is_followup(q) or _names_and_only_asks(q, find)):
+        return q
     core = _TAIL.sub("", _LEAD.sub("", q, count=1)).strip()
     new = find(core)
     old = find(prev)
+    if new and not old and is_chinese(prev):  # 哪些单位提到了警示教育？ + 港口分局具体怎么做的？: that bureau's
+        prev = WHICH_BUREAUS.sub("", prev).lstrip("的，, ") or prev
     if new:
         s0, e0, _ = new[0]
         rest = core[:s0] + core[e0:]
         rest = _TAIL.sub("", re.sub(r"^[的\s，,]+", "", rest)).strip()
+        if asks_measures(prev) and _names_and_only_asks(core, find):  # 横栏分局是怎么做的？: asked already
+            rest = ""
         if not is_chinese(core):  # And the Zhoushan bureau?: nothing but the name
             rest = re.sub(r"\s+", " ", _EN_NAME_WORDS.sub(" ", re.sub(r"^'s\b", "", rest))).strip(" ,")
         name = core[s0:e0]
