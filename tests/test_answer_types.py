@@ -1104,3 +1104,14 @@ def test_the_nth_problem_after_a_count_of_problems_is_that_problem_of_the_list(s
     assert first.abstained and "47 个问题" in first.lead
     a = service.ask("第十个问题是怎么整改的？", history=[Exchange(first.asked, first.scope)])
     assert a.intent == "measures" and not a.abstained and a.blocks[0].heading.startswith("（10）有力压降涉治安警情")
+
+
+def test_results_after_the_rectification_are_the_overall_part(service):
+    for q in ("港口分局整改以后效果怎么样？", "横栏分局整改取得了哪些成效？"):
+        a = service.ask(q)
+        assert a.intent == "overall" and not a.abstained, q
+
+
+def test_when_each_notice_was_issued_is_each_notices_date(service):
+    a = service.ask("这几个单位的整改通报都是什么时候发的？")
+    assert a.intent == "meta" and "落款日期为2025年4月27日" in a.lead and len(a.citations) >= 4

@@ -24,7 +24,7 @@ _FINISHED = re.compile(r"(整改|改)完(了)?(吗|没)|(完成|结束)(了)?(�
 # ... and of one asking how the rectification went as a whole
 OVERALL_WORDS = LIST_WORDS | frozenset("情况 效果 成效 进展 进度 总体 整体 基本 亮点 完成 结束 这次 本次 此次 取得 成果 如何 怎样 "
                                        "怎么样 咋样 好不好 得怎么样 完了 改完 做得 讲讲 说说 谈谈 给我 概括 总结 概述 对比 比较 "
-                                       "相比 区别 干了 做了 工作".split())
+                                       "相比 区别 干了 做了 工作 以后 之后".split())
 EN_OVERALL_WORDS = EN_LIST_WORDS | frozenset("how well far is was are were going gone progress overall results result "
                                              "picture situation finished completed complete do did done go went its the "
                                              "rectification whole summarise summarize summary overview".split())

@@ -57,7 +57,8 @@ WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单�
 _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
-NEXT_SAID = r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后).{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)"
+NEXT_SAID = r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
+            r".{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)"  # 整改以后效果怎么样: the results
 NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
@@ -197,7 +198,7 @@ META_FIELDS = (
                                  r"when .{0,40}feedback|feedback (date|was given)|"
                                  r"\b(when|date|day)\b.{0,60}(" + _EN_FINDINGS + ")", re.I)),
     ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|"
-                                    r"(发布|落款|公布|印发)的?(日期|时间)|通报是?(哪天|哪一天|什么时候|何时)(发|出)的|"
+                                    r"(发布|落款|公布|印发)的?(日期|时间)|通报.{0,2}是?(哪天|哪一天|什么时候|何时)(发|出)的|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
     ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
@@ -266,6 +267,7 @@ _PROBLEM_LIST = re.compile(r"(哪些|什么|哪几个|哪几类|哪几方面的?
 # the notice that says so
 _OVERALL = re.compile(r"整改(得|的)?(怎么样|咋样|如何|怎样)|整改(的)?(总体|整体|基本)?(情况|效果|成效|进展|进度|成果)(怎么样|如何|怎样|咋样|好不好)?|"
                       r"(总体|整体|基本)(情况|进展|进度)|(整改|改)完(了)?(吗|没)|整改(完成|结束)(了)?(吗|没)|亮点|"
+                      r"整改(以后|之后|后)的?(效果|成效|结果)|取得了?(哪些|什么|啥)?(成效|效果|成果)|"
                       r"(干|做)了(些)?(啥|什么|哪些)(工作|事)?|"
                       r"\bsummar(y|ise|ize)\b|\boverview\b|"
                       r"\bhow (well|far)\b|\bhow (is|was|are|were)\b.{0,40}\b(rectification|progress|going|gone)\b|"
