@@ -52,6 +52,8 @@ _EN_NAME_WORDS = re.compile(r"\b(the|its|their|municipal|city|police|public secu
 _ZH_ASKING_WORDS = re.compile(r"(的)?(整改|措施|举措|做法|办法|情况|具体|怎么|如何|怎样|问题|方面|工作|内容|呢|吗|呀|啊|吧|"
                               r"其他|其它|别的|各个?|单位|分局|地方|"  # and other bureaus: rows, no topic
                               r"时间|节点|时限|期限|进度|进展|效果|成效|结果|完成|责任人|负责人|多少|几)+")  # an aspect of it
+# ... of which these only ask how (not an aspect: 整改时间, 责任人)
+_ZH_ONLY_ASKS = re.compile(r"(整改|措施|举措|做法|办法|情况|具体|怎么|如何|怎样|呢|吗|呀|啊|吧)+")
 _EN_ASKING_WORDS = re.compile(r"\b(what|how|about|on|of|its|their|the|did|do|does|they|it|more|else|measures?|steps?|"
                               r"actions?|details?|problems?|issues?|side|regarding|concerning|for|with|in|other|others|"
                               r"bureaus?|branch(es)?|elsewhere|when|who|timeline|deadline|progress|results?|outcomes?|"
@@ -155,7 +157,7 @@ def _names_and_only_asks(question: str, find: Spans) -> bool:
     rest = question
     for a, b, _ in sorted(found, reverse=True):
         rest = rest[:a] + rest[b:]
-    return not re.sub(r"[做干搞弄改办了的是呢吗\W]", "", _ZH_ASKING_WORDS.sub("", rest))
+    return not re.sub(r"[做干搞弄改办了的是呢吗\W]", "", _ZH_ONLY_ASKS.sub("", rest))
 
 
 def resolve_followup(question: str, previous: str | None, names: Spans | dict | None = None) -> str:
