@@ -1115,3 +1115,10 @@ def test_results_after_the_rectification_are_the_overall_part(service):
 def test_when_each_notice_was_issued_is_each_notices_date(service):
     a = service.ask("这几个单位的整改通报都是什么时候发的？")
     assert a.intent == "meta" and "落款日期为2025年4月27日" in a.lead and len(a.citations) >= 4
+
+
+def test_metadata_asked_in_a_new_users_order(service):
+    a = service.ask("开发区分局通报落款是哪天？")
+    assert a.intent == "meta" and "落款日期为2025年7月17日" in a.lead
+    b = service.ask("港口分局的巡察是哪个巡察组搞的？什么时候？")  # the when of the inspection
+    assert b.intent == "meta" and "巡察组为市委第八巡察组" in b.lead and "巡察时间为" in b.lead

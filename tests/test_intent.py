@@ -295,6 +295,7 @@ def test_what_something_is_called_is_no_title_question_by_itself():
     ("What is the anonymised branch doing to recruit and keep young officers?", 1, "measures"),
     ("港口分局整改以后效果怎么样？", 1, "passages"),  # the results after it: not next steps
     ("港口分局以后怎么整改？", 1, "next_steps"),
+    ("What is Henglan still working on?", 1, "next_steps"),
 ])
 def test_unfinished_work_next_steps_and_who_mentions(question, named, intent):
     assert question_intent(question, named) == intent

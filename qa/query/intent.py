@@ -63,7 +63,7 @@ NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期�
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
                    r"long[- ]term|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
-                   r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|after the .{0,40}(period|phase) |"
+                   r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|\bstill working on\b|after the .{0,40}(period|phase) |"
                    r"\bonce the .{0,40}\b(is|are) over\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
                    r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b|"
@@ -191,6 +191,7 @@ META_FIELDS = (
     ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
                                      + _WHEN_INSPECTED_SAID + "|"
                                      r"(哪天|什么时候|何时|几号|几月).{0,4}巡到|"
+                                     r"巡察[^？?]*[？?]\s*(什么时候|啥时候|何时|什么时间)[？?]?$|"  # …巡察组搞的？什么时候？
                                      r"巡察是什么时(候|间)|什么时间开展|when (was|were|did) .{0,40}inspect|"
                                      + _EN_PERIOD,
                                      re.I)),
@@ -198,7 +199,7 @@ META_FIELDS = (
                                  r"when .{0,40}feedback|feedback (date|was given)|"
                                  r"\b(when|date|day)\b.{0,60}(" + _EN_FINDINGS + ")", re.I)),
     ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|"
-                                    r"(发布|落款|公布|印发)的?(日期|时间)|通报.{0,2}是?(哪天|哪一天|什么时候|何时)(发|出)的|"
+                                    r"(发布|落款|公布|印发)的?(日期|时间)|落款.{0,3}(哪天|哪一天|什么时候|何时|几号)|通报.{0,2}是?(哪天|哪一天|什么时候|何时)(发|出)的|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
     ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
