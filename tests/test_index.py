@@ -161,6 +161,22 @@ def test_the_bundled_notices_vectors_ship_with_the_project(tmp_path, embedder):
     assert np.allclose(fresh, np.stack([seeded[keys[i]] for i in range(0, len(texts), 97)]), atol=1e-3)
 
 
+@pytest.mark.parametrize("damage", [b"not a zip", b"PK\x03\x04 truncated"])
+def test_a_damaged_seed_is_ignored_with_a_message_and_the_build_embeds(tmp_path, embedder, capfd, damage):
+    corpus = tmp_path / "notices"
+    corpus.mkdir()
+    write_notice(corpus / "鹦鹉分局通报.txt", "鹦鹉分局", "鹦鹉螺")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    bad = seed_path(seeds, embedder.id)
+    bad.write_bytes(damage)
+    settings = make_settings(corpus, tmp_path / "own-index", embedding_seed=seeds)
+    report = build_index(settings, embedder, progress=False)
+    assert report.notices == 1 and report.embedded_chunks > 0 and report.embedded_sentences > 0
+    assert "嵌入种子文件无法读取，已忽略" in capfd.readouterr().err
+    load_index(settings.index_dir, settings.corpus_dir, expected(settings, embedder))
+
+
 def test_missing_and_mismatched_index(small_corpus, tmp_path, embedder):
     settings = make_settings(small_corpus, tmp_path / "index")
     with pytest.raises(IndexMissing, match="qa index"):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import sys
+import zipfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -74,8 +76,16 @@ def seed_path(seed_dir: Path | None, embedder_id: str) -> Path | None:
 
 @lru_cache(maxsize=4)
 def _seed_vectors(path: Path) -> dict[bytes, np.ndarray]:
-    with np.load(path) as data:
-        keys, vecs = data["keys"], data["vectors"]
+    """The seed's vectors by key; none, with a message on stderr, when the file cannot be
+    read (a damaged seed costs the embedding it saves, nothing else)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vecs = data["keys"], data["vectors"]
+        if keys.ndim != 2 or vecs.ndim != 2 or len(keys) != len(vecs):
+            raise ValueError("keys and vectors do not match")
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        sys.stderr.write(f"嵌入种子文件无法读取，已忽略（将重新嵌入）：{path}：{exc}\n")
+        return {}
     return {k.tobytes(): v for k, v in zip(keys, vecs, strict=True)}
 
 
