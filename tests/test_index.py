@@ -13,7 +13,7 @@ import pytest
 from qa.evaluation.baseline import build_baseline
 from qa.index.build import BuildBusy, build_index, chunk_settings
 from qa.index.chunking import embed_text
-from qa.index.embed_cache import EmbeddingCache, seed_path
+from qa.index.embed_cache import EmbeddingCache, seed_path, write_seed
 from qa.index.layout import IndexLayout
 from qa.index.sentences import split_sentences
 from qa.index.store import (
@@ -159,6 +159,22 @@ def test_the_bundled_notices_vectors_ship_with_the_project(tmp_path, embedder):
     # 1e-3: room for another CPU's float rounding; one more character, or the query prefix,
     # moves some component of these vectors by 0.01 or more
     assert np.allclose(fresh, np.stack([seeded[keys[i]] for i in range(0, len(texts), 97)]), atol=1e-3)
+
+
+def test_a_seed_written_from_a_cache_gives_its_vectors_back(tmp_path, embedder):
+    """``make seed``'s writer: every vector of a cache, byte for byte, behind another cache."""
+    texts = ["一是建立台账。", "二是每周核对。", "三是通报问题。"]
+    keys = [EmbeddingCache.key(embedder.id, "passage", t) for t in texts]
+    vecs = embedder.embed_passages(texts)
+    cache = EmbeddingCache(tmp_path / "cache.sqlite3")
+    cache.put_many(list(zip(keys, vecs, strict=True)))
+    cache.close()
+    seed = seed_path(tmp_path / "seeds", embedder.id)
+    assert write_seed(tmp_path / "cache.sqlite3", seed) == 3
+    got = EmbeddingCache(tmp_path / "empty.sqlite3", seed).get_many(keys + [b"\0" * 32])
+    assert sorted(got) == sorted(keys) and all(np.array_equal(got[k], v) for k, v in zip(keys, vecs, strict=True))
+    with pytest.raises(ValueError, match="no vectors"):
+        write_seed(tmp_path / "empty.sqlite3", tmp_path / "seeds" / "none.npz")
 
 
 @pytest.mark.parametrize("damage", [b"not a zip", b"PK\x03\x04 truncated"])
