@@ -156,9 +156,10 @@ def test_the_bundled_notices_vectors_ship_with_the_project(tmp_path, embedder):
     assert len(seeded) == len(keys), stale
     sample = texts[::97]
     fresh = embedder.embed_passages(sample)
-    # 1e-3: room for another CPU's float rounding; one more character, or the query prefix,
-    # moves some component of these vectors by 0.01 or more
-    assert np.allclose(fresh, np.stack([seeded[keys[i]] for i in range(0, len(texts), 97)]), atol=1e-3)
+    # cosine ≥ 0.9999: room for another CPU's float rounding; one more character (。) gives
+    # 0.996–0.999, the query prefix instead of the passage one 0.97–0.98
+    cosines = np.sum(fresh * np.stack([seeded[keys[i]] for i in range(0, len(texts), 97)]), axis=1)
+    assert cosines.min() >= 0.9999, cosines.min()
 
 
 def test_a_seed_written_from_a_cache_gives_its_vectors_back(tmp_path, embedder):
