@@ -169,13 +169,14 @@ class Service:
         scope = list(u.scope) if u.scope and not bureaus else None
         answer = self._answer(u.asked, bureaus or scope, kinds)
         continued = u.asked  # what the next follow-up continues
-        listed = self.answerer.counted_problems(u.asked, bureaus or scope) if u.item is not None else None
-        if u.item is not None and (answer.intent == "problems" or listed is not None):
+        if u.item is not None:
             # 第八个问题 of a list, or of the problems a count counted: how it was rectified
-            answer = self.answerer.problem_item(listed if answer.intent != "problems" and listed else answer, u.item)
-            continued = answer.asked or u.asked
-        elif u.item is not None:
-            answer = narrow_to_item(answer, u.item)
+            listed = answer if answer.intent == "problems" else self.answerer.counted_problems(u.asked, bureaus or scope)
+            if listed is not None:
+                answer = self.answerer.problem_item(listed, u.item)
+                continued = answer.asked or u.asked
+            else:
+                answer = narrow_to_item(answer, u.item)
         answer.asked, answer.scope = continued, tuple(scope or ())
         if u.is_followup(question):
             en = answer.lang == "en"

@@ -12,8 +12,7 @@ from pathlib import Path
 from qa.config import load_settings
 from qa.evaluation.baseline import build_baseline
 from qa.evaluation.evaluate import corpus_texts
-from qa.index.embed_cache import EmbeddingCache, seed_path, write_seed
-from qa.index.layout import IndexLayout
+from qa.index.embed_cache import open_cache, seed_path, write_seed
 from qa.service import Service
 
 
@@ -22,7 +21,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(index_dir=Path(tmp) / "index", data_dir=Path(tmp) / "data", embedding_seed=None)
         service = Service.open(settings, progress=True, log=print)
-        cache = EmbeddingCache(IndexLayout(settings.index_dir).cache)
+        cache = open_cache(settings, service.embedder.id)  # no seed: everything embedded
         try:
             build_baseline(corpus_texts(service), service.embedder, cache, progress=True)
         finally:
@@ -31,7 +30,7 @@ def main() -> int:
         if out is None:
             print("没有配置 embedding_seed 目录", file=sys.stderr)
             return 1
-        n = write_seed(IndexLayout(settings.index_dir).cache, out)
+        n = write_seed(cache.path, out)
     print(f"{out}: {n} 个向量")
     return 0
 

@@ -49,11 +49,11 @@ _REFER = re.compile(r"^(?:它们|它|他们|她们|这些|那些|上述|前述|�
 _EN_NAME_WORDS = re.compile(r"\b(the|its|their|municipal|city|police|public security|sub-bureau|bureau|branch|"
                             r"office|department|one|of)\b", re.I)
 # the words of a follow-up that ask rather than name a topic
-_ZH_ASKING_WORDS = re.compile(r"(的)?(整改|措施|举措|做法|办法|情况|具体|怎么|如何|怎样|问题|方面|工作|内容|呢|吗|呀|啊|吧|"
+_HOW = r"整改|措施|举措|做法|办法|情况|具体|怎么|如何|怎样|呢|吗|呀|啊|吧"  # only ask how
+_ZH_ONLY_ASKS = re.compile(f"(?:{_HOW})+")
+_ZH_ASKING_WORDS = re.compile(r"(的)?(" + _HOW + r"|问题|方面|工作|内容|"
                               r"其他|其它|别的|各个?|单位|分局|地方|"  # and other bureaus: rows, no topic
                               r"时间|节点|时限|期限|进度|进展|效果|成效|结果|完成|责任人|负责人|多少|几)+")  # an aspect of it
-# ... of which these only ask how (not an aspect: 整改时间, 责任人)
-_ZH_ONLY_ASKS = re.compile(r"(整改|措施|举措|做法|办法|情况|具体|怎么|如何|怎样|呢|吗|呀|啊|吧)+")
 _EN_ASKING_WORDS = re.compile(r"\b(what|how|about|on|of|its|their|the|did|do|does|they|it|more|else|measures?|steps?|"
                               r"actions?|details?|problems?|issues?|side|regarding|concerning|for|with|in|other|others|"
                               r"bureaus?|branch(es)?|elsewhere|when|who|timeline|deadline|progress|results?|outcomes?|"
@@ -166,10 +166,13 @@ def resolve_followup(question: str, previous: str | None, names: Spans | dict | 
     finder of the bureaus a text names, or the index's bureau aliases (qa.query.bureaus)."""
     q = (question or "").strip()
     prev = (previous or "").strip()
-    find = _finder(names)
-    if not q or not prev or not (is_followup(q) or _names_and_only_asks(q, find)):
+    if not q or not prev:
         return q
+    find = _finder(names)
     core = _TAIL.sub("", _LEAD.sub("", q, count=1)).strip()
+    only_asks = _names_and_only_asks(core, find)  # 港口分局具体怎么做的？: the previous topic, that bureau
+    if not (is_followup(q) or only_asks):
+        return q
     new = find(core)
     old = find(prev)
     if new and not old and is_chinese(prev):  # 哪些单位提到了警示教育？ + 港口分局具体怎么做的？: that bureau's
@@ -178,7 +181,7 @@ def resolve_followup(question: str, previous: str | None, names: Spans | dict | 
         s0, e0, _ = new[0]
         rest = core[:s0] + core[e0:]
         rest = _TAIL.sub("", re.sub(r"^[的\s，,]+", "", rest)).strip()
-        if asks_measures(prev) and _names_and_only_asks(core, find):  # 横栏分局是怎么做的？: asked already
+        if asks_measures(prev) and only_asks:  # 横栏分局是怎么做的？: asked already
             rest = ""
         if not is_chinese(core):  # And the Zhoushan bureau?: nothing but the name
             rest = re.sub(r"\s+", " ", _EN_NAME_WORDS.sub(" ", re.sub(r"^'s\b", "", rest))).strip(" ,")
