@@ -142,6 +142,12 @@ def is_noun(token: str) -> bool:
     return tag.startswith("n") or tag == "vn"
 
 
+def is_verb(token: str) -> bool:
+    """Whether jieba's dictionary tags ``token`` as a verb, not a verbal noun (拿到; not 管理)."""
+    tag = word_tag(token)
+    return tag.startswith("v") and tag != "vn"
+
+
 def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
     """Normalised jieba tokens (search mode), without punctuation and stop words."""
     toks = _jieba().lcut_for_search(normalize(text))

@@ -15,6 +15,7 @@ from qa.answer.context import Context, appended
 from qa.answer.decline import (
     asks_problem_count,
     asks_whether,
+    masked_lead,
     most_counted,
     not_indexed,
     not_stated,
@@ -120,12 +121,14 @@ class Answerer:
         picked = pick(self.ctx, q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                       passages.FOCUSED_QUOTES if focused else passages.MAX_QUOTES)
         problems = asks_problem_count(prepared)  # held to a clause that counts problems (not 提醒20期)
-        if prepared.qtype in MUST_STATE and not any(
-                states_type(prepared.qtype, self.ctx.sentence(c), q)
-                and (not problems or counts((("问题",),), self.ctx.sentence(c), q)) for c, _ in picked):
+        stating = [c for c, _ in picked if states_type(prepared.qtype, self.ctx.sentence(c), q)
+                   and (not problems or counts((("问题",),), self.ctx.sentence(c), q))] if prepared.qtype in MUST_STATE else []
+        if prepared.qtype in MUST_STATE and not stating:
             # a figure, date or name is answered only when a quoted sentence states one
             return not_stated(self.ctx, prepared, cands, conf)
-        return finalize(self.index, q, lang, False, picked, conf)
+        masked = prepared.qtype in ("figure", "money") and not any(
+            states_type(prepared.qtype, self.ctx.sentence(c), q, masked=False) for c in stating)
+        return finalize(self.index, q, lang, False, picked, conf, lead=masked_lead(lang) if masked else None)
 
     def _by_structure_alone(self, prepared, qvec, svec, hits, cands, bureaus, conf) -> Answer | None:
         """What the notices' structure answers whatever the retrieved passages: metadata

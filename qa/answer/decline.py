@@ -13,7 +13,7 @@ from qa.answer.topic import COUNT_RE, PHRASE_CHARS, QUESTION_WORDS
 from qa.answer.whole import list_topic
 from qa.query.glossary import expand, load_glossary
 from qa.query.intent import ZH_ASKING, asked_round, asking_clauses, asks_problem_list
-from qa.text import PHRASING, is_noun, is_word, tokenize
+from qa.text import PHRASING, is_noun, is_verb, is_word, tokenize
 
 CORPUS_TERMS_CACHED = 65536  # words remembered as used or not by some notice (in_corpus)
 RELATED_MIN_COVERAGE = 0.3  # "possibly related" sentences only on the topic: covering this share of the question
@@ -186,8 +186,10 @@ def uncounted(ctx: Context, prepared) -> list[str]:
     if prepared.lang == "en":
         return [w for w, ts in words if not any(in_corpus(ctx, t) for t in ts)]
     toks = [w for w, _ in words]
-    return [t for t in toks if not in_corpus(ctx, t) and not _official_term_used(ctx, t)  # 案子: 案件
-            and not any(u != t and u in t and in_corpus(ctx, u) for u in toks)]
+    known = [u for u in toks if in_corpus(ctx, u) or _official_term_used(ctx, u)]  # 案子: 案件
+    return [t for t in toks if t not in known and (t == toks[0] or not is_verb(t))  # 在编民警; not 拿到 (got)
+            and not any(u != t and u in t and in_corpus(ctx, u) for u in toks)
+            and not any(t in u for u in known)]  # 摄像, 像头 of 摄像头 (the glossary's 视频监控)
 
 
 def _official_term_used(ctx: Context, word: str, docs: tuple[str, ...] = ()) -> bool:
@@ -212,6 +214,12 @@ def in_corpus(ctx: Context, term: str, loose: bool = False, docs: tuple[str, ...
         texts = [ctx.index.notices[d].text for d in docs] if docs else [n.text for n in ctx.index.notices.values()]
         found = ctx.corpus_terms[key] = any(pattern.search(t) for t in texts)
     return found
+
+
+def masked_lead(lang: str) -> str:
+    """The lead of an answer whose quoted figure the notice masks (观看警示教育片*部)."""
+    return ("The notice masks the figure asked for (written as *)." if lang == "en"
+            else "通报原文对所问数字作了隐去处理（以“*”代替），未写明具体数值。")
 
 
 def not_stated(ctx: Context, prepared, cands: list[Candidate], conf: Confidence, unused: list[str] | None = None) -> Answer:

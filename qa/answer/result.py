@@ -141,15 +141,16 @@ def finalize(index: LoadedIndex, question: str, lang: str, abstained: bool,
     if abstained or not evidence:
         lead = lead or (NOT_FOUND_EN if lang == "en" else NOT_FOUND_ZH)
         abstained = True
-    else:
+    else:  # a given lead (a caveat: the figure is masked) comes first
         bureaus = list(dict.fromkeys(c.bureau for c in evidence))
         docs = {c.doc for c in evidence}
+        said = lead + " " if lead and lang == "en" else lead or ""
         if lang == "en":
-            lead = (f"Found {len(evidence)} relevant passage{'s' if len(evidence) > 1 else ''} in "
+            lead = said + (f"Found {len(evidence)} relevant passage{'s' if len(evidence) > 1 else ''} in "
                     f"{len(docs)} notice{'s' if len(docs) > 1 else ''} ({', '.join(bureaus)}); "
                     "quoted verbatim below (in Chinese).")
         else:
-            lead = f"在 {len(docs)} 份通报中找到 {len(evidence)} 处相关原文（{'、'.join(bureaus)}），按单位引述如下。"
+            lead = said + f"在 {len(docs)} 份通报中找到 {len(evidence)} 处相关原文（{'、'.join(bureaus)}），按单位引述如下。"
     return Answer(question, lang, abstained, lead, ordered, confidence, notes=notes)
 
 

@@ -22,13 +22,15 @@ HAS_TYPE = {
     "person": re.compile(r"(?!习近平)[\u4e00-\u9fff]{2,3}同志(?!为核心)"),
     "money": re.compile(r"[\d*]+(\.\d+)?\s*(万|亿)?元"),
     "date": re.compile(r"\d{1,4}年\d{1,2}月(\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}年|[*]+年|[*]+月"),
-    "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%]|[一二三四五六七八九十百千万两]+[个次名人份场项处件宗辆本期轮笔]"),
+    "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%张路盏台套集部块间座]|"
+                        r"[一二三四五六七八九十百千万两]+[个次名人份场项处件宗辆本期轮笔张盏台套座]"),  # not 统一部署, 一路, 一块
     "frequency": re.compile(r"每[一二两三四五六七八九十半\d]*(个)?(天|日|周|星期|月|季度?|半年|年)|定期|按(月|季度?|年|周)|"
                             r"逐(月|季|周)|(?<![本今上下去明当该\d])(月|季|年)度|[一二两三四五六七八九十半\d]+(天|日|周|个月|季度?|年)(一次|一轮)"),
     "name": re.compile(r"《[^》]+》|“[^”]+”|同志|巡察组|委员会|[A-Za-z0-9._-]+@"),
 }
 _LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
 _SLOGAN = re.compile(r"“[^”]{2,8}”")
+_MASKED = re.compile(r"[*＊]+(?:\.[*＊]+)?(?=\s*(?:[%万亿元]|[^\x00-\x7f*＊]))")  # a figure the notice masks
 _CLAUSE = re.compile(r"[^，,；;。：:]+")
 _ASKS_DAY = re.compile(r"哪一?天|几号|哪日|具体日期|\b(which|what|exact(ly)?( what)?) (day|date)\b|on what date", re.I)
 _DAY = re.compile(r"\d{1,2}\s*日|[*]+日|\d{4}-\d{1,2}-\d{1,2}")
@@ -51,14 +53,17 @@ TYPE_BONUS = 0.02
 COUNTED_BONUS = 0.05
 
 
-def states_type(qtype: str, sentence: str, question: str) -> bool:
+def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -> bool:
     """Whether ``sentence`` states what a question of type ``qtype`` asks for; a number
     the question itself contains (110, 2024) does not count as the answer, nor one counting
-    other things than asked (多少个问题: not 7次)."""
+    other things than asked (多少个问题: not 7次); nor, unless ``masked``, a figure the
+    notice masks (观看警示教育片*部)."""
     if qtype in ("figure", "money"):
         sentence = _LABEL.sub("", sentence)  # (6) of an item's label states nothing
         if qtype == "figure":  # nor does a date (截至2025年3月), or a slogan (“四个意识”, “两个维护”)
             sentence = _SLOGAN.sub("", HAS_TYPE["date"].sub("", sentence))
+        if not masked:
+            sentence = _MASKED.sub("", sentence)
         units = counted_units(question) if qtype == "figure" else ""
         if units and not re.search(rf"[\d*一二两三四五六七八九十百千]\s*[{units}]", sentence):
             return False  # 多少个问题 is not answered by 7次

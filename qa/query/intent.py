@@ -31,7 +31,7 @@ QTYPES = (
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|what day|which year|what time", re.I)),  # not "…when pupils arrive"
-    ("figure", re.compile(r"多少|(?<![这那哪])几[个次名人位份场项处件起宗辆路本期轮笔天所条批家间]|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
+    ("figure", re.compile(r"多少|(?<![这那哪好])几([个次名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|by how much|"
                           # the number asked for, not one cut down or raised
                           r"(?<!cut down the )(?<!cut the )(?<!reduce the )(?<!lower the )(?<!decrease the )"
@@ -61,14 +61,16 @@ NEXT_SAID = r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后�
             r".{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)"  # 整改以后效果怎么样: the results
 NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
-                   r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么)打算|"
+                   r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
                    r"long[- ]term|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|\bstill working on\b|after the .{0,40}(period|phase) |"
                    r"\bonce the .{0,40}\b(is|are) over\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
                    r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b|"
                    r"\b(remain|remains|remaining|still|are|is) (unresolved|unfinished|undone|pending)\b|"
-                   r"\bnot (yet )?(been )?(fully )?(fixed|resolved|rectified|completed|finished)\b",
+                   r"\bnot (yet )?(been )?(fully )?(fixed|resolved|rectified|completed|finished)\b|\blooking ahead\b|"
+                   r"\bwill (keep|continue)\b|\bonce (the|its|their) .{0,40}\b(is|are) (over|done|complete|completed|finished)\b|"
+                   r"\bafter the .{0,40}\b(have|has) been (addressed|fixed|resolved|rectified)\b",
                    re.I)
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
 _GROUP = r"(哪个|哪一个|第几|什么)巡察组|巡察组(分别|各自|各)?(是|为)(哪个|哪一个|哪几个|哪些|第几|谁)|由.{0,10}巡察组|(哪个|第几)组|谁.{0,6}巡察|巡察.{0,4}是谁"
@@ -311,10 +313,13 @@ def asks_measures(question: str) -> bool:
 
 # 多少项 is answered by 17项 or 34条, not by 100%: the measure words that count alike (个 counts
 # anything, but not times: 多少个问题 is not answered by 7次)
-_UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处所名人位件起宗份部类", "次": "次场轮期批", "场": "场次", "轮": "轮次",
+_UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处所名人位件起宗份部类张路盏台辆套块间座", "次": "次场轮期批", "场": "场次", "轮": "轮次",
           "名": "名人位", "人": "人名位", "位": "位名人", "件": "件起宗", "起": "起件宗", "宗": "宗件起",
-          "家": "家个所", "份": "份个", "篇": "篇期", "期": "期篇次"}
-_COUNT = r"(?:多少|几)(?!家长|名称|名单)"  # a count asked for (not 家长, 名称, 名单)
+          "家": "家个所", "份": "份个", "篇": "篇期", "期": "期篇次", "张": "张份个", "路": "路个", "盏": "盏个",
+          "台": "台部个", "辆": "辆台部", "套": "套个", "集": "集部期", "部": "部个集", "块": "块个", "间": "间个",
+          "座": "座个", "处": "处个"}
+# a count asked for (not 家长, 名称, 名单, 部门, 路段, 处理; nor 好几个, several)
+_COUNT = r"(?:多少|(?<!好)几)(?!家长|名称|名单|部门|部分|路段|路口|处理|处置|间隔)"
 _ASKED_UNIT = re.compile(_COUNT + "([" + "".join(_UNITS) + "])")
 
 
