@@ -15,6 +15,7 @@ from qa.answer.context import Context, appended
 from qa.answer.decline import (
     asks_problem_count,
     asks_whether,
+    document_text,
     masked_lead,
     most_counted,
     not_indexed,
@@ -99,6 +100,9 @@ class Answerer:
             found = self._by_structure_alone(prepared, qvec, svec, hits, cands, bureaus, conf)
             if found is not None:
                 return found
+        asked_text = document_text(self.ctx, prepared, cands, conf)
+        if asked_text is not None:  # 《…》的原文条款: the notices only name it
+            return asked_text
         whether = asks_whether(self.ctx, prepared)
         named = self.ctx.docs_in_scope(prepared, bureaus) if whether else []
         unseen = unseen_terms(self.ctx, prepared, whether, named)

@@ -216,6 +216,28 @@ def in_corpus(ctx: Context, term: str, loose: bool = False, docs: tuple[str, ...
     return found
 
 
+# a question asking for the text of a document a notice only names (《…财务管理规定》的原文条款,
+# 《工作要点》具体列了哪几条, the full text of 《…》): no notice holds it
+DOCUMENT_TEXT = re.compile(r"(?P<a>《[^》]{2,60}》).{0,20}?(原文|全文|条款|条文|逐条|每一条|哪几条|哪些条|具体(列|规定|写)了?(哪|什么|些)|"
+                           r"具体内容|全部内容|都写了(什么|啥|哪些)|(有|列了|包括|规定了)哪(几|些)(条|项|点|要点))|"
+                           r"(原文|全文|条款|条文|full text|exact wording|clauses|articles).{0,30}?(?P<b>《[^》]{2,60}》)", re.I)
+
+
+def document_text(ctx: Context, prepared, cands: list[Candidate], conf: Confidence) -> Answer | None:
+    """Declined, the reason first: the question asks for the text of a document the notices
+    only name (not a notice itself); the sentences naming it follow as possibly related."""
+    m = DOCUMENT_TEXT.search(prepared.text)
+    if m is None:
+        return None
+    title = m.group("a") or m.group("b")
+    if any(title.strip("《》") in (n.meta.title or "") for n in ctx.index.notices.values()):
+        return None  # a notice's own title
+    named = [c for c in sorted(cands, key=lambda c: -c.score) if title in ctx.sentence(c)]
+    lead = (f"The notices only name {title}; they do not contain its text." if prepared.lang == "en" else
+            f"通报中只提到了{title}，没有收录该文件的原文或条款" + ("；提到它的原文如下。" if named else "。"))
+    return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, named), conf, lead=lead)
+
+
 def masked_lead(lang: str) -> str:
     """The lead of an answer whose quoted figure the notice masks (观看警示教育片*部)."""
     return ("The notice masks the figure asked for (written as *)." if lang == "en"
