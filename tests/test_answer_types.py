@@ -1122,3 +1122,91 @@ def test_metadata_asked_in_a_new_users_order(service):
     assert a.intent == "meta" and "落款日期为2025年7月17日" in a.lead
     b = service.ask("港口分局的巡察是哪个巡察组搞的？什么时候？")  # the when of the inspection
     assert b.intent == "meta" and "巡察组为市委第八巡察组" in b.lead and "巡察时间为" in b.lead
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("港口分局为了让老百姓知道社区警务室、有事能找到民警，印了多少张警民联系卡？", "11000张"),
+    ("开发区分局把新建小区的监控接进公安平台，到2025年5月接了多少路摄像头？", "332路"),  # 摄像, 像头 of 摄像头
+    ("舟山市公安局2025年有多少名辅警拿到了二级嘉奖？", "26名"),  # 拿到: a verb, not what is counted
+    ("横栏分局如果要修车或者花一笔比较大的钱，超过多少就得好几个领导签字？", "5000元"),  # 好几个 asks no count
+])
+def test_a_figure_asked_in_a_new_users_words_is_answered_where_stated(service, question, figure):
+    a = service.ask(question)
+    assert not a.abstained and any(figure in c.quote for c in a.evidence())
+    _verbatim(service, a)
+
+
+def test_a_figure_the_notice_masks_is_quoted_with_that_caveat_first(service):
+    a = service.ask("匿名分局上半年集中看的《警种》警示教育片一共看了几部？")
+    assert not a.abstained and a.lead.startswith("通报原文对所问数字作了隐去处理")
+    assert any("警示教育片*部" in c.quote for c in a.evidence())
+    stated = service.ask("舟山市公安局2025年有多少名辅警获二级嘉奖？")
+    assert "隐去" not in stated.lead  # 26名: stated, no caveat
+
+
+@pytest.mark.parametrize("question", ["能把横栏那份《横栏公安分局财务管理规定（试行）》的原文条款发我看看吗？",
+                                      "舟山《2025年全面从严管党治警工作要点》具体列了哪几条要点？"])
+def test_the_text_of_a_document_a_notice_only_names_is_declined_with_that_reason(service, question):
+    a = service.ask(question)
+    title = re.search(r"《[^》]+》", question).group(0)
+    assert a.abstained and a.lead.startswith(f"通报中只提到了{title}，没有收录该文件的原文或条款")
+    assert a.related() and all(title in c.quote for c in a.related())  # where it is named, nothing else
+    _verbatim(service, a)
+
+
+def test_a_document_the_notice_describes_is_not_declined(service):
+    a = service.ask("横栏分局制定《横栏公安分局财务管理规定（试行）》后是怎么规范差旅费报销的？")
+    assert not a.abstained
+
+
+def test_a_quoted_term_no_notice_uses_declines_an_is_there_question(service):
+    a = service.ask("这几个单位整改时有没有专门整治无人机“黑飞”的措施？")
+    assert a.abstained and "黑飞" in a.lead and not a.citations
+
+
+def test_a_place_name_a_notice_uses_keeps_a_colloquial_question_answered(service):
+    a = service.ask("横栏那边乐丰四路附近晚上几点到几点不让车开进去？")  # 车开进: no notice says it
+    assert not a.abstained and any("17时至24时" in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("匿名分局之前一直没有工会专门账户，后来是在哪家银行开下来的？", "工商银行"),
+    ("Which bank approved the opening of the anonymised branch's trade union account?", "工商银行"),
+])
+def test_a_bank_named_in_a_sentence_answers_which_bank(service, question, quote):
+    a = service.ask(question)
+    assert not a.abstained and any(quote in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, bureau, first", [
+    ("开发区分局对以后的整改有啥打算没？", "开发区分局", "(一)切实提高政治站位"),
+    ("匿名分局说集中整改要转常态整改，那下一步具体准备咋搞？", "**市公安局**分局", "（一）进一步强化领导带头"),
+    ("What follow-up does the unnamed branch commit to once its inspection fixes are done?", "**市公安局**分局",
+     "（一）进一步强化领导带头"),
+    ("Looking ahead, what does Zhoushan's PSB party committee say it will keep doing?", "舟山市公安局",
+     "一是一以贯之坚持从严管党治警"),
+])
+def test_plans_asked_in_other_words_are_all_the_next_steps(service, question, bureau, first):
+    a = service.ask(question)
+    assert a.intent == "next_steps" and len(a.blocks) == 1 and bureau in a.blocks[0].bureau
+    items = [c for c in a.citations if c.n in a.blocks[0].citations]
+    assert any(c.quote.startswith(first) for c in items) and len(items) >= 3  # the whole part, not one item
+
+
+def test_compare_two_asked_colloquially_compares_them(service):
+    a = service.ask("港口分局和舟山市公安局在反诈宣传上各自是怎么搞的？两家比一比。")  # 比一比: phrasing
+    assert a.intent == "compare" and not a.abstained
+    assert [b.bureau for b in a.blocks if not b.missing] and not any(b.missing for b in a.blocks)
+
+
+def test_measure_words_of_a_count_and_masked_figures():
+    from qa.answer.scoring import states_type
+    from qa.query.intent import counted_units
+    assert "张" in counted_units("印了多少张联系卡？") and "路" in counted_units("接了多少路视频监控？")
+    assert counted_units("超过多少就得好几个领导签字？") == ""  # 好几个: several, not a count asked
+    assert counted_units("有几部门参与？") == ""  # 几部门 is no count of 部
+    assert not states_type("figure", "按照市委统一部署开展巡察。", "列出了多少项问题？")  # 统一部署 counts nothing
+    masked = "分局集中组织观看警示教育片*部。"
+    assert states_type("figure", masked, "看了几部？") and not states_type("figure", masked, "看了几部？", masked=False)
+    assert states_type("name", "工商银行于*月**日完成审批。", "哪家银行？")
+    assert not states_type("name", "已移交第三方公司鉴定完毕。", "哪家公司？")
