@@ -192,7 +192,7 @@ def uncounted(ctx: Context, prepared) -> list[str]:
     words = ctx.scorer.counted_words(prepared)
     if prepared.lang == "en":
         return [w for w, ts in words if not any(in_corpus(ctx, t) for t in ts)]
-    toks = [w for w, _ in words]
+    toks = [w for w, _ in words if w not in QUESTION_WORDS]  # 多少处不规范的地方: 地方 names nothing
     known = [u for u in toks if in_corpus(ctx, u) or _official_term_used(ctx, u)]  # 案子: 案件
     return [t for t in toks if t not in known and (t == toks[0] or not is_verb(t))  # 在编民警; not 拿到 (got)
             and not any(u != t and u in t and in_corpus(ctx, u) for u in toks)

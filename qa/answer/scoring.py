@@ -67,7 +67,7 @@ def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -
         if not masked:
             sentence = _MASKED.sub("", sentence)
         units = counted_units(question) if qtype == "figure" else ""
-        if units and not re.search(rf"[\d*一二两三四五六七八九十百千]\s*[{units}]", sentence):
+        if units and not re.search(rf"[\d*一二两三四五六七八九十百千]\s*[余多]?\s*[{units}]", sentence):
             return False  # 多少个问题 is not answered by 7次
         asked = set(re.findall(r"\d+(?:\.\d+)?", question))
         for m in HAS_TYPE[qtype].finditer(sentence):

@@ -57,12 +57,12 @@ WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单�
 _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
-NEXT_SAID = r"下一步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
-            r".{0,4}(怎么|如何|还要|打算)|接着(抓|改|推|干|往下)"  # 整改以后效果怎么样: the results
+NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
+            r".{0,4}(怎么|如何|还要|打算|咋)|接着(抓|改|推|干|往下)"  # 整改以后效果怎么样: the results
 NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
-                   r"long[- ]term|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
+                   r"long(er)?[- ]term|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|\bstill working on\b|after the .{0,40}(period|phase) |"
                    r"\bonce the .{0,40}\b(is|are) over\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"

@@ -22,7 +22,8 @@ from qa.text import Tokenizer, clean_query, is_chinese, normalize, simplified, t
 
 MAX_QUERY_CHARS = 2000
 _EN_BUREAU_NAME = re.compile(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:'s)? (?:police )?(?:sub-bureau|district branch|branch|"
-                             r"public security (?:sub-)?bureau|bureau)\b")
+                             r"public security (?:sub-)?bureau|bureau|precinct)\b")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff*]{2,}")
 MODES = ("hybrid", "dense", "bm25")
 
 
@@ -169,7 +170,8 @@ class Retriever:
             terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
         elif lang == "zh" and self.settings.expand:
             terms, keys = expand(q, load_glossary(self.glossary))
-        said = q if lang == "zh" else " ".join(terms) + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "")
+        said = q if lang == "zh" else " ".join(terms) + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "") \
+            + "".join(f"，{w}" for w in _HAN_RUN.findall(q))  # the Shiqi precinct (石岐分局): its name as written
         named, unknown, words = mentions(said, self.index.bureau_aliases,
                                          tuple(self._unknown_english_bureaus(q)) if lang == "en" else (),
                                          bool(CITY_LEVEL.search(q)))
