@@ -226,16 +226,21 @@ def in_corpus(ctx: Context, term: str, loose: bool = False, docs: tuple[str, ...
 # a question asking for the text of a document a notice only names (《…财务管理规定》的原文条款,
 # 《工作要点》具体列了哪几条, the full text of 《…》): no notice holds it
 DOCUMENT_TEXT = re.compile(r"(?P<a>《[^》]{2,60}》).{0,20}?(原文|全文|条款|条文|逐条|每一条|哪几条|哪些条|具体(列|规定|写)了?(哪|什么|些)|"
-                           r"具体内容|全部内容|都写了(什么|啥|哪些)|(有|列了|包括|规定了)哪(几|些)(条|项|点|要点))|"
+                           r"具体内容|全部内容|都写了(什么|啥|哪些)|(有|列了|包括|规定了)哪(几|些)(条|项|点|要点)|"
+                           r"(里|中)的?.{0,20}具体(分值|指标|条款|条文|数值))|"
+                           r"(?P<c>[\u4e00-\u9fff]{2,12}(?:方案|规定|办法|细则|实施意见))的?(原文|全文)(在哪|哪里|去哪|从哪|怎么|能不能|可以)|"
                            r"(原文|全文|条款|条文|full text|exact wording|clauses|articles).{0,30}?(?P<b>《[^》]{2,60}》)", re.I)
 
 
 def document_text(ctx: Context, prepared, cands: list[Candidate], conf: Confidence) -> Answer | None:
     """Declined, the reason first: the question asks for the text of a document the notices
     only name (not a notice itself); the sentences naming it follow as possibly related."""
-    m = DOCUMENT_TEXT.search(prepared.text)
+    m = DOCUMENT_TEXT.search(prepared.content or prepared.text)  # the bureau's name aside (开发区整改方案)
     if m is None:
         return None
+    if m.group("c"):  # a document named in the question's own words
+        return finalize(ctx.index, prepared.text, prepared.lang, True, [], conf,
+                        lead=f"已收录的是各单位的巡察整改进展通报，不含“{m.group('c').strip()}”的原文。")
     title = m.group("a") or m.group("b")
     if any(title.strip("《》") in (n.meta.title or "") for n in ctx.index.notices.values()):
         return None  # a notice's own title
