@@ -181,6 +181,10 @@ def question_intent(question: str, named: int = 0) -> str:
         return "meta"
     if _MEASURES.search(question) and question_type(question) is None:
         return "measures"
+    first = re.split(r"(?<=[？?])", question.strip(), maxsplit=1)
+    if named == 1 and len(first) == 2 and first[1].strip() and _MEASURES.search(first[0]) \
+            and question_type(first[0]) is None:
+        return "measures"  # 横栏分局…是怎么整改的？积压的案子清理了多少？: its measures, the figure among them
     return "passages"
 
 
@@ -210,12 +214,12 @@ META_FIELDS = (
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
 _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上(?!公示|公开)|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
-                         r"(?<!e-mail )(?<!email )(?:" + _EN_ADDRESS + r")|" + _EN_POST + r"|(?<!-)\bmail\b|letter|envelope|channel|online (channel|platform|portal)|platform|"
+                         r"(?<!e-mail )(?<!email )(?:" + _EN_ADDRESS + r")|" + _EN_POST + r"|(?<!-)\bmail\b|\b(send|write|mail|post)\w* .{0,30}\bletters?\b|\bletters? to\b|envelope|channel|online (channel|platform|portal)|platform|"
                          r"internet|website|"
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
 _CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|" + _PHONE + r"|邮箱|联系|"
-                      + _EN_ADDRESS + r"|" + _EN_POST + r"|letter|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
+                      + _EN_ADDRESS + r"|" + _EN_POST + r"|\b(send|write|mail|post)\w* .{0,30}\bletters?\b|\bletters? to\b|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
                       r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode",
                       re.I)  # not "online fraud"
