@@ -1210,3 +1210,59 @@ def test_measure_words_of_a_count_and_masked_figures():
     assert states_type("figure", masked, "看了几部？") and not states_type("figure", masked, "看了几部？", masked=False)
     assert states_type("name", "工商银行于*月**日完成审批。", "哪家银行？")
     assert not states_type("name", "已移交第三方公司鉴定完毕。", "哪家公司？")
+
+
+def test_a_bureau_named_in_chinese_inside_an_english_question_is_checked(service):
+    a = service.ask("What did Zhongshan's Shiqi precinct (石岐分局) do about its canteen procurement after its inspection?")
+    assert a.abstained and "石岐分局" in a.lead and not a.citations
+
+
+@pytest.mark.parametrize("question, bureau", [("舟山市局下步工作打算", "舟山市公安局"), ("匿名分局往后咋巩固整改", "**市公安局**分局"),
+                                              ("What longer-term commitments does the anonymised branch make at the end of "
+                                               "its report?", "**市公安局**分局")])
+def test_next_steps_in_short_or_other_words(service, question, bureau):
+    a = service.ask(question)
+    assert a.intent == "next_steps" and len(a.blocks) == 1 and bureau in a.blocks[0].bureau
+    assert not a.blocks[0].of  # the whole part: these questions name no topic within it
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("横栏分局人手紧，机关的人被派到一线帮忙校园安保、夜查、驻守，到2025年3月累计派了多少人次？", "2000余人次"),
+    ("港口分局自己回头翻查各支部的党建台账，一共揪出了多少处不规范的地方？", "问题28个"),  # 地方 names nothing counted
+    ("舟山抓船上偷排油污水，一共叫停了多少家次违规洗舱的船？", "18家次"),  # 洗舱: the notice says 清舱
+])
+def test_more_figures_in_plain_words(service, question, figure):
+    a = service.ask(question)
+    assert not a.abstained and any(figure in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("开发区整改方案原文在哪看", "已收录的是各单位的巡察整改进展通报，不含“整改方案”的原文。"),
+    ("匿名分局制定的《社区民警考核办法》里，社区民警各项考核指标的具体分值是怎么设置的？", "通报中只提到了《社区民警考核办法》"),
+])
+def test_the_original_of_a_plan_or_rules_is_declined_with_that_reason(service, question, lead):
+    a = service.ask(question)
+    assert a.abstained and a.lead.startswith(lead)
+
+
+def test_how_it_was_rectified_then_a_figure_gets_the_measures(service):
+    a = service.ask("横栏分局醉驾案件没能在规定时间内移送检察院审查起诉，积压了不少，这件事他们是怎么整改的？积压的案子清理了多少？")
+    assert a.intent == "measures" and len(a.blocks) == 1
+    items = [c for c in a.citations if c.n in a.blocks[0].citations and c.role == "measure"]
+    assert len(items) == 3 and any("128宗" in c.quote for c in items)
+
+
+def test_a_letter_not_sent_is_no_question_of_where_to_write(service):
+    a = service.ask("Our department hosts visiting delegations, and sometimes the approval paperwork is done after the fact "
+                    "or there's no formal request letter. What have other bureaus done?")
+    assert a.intent != "meta" and any("接待" in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, first", [
+    ("Kaifaqu was told its leaders weren't taking responsibility for discipline in the ranks. What did they do?", "开发区"),
+    ("At Gangkou, how did they shape up the booking / interview suite?", "办案场所"),
+    ("开发区对老百姓不上心咋改", "服务群众意识淡薄"),
+])
+def test_new_users_names_and_plain_words_reach_the_problem(service, question, first):
+    a = service.ask(question)
+    assert not a.abstained and (first in a.citations[0].quote or first in a.citations[0].bureau)

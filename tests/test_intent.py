@@ -353,3 +353,8 @@ def test_question_parts(question, parts):
 
     assert question_parts(question) == parts
 
+
+
+def test_a_count_of_points_is_not_a_count_of_branches():
+    from qa.query.intent import counted_units
+    assert counted_units("一共被记了多少分？") == "分" and counted_units("有多少分局？") == ""

@@ -235,12 +235,14 @@ DOCUMENT_TEXT = re.compile(r"(?P<a>《[^》]{2,60}》).{0,20}?(原文|全文|条
 def document_text(ctx: Context, prepared, cands: list[Candidate], conf: Confidence) -> Answer | None:
     """Declined, the reason first: the question asks for the text of a document the notices
     only name (not a notice itself); the sentences naming it follow as possibly related."""
-    m = DOCUMENT_TEXT.search(prepared.content or prepared.text)  # the bureau's name aside (开发区整改方案)
+    m = DOCUMENT_TEXT.search(prepared.text)
     if m is None:
         return None
-    if m.group("c"):  # a document named in the question's own words
+    if m.group("c"):  # a document named in the question's own words, the bureau's name aside (开发区整改方案)
+        own = DOCUMENT_TEXT.search(prepared.content or prepared.text)
+        name = (own.group("c") if own and own.group("c") else m.group("c")).strip()
         return finalize(ctx.index, prepared.text, prepared.lang, True, [], conf,
-                        lead=f"已收录的是各单位的巡察整改进展通报，不含“{m.group('c').strip()}”的原文。")
+                        lead=f"已收录的是各单位的巡察整改进展通报，不含“{name}”的原文。")
     title = m.group("a") or m.group("b")
     if any(title.strip("《》") in (n.meta.title or "") for n in ctx.index.notices.values()):
         return None  # a notice's own title
