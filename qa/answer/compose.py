@@ -119,8 +119,13 @@ class Answerer:
         structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
         if structured is not None:
             return structured
-        # a figure or the like, one bureau, or whether any notice says something (有没有分局…):
-        # the best sentences only (development: 有分局给企业专门配了联络民警吗 3 → 2 quotes, as complete)
+        return self._sentences(prepared, cands, bureaus, whether, conf)
+
+    def _sentences(self, prepared, cands, bureaus, whether: bool, conf) -> Answer:
+        """The best sentences: fewer for a figure or the like, one bureau, or whether any notice
+        says something (有没有分局…; development: 有分局给企业专门配了联络民警吗 3 → 2 quotes, as
+        complete); a figure, date or name only when a quoted sentence states one."""
+        q, lang = prepared.text, prepared.lang
         focused = bool(prepared.qtype) or len(self.ctx.bureaus_in_scope(prepared, bureaus)) == 1 or whether
         picked = pick(self.ctx, q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                       passages.FOCUSED_QUOTES if focused else passages.MAX_QUOTES)
@@ -128,7 +133,6 @@ class Answerer:
         stating = [c for c, _ in picked if states_type(prepared.qtype, self.ctx.sentence(c), q)
                    and (not problems or counts((("问题",),), self.ctx.sentence(c), q))] if prepared.qtype in MUST_STATE else []
         if prepared.qtype in MUST_STATE and not stating:
-            # a figure, date or name is answered only when a quoted sentence states one
             return not_stated(self.ctx, prepared, cands, conf)
         masked = prepared.qtype in ("figure", "money") and not any(
             states_type(prepared.qtype, self.ctx.sentence(c), q, masked=False) for c in stating)
