@@ -358,3 +358,12 @@ def test_question_parts(question, parts):
 def test_a_count_of_points_is_not_a_count_of_branches():
     from qa.query.intent import counted_units
     assert counted_units("一共被记了多少分？") == "分" and counted_units("有多少分局？") == ""
+
+
+def test_a_percentage_asked_needs_a_percentage():
+    from qa.answer.scoring import states_type
+    from qa.query.intent import counted_units
+    q = "匿名分局群众诉求办理的满意率达到百分之多少了？"
+    assert counted_units(q) == "%" and counted_units("What share of the losses was recovered?") == "%"
+    assert not states_type("figure", "今年以来共办理诉求120件。", q) and states_type("figure", "办理满意率为98%。", q)
+    assert states_type("figure", "满意率为***%。", q) and not states_type("figure", "满意率为***%。", q, masked=False)

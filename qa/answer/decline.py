@@ -12,7 +12,7 @@ from qa.answer.scoring import Candidate, Confidence
 from qa.answer.topic import COUNT_RE, PHRASE_CHARS, QUESTION_WORDS
 from qa.answer.whole import list_topic
 from qa.query.glossary import expand, load_glossary
-from qa.query.intent import ZH_ASKING, asked_round, asking_clauses, asks_problem_list
+from qa.query.intent import ZH_ASKING, asked_round, asking_clauses, asks_problem_list, counted_units
 from qa.text import PHRASING, is_noun, is_verb, is_word, tokenize
 
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
@@ -193,6 +193,8 @@ def uncounted(ctx: Context, prepared) -> list[str]:
     if prepared.lang == "en":
         return [w for w, ts in words if not any(in_corpus(ctx, t) for t in ts)]
     toks = [w for w, _ in words if w not in QUESTION_WORDS]  # 多少处不规范的地方: 地方 names nothing
+    if prepared.qtype == "figure" and counted_units(prepared.text) == "%":  # 满意率达到百分之多少: the rate
+        toks += [t for t in tokenize(asking_clauses(prepared.text)) if len(t) >= 3 and t.endswith("率") and t not in toks]
     known = [u for u in toks if in_corpus(ctx, u) or _official_term_used(ctx, u)]  # 案子: 案件
     return [t for t in toks if t not in known and (t == toks[0] or not is_verb(t))  # 在编民警; not 拿到 (got)
             and not any(u != t and u in t and in_corpus(ctx, u) for u in toks)

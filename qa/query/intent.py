@@ -348,6 +348,8 @@ def counted_units(question: str) -> str:
     """The measure words a figure answer must use (多少项 -> 项条个部份; how many rounds of
     checks -> 次场轮期批), "" when the question names none (是多少, 多少钱). Cached: every
     candidate sentence of a figure question is checked against it."""
+    if _PERCENT.search(question):  # 满意率达到百分之多少: a percentage, not any number
+        return "%"
     if not is_chinese(question):
         words = counted_phrase(question).split()
         head = words[-1].lower() if words else ""  # how many case review workshops: workshops
@@ -357,6 +359,8 @@ def counted_units(question: str) -> str:
     return "".join(dict.fromkeys("".join(units)))
 
 
+_PERCENT = re.compile(r"百分之(多少|几)|多少%|百分比|率(是|为|达到|达|有|在)?了?(多少|几成)|\bwhat (percentage|proportion)\b|"
+                      r"\bpercentage\b|\bwhat share\b", re.I)
 _COUNTED_PHRASE = re.compile(_COUNT + "[" + "".join(_UNITS) + r"类种批]?([^，,。？?、；;！!\s]*)")
 
 
