@@ -191,7 +191,7 @@ def uncounted(ctx: Context, prepared) -> list[str]:
     used does not count (学习材料: 学习, 材料), nor a count word (几轮)."""
     words = ctx.scorer.counted_words(prepared)
     if prepared.lang == "en":
-        return [w for w, ts in words if not any(in_corpus(ctx, t) for t in ts)]
+        return [w for w, ts in words if not w.isdigit() and not any(in_corpus(ctx, t) for t in ts)]  # 911 (110)
     toks = [w for w, _ in words if w not in QUESTION_WORDS]  # 多少处不规范的地方: 地方 names nothing
     if prepared.qtype == "figure" and counted_units(prepared.text) == "%":  # 满意率达到百分之多少: the rate
         toks += [t for t in tokenize(asking_clauses(prepared.text)) if len(t) >= 3 and t.endswith("率") and t not in toks]
