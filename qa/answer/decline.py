@@ -13,10 +13,9 @@ from qa.answer.topic import COUNT_RE, PHRASE_CHARS, QUESTION_WORDS
 from qa.answer.whole import list_topic
 from qa.query.glossary import expand, load_glossary
 from qa.query.intent import ZH_ASKING, asked_round, asking_clauses, asks_problem_list, counted_units
-from qa.text import PHRASING, is_noun, is_verb, is_word, tokenize
+from qa.text import PHRASING, is_noun, is_verb, is_word, tokenize, word_tag
 
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
-HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")
 CORPUS_TERMS_CACHED = 65536  # words remembered as used or not by some notice (in_corpus)
 RELATED_MIN_COVERAGE = 0.3  # "possibly related" sentences only on the topic: covering this share of the question
 TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date": ("日期", "date"),
@@ -155,17 +154,15 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
         text = text.replace(asking, " ")  # the thing asked about is before the asking clause
     nouns = [t for t in tokenize(text)
              if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
-             and not COUNT_RE.match(t) and not ZH_ASKING.search(t) and not any(t in k for k in prepared.keys)]
+             and not COUNT_RE.match(t) and not ZH_ASKING.search(t) and not any(t in k for k in prepared.keys)
+             and (existence or word_tag(t) != "nr")]  # 车开进 (不让车开进去): a fragment jieba took for a name
     words = [t for t in nouns if not in_corpus(ctx, t, loose=True, docs=docs)]
     keys = [k for k in prepared.keys if is_noun(k)]
     words += [k for k in keys if not _official_term_used(ctx, k, docs)]  # 孩子: no notice says 子女
     if existence:  # a term the question quotes (“黑飞”), whatever its part of speech
         words += [t for t in QUOTED.findall(text) if not in_corpus(ctx, t, loose=True, docs=docs)]
     words = list(dict.fromkeys(words))
-    # a name no dictionary knows that a notice uses (乐丰四路) is a thing the notices name
-    names = [t for t in tokenize(text) if HAN_NAME.fullmatch(t) and not set(t) & PHRASE_CHARS
-             and not is_word(t) and in_corpus(ctx, t)]
-    if not existence and (not words or len(words) < len(set(nouns) | set(keys)) or names
+    if not existence and (not words or len(words) < len(set(nouns) | set(keys))
                           or any(set(w) & PHRASE_CHARS for w in words)):
         return []  # any question: declined only when no thing it names is in any notice (世界杯, 冠军)
     words = [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
