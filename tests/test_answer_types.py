@@ -1266,3 +1266,25 @@ def test_a_letter_not_sent_is_no_question_of_where_to_write(service):
 def test_new_users_names_and_plain_words_reach_the_problem(service, question, first):
     a = service.ask(question)
     assert not a.abstained and (first in a.citations[0].quote or first in a.citations[0].bureau)
+
+
+@pytest.mark.parametrize("question, spans", [
+    ("港口分局那次巡察，巡察组在他们那儿前后待了多久？从哪天到哪天？", ["2024年4月1日至2024年6月28日"]),
+    ("舟山市公安局这轮巡察是哪天开始哪天结束的？结果什么时候反馈给市局？", ["2024年9月9日至2024年10月24日", "2025年1月8日"]),
+    ("给舟山市公安局打电话反映巡察整改的问题，打哪个号码？", ["0580-2072198"]),
+])
+def test_notice_details_asked_in_everyday_words(service, question, spans):
+    a = service.ask(question)
+    assert a.intent == "meta" and not a.abstained and [c.quote for c in a.citations] == spans
+
+
+def test_a_later_part_about_them_is_no_question_of_its_own(service):
+    a = service.ask("舟山市公安局的整改通报有没有给个邮箱？网上要怎么给他们提意见？")
+    assert not a.lead.startswith("问“") and any(c.quote.startswith("电子邮箱:登陆") for c in a.citations)
+
+
+@pytest.mark.parametrize("question", ["横栏分局把眼下的整改做完以后，往后几年准备在哪些方面使劲？",
+                                      "舟山市公安局整改告一段落之后，接下来还要做哪些事？"])
+def test_a_named_bureaus_plans_in_any_words_are_its_next_steps(service, question):
+    a = service.ask(question)
+    assert a.intent == "next_steps" and not a.abstained and len(a.blocks) == 1 and not a.blocks[0].of

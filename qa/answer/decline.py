@@ -135,8 +135,8 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
     any other Chinese question, its nouns when no notice contains any of them; for any
     other English question naming no bureau, its words without a term in the glossary
     when they are most of its words (EN_UNKNOWN_SHARE); empty otherwise."""
-    if prepared.intent == "meta":
-        return []
+    if prepared.intent == "meta" or (prepared.intent == "next_steps" and prepared.bureaus):
+        return []  # a named bureau's next steps: its notice has them, whatever words ask (告一段落之后)
     docs = tuple(named or ())  # given only for an "is there" question
     if prepared.lang == "en":
         groups = prepared.groups

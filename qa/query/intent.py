@@ -58,7 +58,7 @@ _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
 NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
-            r".{0,4}(怎么|如何|还要|打算|咋)|接着(抓|改|推|干|往下)"  # 整改以后效果怎么样: the results
+            r".{0,4}(怎么|如何|还要|打算|咋|准备)|接着(抓|改|推|干|往下)"  # 整改以后效果怎么样: the results
 NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
@@ -80,8 +80,10 @@ _WHEN_INSPECTED = r"巡察的?(时间|期间|日期)(是|为)?(什么|哪|何|�
 # and a time asked, in a question about nothing a later date belongs to (feedback, the notice,
 # rectification, the problems found)
 _ZH_WHEN = r"(什么|啥)(时间|时候)|何时|哪(天|一天|段时间|个月|一年|年)|几月|几号|几日|多长时间|多久|起止|从.{0,8}到"
-_WHEN_INSPECTED_SAID = (r"^(?!.*(反馈|发布|印发|落款|公示|公开|整改|问题|巡逻|移交|信访)).*((巡察|巡视)(?!期间)[组是的了在从持续共]{0,4}"
-                        r"(" + _ZH_WHEN + r")|(" + _ZH_WHEN + r").{0,6}(巡察|巡视))")
+_WHEN_INSPECTED_SAID = (r"(?:^|(?<=[？?。；;]))(?![^？?。；;]*(反馈|发布|印发|落款|公示|公开|整改|问题|巡逻|移交|信访))"
+                        r"[^？?。；;]*((巡察|巡视)(?!期间)[组是的了在从持续共]{0,4}"
+                        r"(" + _ZH_WHEN + r")|(" + _ZH_WHEN + r").{0,6}(巡察|巡视)|"
+                        r"(巡察|巡视)[^？?。；;]{0,20}(待了|呆了|驻了?|进驻)[^？?。；;]{0,4}(多久|多长时间|几天|几个月))")
 # ... in English: the inspectors' findings handed back (the feedback), the notice's date,
 # how long it is posted, how to reach the bureau
 _EN_FINDINGS = (r"\b(findings|results|conclusions)\b.{0,30}\b(delivered|handed|presented|reported|given|fed|passed|back)\b|"
@@ -209,7 +211,8 @@ META_FIELDS = (
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
     ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
-    ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|\bcall\b|\bring\b|\bwhat number\b", re.I)),
+    ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|(哪个|什么|啥)号码|号码是多少|电话号码|\bcall\b|\bring\b|\bwhat number\b",
+                         re.I)),
     ("email", re.compile(r"邮箱|(电子|发)邮件|e-?mail", re.I)),
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )

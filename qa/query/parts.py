@@ -19,7 +19,7 @@ MAX_PARTS = 4
 _END = re.compile(r"(?<=[？?])")
 _YES_NO = re.compile(r"\b(is|are|was|were|did|does|do|has|have)\b", re.I)  # an English part asking yes or no
 # words by which a part refers back to what an earlier one asked about
-_DEPENDENT = re.compile(r"分别|各自|各是|具体|其中|这些|那些|这个|那个|这项|该|其(?![他它])|它|别的|其他|其它|哪些方面|"
+_DEPENDENT = re.compile(r"分别|各自|各是|具体|其中|这些|那些|这个|那个|这项|该|其(?![他它])|它|他们|她们|别的|其他|其它|哪些方面|"
                         r"什么情况|怎么(做|弄|办|搞)的|\b(it|they|them|those|these|each|"
                         r"respectively|other|others|else)\b", re.I)
 
