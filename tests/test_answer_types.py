@@ -1288,3 +1288,24 @@ def test_a_later_part_about_them_is_no_question_of_its_own(service):
 def test_a_named_bureaus_plans_in_any_words_are_its_next_steps(service, question):
     a = service.ask(question)
     assert a.intent == "next_steps" and not a.abstained and len(a.blocks) == 1 and not a.blocks[0].of
+
+
+def test_a_sentence_ending_in_a_full_stop_states_and_does_not_ask(service):
+    a = service.ask("我们单位几个食堂都是各自出去买菜，纪检这边担心有廉政风险。别的公安单位遇到这种情况是怎么整改的？")
+    assert a.intent == "measures" and not a.abstained  # 几个食堂: said, not a count asked
+    assert any("饭堂食材" in c.quote for c in a.citations)
+
+
+def test_in_the_card_names_no_thing(service):
+    a = service.ask("车早就报废了，可加油卡一直没注销，卡里还留着钱，有单位整改过这种问题吗？怎么弄的？")
+    assert not a.abstained and any("加油卡" in c.quote for c in a.citations)
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("Henglan was holding detainees' personal belongings. How many items did it give back?", "560件"),
+    ("Henglan had officers parked in the same job for over a decade. How many were finally moved?", "共轮岗15人"),
+    ("Did anyone at Zhoushan police actually get punished after the inspection?", "追责"),
+])
+def test_english_plain_words_for_what_the_notices_report(service, question, quote):
+    a = service.ask(question)
+    assert not a.abstained and any(quote in c.quote for c in a.evidence())

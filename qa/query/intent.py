@@ -145,7 +145,10 @@ def asking_clauses(question: str, last: bool = False) -> str:
     asks how, not how many; 多久开一次碰头会，把布置的活儿盘一盘？ asks how often; How many
     full-time, established officers … have? asks how many). ``last``: a Chinese sentence's
     last clause only (what 有没有单位规定，… asks about follows the asking words)."""
-    sentences = [x for x in re.split(r"[？?！!。]", question) if x.strip()]
+    pieces = re.findall(r"[^？?！!。]+[？?！!。]?", question)
+    if is_chinese(question) and re.search(r"[？?]", question):  # a sentence ending in 。 states: 几个食堂都是各自买菜。
+        pieces = [x for x in pieces if not x.endswith("。")] or pieces
+    sentences = [x.rstrip("？?！!。") for x in pieces if x.rstrip("？?！!。").strip()]
     out = []
     for x in sentences:
         clauses = re.split(r"[，,；;]", x.strip())
@@ -332,7 +335,8 @@ _ASKED_UNIT = re.compile(_COUNT + "([" + "".join(_UNITS) + "])(?!局|钟|之|别
 
 # ... and in English, by the noun "how many" counts (how many rounds of checks: rounds)
 _EN_COUNTED = (
-    (re.compile(r"problems?|issues?|shortcomings?|items?|measures?|rules?|regulations?|systems?|policies|policy|"
+    (re.compile(r"items?|articles?|belongings|objects?|pieces?"), "件项条个部份"),  # 560件 items given back
+    (re.compile(r"problems?|issues?|shortcomings?|measures?|rules?|regulations?|systems?|policies|policy|"
                 r"documents?|plans?|mechanisms?"), "项条个部份"),
     (re.compile(r"times|meetings?|sessions?|rounds?|inspections?|trainings?|lectures?|campaigns?|checks?|drills?"),
      "次场轮期批"),
