@@ -207,3 +207,16 @@ def test_cli_eval_check_and_compare(engine, bundled_settings, tmp_path):
     assert r.returncode == 2 and "不是 qa eval --json 的输出" in r.stderr
     r = qa_cli(bundled_settings, "eval", "--split", "later")
     assert r.returncode == 2 and "--split" in r.stderr
+
+
+def test_the_probe_questions_are_valid_and_halved_by_a_hash_of_their_id(engine):
+    """eval/probes.jsonl: every quote found once; its development half (answers read and fixed)
+    and test half (never read) were fixed by a hash of the writer's id, before any answer."""
+    import hashlib
+    probes = QUESTIONS.parent / "probes.jsonl"
+    assert check_questions(probes, corpus_texts(engine)) == [] and misplaced(probes) == []
+    rows = [json.loads(line) for line in probes.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) == 480 and {r["batch"] for r in rows} == {"probe"}
+    for r in rows:
+        odd = int(hashlib.sha1(r["id"].removeprefix("probe-").encode()).hexdigest(), 16) % 2
+        assert r["split"] == ("test" if odd else "dev"), r["id"]
