@@ -16,7 +16,7 @@ from qa.query.intent import ZH_ASKING, asked_round, asking_clauses, asks_problem
 from qa.text import PHRASING, is_noun, is_verb, is_word, tokenize, word_tag
 
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
-LOCATIVE = re.compile(r".[里内上中]")  # 卡里, 所里: in the card, at the station; no thing named
+LOCATIVE = re.compile(r".[里内上中]")  # 卡里, 家里, 网上: in the card, at home, online; no thing named
 CORPUS_TERMS_CACHED = 65536  # words remembered as used or not by some notice (in_corpus)
 RELATED_MIN_COVERAGE = 0.3  # "possibly related" sentences only on the topic: covering this share of the question
 TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date": ("日期", "date"),
@@ -157,7 +157,7 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
              if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
              and not COUNT_RE.match(t) and not ZH_ASKING.search(t) and not any(t in k for k in prepared.keys)
              and (existence or word_tag(t) != "nr")  # 车开进 (不让车开进去): a fragment jieba took for a name
-             and not LOCATIVE.fullmatch(t)]
+             and not (LOCATIVE.fullmatch(t) and word_tag(t) != "n")]  # not 邻里 (neighbours), a noun
     words = [t for t in nouns if not in_corpus(ctx, t, loose=True, docs=docs)]
     keys = [k for k in prepared.keys if is_noun(k)]
     words += [k for k in keys if not _official_term_used(ctx, k, docs)]  # 孩子: no notice says 子女
