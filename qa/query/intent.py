@@ -350,6 +350,11 @@ _EN_NOUN_END = re.compile(r"\b(did|do|does|were|was|are|is|has|have|had|will|in|
                           r"got|received|held|since|during|this|so)\b.*", re.I)  # the noun phrase ends here
 
 
+# a percentage asked for (满意率达到百分之多少, what share): only a percentage answers it
+_PERCENT = re.compile(r"百分之(多少|几)|多少%|百分比|率(是|为|达到|达|有|在)?了?(多少|几成)|\bwhat (percentage|proportion)\b|"
+                      r"\bpercentage\b|\bwhat share\b", re.I)
+
+
 @lru_cache(maxsize=1024)
 def counted_units(question: str) -> str:
     """The measure words a figure answer must use (多少项 -> 项条个部份; how many rounds of
@@ -366,8 +371,6 @@ def counted_units(question: str) -> str:
     return "".join(dict.fromkeys("".join(units)))
 
 
-_PERCENT = re.compile(r"百分之(多少|几)|多少%|百分比|率(是|为|达到|达|有|在)?了?(多少|几成)|\bwhat (percentage|proportion)\b|"
-                      r"\bpercentage\b|\bwhat share\b", re.I)
 _COUNTED_PHRASE = re.compile(_COUNT + "[" + "".join(_UNITS) + r"类种批]?([^，,。？?、；;！!\s]*)")
 
 
