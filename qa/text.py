@@ -149,6 +149,21 @@ def is_verb(token: str) -> bool:
     return tag.startswith("v") and tag != "vn"
 
 
+# a one-character verb's result or direction (记下, 弄好, 拍出): a verb, whatever jieba's tag says
+_COMPLEMENT = re.compile(r".[下上出来去好完到起掉住走]")
+_NOUN_TAGGED_VERBS = "记录"  # one-character verbs jieba's dictionary tags as nouns
+
+
+def is_verb_complement(token: str) -> bool:
+    """Whether ``token`` is a one-character verb with its complement (记下, 弄好; not 天下, 楼上)."""
+    return bool(_COMPLEMENT.fullmatch(token)) and (is_verb(token[0]) or token[0] in _NOUN_TAGGED_VERBS)
+
+
+def colloquial_stem(token: str) -> str:
+    """A colloquial noun without its suffix (片子 -> 片, 活儿 -> 活); "" for any other token."""
+    return token[:-1] if len(token) >= 2 and token[-1] in "子儿" else ""
+
+
 def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
     """Normalised jieba tokens (search mode), without punctuation and stop words."""
     toks = _jieba().lcut_for_search(normalize(text))

@@ -1309,3 +1309,57 @@ def test_in_the_card_names_no_thing(service):
 def test_english_plain_words_for_what_the_notices_report(service, question, quote):
     a = service.ask(question)
     assert not a.abstained and any(quote in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question", ["港口分局开完会几天之内得把纪要弄好给书记签？", "港口开完会几天出纪要"])
+def test_a_length_of_time_asked_counts_nothing_a_notice_must_name(service, question):
+    a = service.ask(question)  # 之内, 天出: no words of a thing counted
+    assert not a.abstained and any("3个工作日内完成会议纪要" in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("各单位搞警示教育的时候有没有放警示教育片？有没有单位是自己拍的片子？", "摄制《警诫》系列警示教育片"),  # 片子 beside 教育片
+    ("我们这边110接到的求助里，很多根本不是警察的活儿，像开锁、报修、找物业之类，民警疲于奔命。"
+     "有没有单位建立过把这类非警务求助分给其他部门处理的机制？", "非警务"),  # 活儿: erhua
+    ("我们党委会研究“三重一大”时，会议记录没如实记下每个班子成员的发言和表决情况，被巡察点了，"
+     "有没有单位整改过类似问题？怎么做的？", "如实记录会议发言情况"),  # 记下: a verb and its complement
+])
+def test_everyday_words_no_notice_uses_do_not_decline_an_is_there_question(service, question, quote):
+    a = service.ask(question)
+    assert not a.abstained and any(quote in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, bureau, first", [
+    ("舟山市局后面还有啥长远打算？", "舟山市公安局", "一是一以贯之坚持从严管党治警"),
+    ("What is Zhoushan police promising for the longer term after this rectification?", "舟山市公安局",
+     "一是一以贯之坚持从严管党治警"),
+    ("Now the inspection's over, what is Kaifaqu branch promising to keep doing?", "开发区分局", "(一)切实提高政治站位"),
+])
+def test_a_named_bureaus_plans_in_words_no_passage_matches_are_its_next_steps(service, question, bureau, first):
+    a = service.ask(question)
+    assert not a.abstained and a.intent == "next_steps" and bureau in a.blocks[0].bureau
+    assert any(c.quote.startswith(first) for c in a.evidence())
+
+
+@pytest.mark.parametrize("question", ["舟山市局的电子邮箱是多少？",
+                                      "Is there an email address where I can send comments to Zhoushan police about this?"])
+def test_an_email_field_written_as_a_channel_is_quoted_not_declined(service, question):
+    a = service.ask(question)
+    assert not a.abstained and any("浙江省统一政府咨询投诉举报平台" in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, named, other", [
+    ("横栏分局在打击船舶油污水偷排、固废非法处置方面采取了哪些措施？", "横栏分局", "舟山市公安局"),
+    ("开发区分局醉驾案件没按时移送审查起诉的问题是怎么整改的？", "开发区分局", "横栏分局"),
+])
+def test_a_topic_only_another_bureau_reports_is_declined_for_the_bureau_named(service, question, named, other):
+    a = service.ask(question)
+    assert a.abstained and a.lead.startswith(f"中山市公安局{named}" if named != "开发区分局" else "东营市公安局")
+    assert named in a.lead.split("；")[0] and other in a.lead.split("；")[1]
+    assert a.related() and all(other in c.bureau for c in a.related()) and not a.evidence()
+    _verbatim(service, a)
+
+
+def test_a_plain_question_the_named_bureau_answers_is_not_sent_elsewhere(service):
+    a = service.ask("舟山市公安局对新招录民警的培养和管理采取了哪些做法？")  # its notice covers little of the words
+    assert not a.abstained and a.intent == "measures" and "舟山市公安局" in a.blocks[0].bureau

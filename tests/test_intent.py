@@ -328,6 +328,8 @@ def test_english_disclosure_period_and_the_title_of_another_document():
     ("匿名分局共指出几类几项问题？该反馈文件的标题是什么？", "几项问题"),  # the asking clause only
     ("横栏分局集中整改期间新增或修订完善了多少项制度、方案？", "制度"),
     ("港口分局的制度有多少项？", ""),
+    ("港口分局开完会几天之内得把纪要弄好给书记签？", ""),  # a length of time: no thing counted
+    ("几个工作日内出纪要？", ""),
     ("How many established-post police officers does the Zhoushan bureau have?", "established-post police officers"),
     ("How many meetings did the Gangkou party committee hold?", "meetings"),
 ])

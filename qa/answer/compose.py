@@ -21,6 +21,7 @@ from qa.answer.decline import (
     not_indexed,
     not_stated,
     nothing_asked,
+    other_bureau,
     other_round,
     problems_counted,
     uncounted,
@@ -100,6 +101,22 @@ class Answerer:
             found = self._by_structure_alone(prepared, qvec, svec, hits, cands, bureaus, conf)
             if found is not None:
                 return found
+        declined = self._declined(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
+        if declined is not None:
+            return declined
+        unused = uncounted(self.ctx, prepared)
+        if unused:  # 多少名在编民警: no notice says 在编, so none states how many
+            return not_stated(self.ctx, prepared, cands, conf, unused)
+        structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
+        if structured is not None:
+            return structured
+        return self._sentences(prepared, cands, bureaus, conf)
+
+    def _declined(self, prepared, qvec, svec, hits, cands, bureaus, kinds, conf) -> Answer | None:
+        """A reason to decline, stated first, or None: the text of a document the notices only
+        name, words no notice uses, a topic only another bureau reports, too little found
+        (a named bureau's next steps excepted: that part of its notice)."""
+        q, lang = prepared.text, prepared.lang
         asked_text = document_text(self.ctx, prepared, cands, conf)
         if asked_text is not None:  # 《…》的原文条款: the notices only name it
             return asked_text
@@ -109,23 +126,25 @@ class Answerer:
         if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all (the reason, whatever was retrieved)
             return finalize(self.index, q, lang, True, [], conf,
                             lead=unseen_lead(self.ctx, prepared, unseen, named, no_term=lang == "en" and not whether))
+        elsewhere = other_bureau(self.ctx, prepared, hits, qvec, svec, conf) if not bureaus and not kinds else None
+        if elsewhere is not None:  # 横栏分局…船舶油污水偷排: only 舟山 reports it
+            return elsewhere
         if not hits or not cands or not conf.sufficient(self.ctx.min_dense, self.ctx.min_coverage):
+            if prepared.intent == "next_steps" and not prepared.qtype and self.ctx.docs_in_scope(prepared, bureaus):
+                found = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
+                if found is not None:  # a named bureau's plans in words of its own (长远打算): that part of its notice
+                    return found
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.ctx.min_coverage:
                 return not_stated(self.ctx, prepared, cands, conf)  # on topic, but what is asked is not stated
             return finalize(self.index, q, lang, True, [], conf)
-        unused = uncounted(self.ctx, prepared)
-        if unused:  # 多少名在编民警: no notice says 在编, so none states how many
-            return not_stated(self.ctx, prepared, cands, conf, unused)
-        structured = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
-        if structured is not None:
-            return structured
-        return self._sentences(prepared, cands, bureaus, whether, conf)
+        return None
 
-    def _sentences(self, prepared, cands, bureaus, whether: bool, conf) -> Answer:
+    def _sentences(self, prepared, cands, bureaus, conf) -> Answer:
         """The best sentences: fewer for a figure or the like, one bureau, or whether any notice
         says something (有没有分局…; development: 有分局给企业专门配了联络民警吗 3 → 2 quotes, as
         complete); a figure, date or name only when a quoted sentence states one."""
         q, lang = prepared.text, prepared.lang
+        whether = asks_whether(self.ctx, prepared)
         focused = bool(prepared.qtype) or len(self.ctx.bureaus_in_scope(prepared, bureaus)) == 1 or whether
         picked = pick(self.ctx, q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                       passages.FOCUSED_QUOTES if focused else passages.MAX_QUOTES)

@@ -75,7 +75,8 @@ def _unstated(ctx: Context, prepared, fields: tuple[str, ...], docs: list[str], 
     missing = []
     for doc in docs:
         meta = ctx.index.notices[doc].meta
-        gaps = [FIELD_LABELS[f][en] for f in fields if getattr(meta, f) is None]
+        gaps = [FIELD_LABELS[f][en] for f in fields if getattr(meta, f) is None
+                and _labelled_clause(ctx, doc, f, 1, []) is None]  # 电子邮箱:登陆“…平台…”: stated, as a channel
         if gaps:
             missing.append(f"the notice of {meta.bureau_label} does not state its {', '.join(gaps)}" if en
                            else f"{meta.bureau_label}的通报没有写明{'、'.join(gaps)}")
@@ -102,7 +103,7 @@ def _meta_answer(ctx: Context, prepared, fields: tuple[str, ...], docs: list[str
         notice = ctx.index.notices[doc]
         spans = field_spans(notice.text, notice.sections, notice.meta)
         gaps = [f for f in fields if f not in spans]
-        if gaps and not several:
+        if not several and any(_labelled_clause(ctx, doc, f, 1, []) is None for f in gaps):
             return None
         said = []
         for f in gaps:
