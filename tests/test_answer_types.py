@@ -1363,3 +1363,38 @@ def test_a_topic_only_another_bureau_reports_is_declined_for_the_bureau_named(se
 def test_a_plain_question_the_named_bureau_answers_is_not_sent_elsewhere(service):
     a = service.ask("舟山市公安局对新招录民警的培养和管理采取了哪些做法？")  # its notice covers little of the words
     assert not a.abstained and a.intent == "measures" and "舟山市公安局" in a.blocks[0].bureau
+
+
+@pytest.mark.parametrize("question, phrase", [
+    ("横栏分局财务管理规定里说报销要“七层把关”，具体是哪七层？", "七层把关"),
+    ("What are the ten categories of non-police calls listed in Zhoushan's new guidelines for diverting them?", "10大类"),
+])
+def test_the_members_of_a_set_a_notice_only_counts_are_declined_with_that_reason(service, question, phrase):
+    a = service.ask(question)
+    assert a.abstained and phrase in a.lead and a.related() and all(phrase in c.quote for c in a.related())
+    assert not service.ask("横栏分局对今后的工作有哪些打算，分成了哪几个方面？").abstained  # 哪几: a list the notice gives
+
+
+def test_a_name_the_notice_masks_is_not_stated(service):
+    a = service.ask("那家匿名分局里牵头抓整改的副区长、党委书记兼局长，叫什么名字？")
+    assert a.abstained and a.lead.startswith("通报中没有写明所问的名称") and "**同志" in a.related()[0].quote
+
+
+def test_a_share_asked_in_everyday_words_needs_a_percentage(service):
+    a = service.ask("横栏镇现在骑电动车戴头盔的比例到底是多少？提升到几成了？")
+    assert a.abstained and a.lead.startswith("通报中没有写明所问的具体数字")
+
+
+@pytest.mark.parametrize("question, field", [
+    ("By when do I need to get comments in to Henglan on this report?", "2025年4月27日至5月11日"),
+    ("星号那个分局 辅警管得不咋地 他们是咋改的", "一是规范招聘程序"),
+])
+def test_everyday_names_for_the_disclosure_period_and_the_anonymised_bureau(service, question, field):
+    a = service.ask(question)
+    assert not a.abstained and any(c.quote.startswith(field) for c in a.evidence())
+
+
+def test_sending_something_else_by_post_is_no_contact_question():
+    from qa.query.intent import asks_contact
+    assert not asks_contact("有没有哪家单位搞了家庭助廉，比如给民警家属寄廉政家书？")
+    assert asks_contact("对舟山市公安局的巡察整改有意见，打什么电话、信寄到哪里？") and asks_contact("给港口分局寄意见信时，信封上要注明什么？")

@@ -15,6 +15,7 @@ from qa.answer.context import Context, appended
 from qa.answer.decline import (
     asks_problem_count,
     asks_whether,
+    counted_only,
     document_text,
     masked_lead,
     most_counted,
@@ -120,6 +121,9 @@ class Answerer:
         asked_text = document_text(self.ctx, prepared, cands, conf)
         if asked_text is not None:  # 《…》的原文条款: the notices only name it
             return asked_text
+        only_counted = counted_only(self.ctx, prepared, cands, conf)
+        if only_counted is not None:  # 七层把关，具体是哪七层: the notice counts them, lists none
+            return only_counted
         whether = asks_whether(self.ctx, prepared)
         named = self.ctx.docs_in_scope(prepared, bureaus) if whether else []
         unseen = unseen_terms(self.ctx, prepared, whether, named)

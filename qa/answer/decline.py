@@ -303,6 +303,45 @@ def document_text(ctx: Context, prepared, cands: list[Candidate], conf: Confiden
     return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, named), conf, lead=lead)
 
 
+# the members of a set a notice only counts (七层把关, 10大类非警务事项): 具体是哪七层, what are the
+# ten categories; a number of three or more, not 几 (哪几条 asks for a list a notice may give)
+_NUMBERS = {"三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "three": 3, "four": 4, "five": 5,
+            "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_CHINESE_NUMERALS = {v: k for k, v in _NUMBERS.items() if not k.isascii()}
+LIST_OF_N = re.compile(r"哪(?P<zh>\d+|[三四五六七八九十])(?:大)?(?P<unit>层|类|项|条|个方面|方面|种|个环节|环节|步)|"
+                       r"\b(?:what|which) (?:are|were) (?:the )?(?P<en>\d+|three|four|five|six|seven|eight|nine|ten|eleven|twelve) "
+                       r"(?P<noun>[a-z]+)", re.I)
+_ENUMERATION = re.compile(r"[:：]|一是|[（(][一1][）)]|①|1[.、]")
+
+
+def counted_only(ctx: Context, prepared, cands: list[Candidate], conf: Confidence) -> Answer | None:
+    """Declined, the reason first: the question asks which the N members of a set are, and the
+    sentence counting them (七层把关) lists none of them; that sentence follows. None otherwise."""
+    m = LIST_OF_N.search(prepared.text)
+    if m is None:
+        return None
+    raw = (m.group("zh") or m.group("en")).lower()
+    n = int(raw) if raw.isdigit() else _NUMBERS[raw]
+    if n < 3:
+        return None
+    forms = {str(n), _CHINESE_NUMERALS.get(n, str(n))}
+    unit = m.group("unit") or ""
+    said = re.compile("(" + "|".join(map(re.escape, forms)) + ")(余)?大?" + (re.escape(unit[-1]) if unit else "[\u4e00-\u9fff]"))
+    counting = [c for c in sorted(cands, key=lambda c: -c.score) if said.search(ctx.sentence(c))]
+    if not counting:
+        return None
+    best = counting[0]
+    text = ctx.index.notices[ctx.index.chunks[best.row].doc].text
+    paragraph = text[best.start:best.end + 120].split("\n")[0]  # a list of them would start there
+    at = said.search(paragraph)
+    if at is None or _ENUMERATION.search(paragraph, at.end()):
+        return None  # the sentence (or what follows it in its paragraph) lists them
+    phrase = at.group(0) + re.match(r"[\u4e00-\u9fff]{0,4}", paragraph[at.end():]).group(0)  # type: ignore[union-attr]
+    lead = (f"The notice only counts them (“{phrase}”); it does not list them. The sentence that counts them:"
+            if prepared.lang == "en" else f"通报中只写了“{phrase}”，没有列出具体是哪些；提到它的原文如下。")
+    return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, [best]), conf, lead=lead)
+
+
 def masked_lead(lang: str) -> str:
     """The lead of an answer whose quoted figure the notice masks (观看警示教育片*部)."""
     return ("The notice masks the figure asked for (written as *)." if lang == "en"

@@ -31,7 +31,7 @@ QTYPES = (
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|what day|which year|what time", re.I)),  # not "…when pupils arrive"
-    ("figure", re.compile(r"多少|(?<![这那哪好])几([个次名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
+    ("figure", re.compile(r"多少|几成|(?<![这那哪好])几([个次名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|by how much|"
                           # the number asked for, not one cut down or raised
                           r"(?<!cut down the )(?<!cut the )(?<!reduce the )(?<!lower the )(?<!decrease the )"
@@ -99,7 +99,10 @@ _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update
                  r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b")
 _EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b|"
               r"\b(remain|stay|be) (publicly )?(posted|displayed|public|on display)\b|\bpublicly posted\b|"
-              r"\buntil when\b.{0,60}\b(posted|displayed|public|display|up)\b|\b(posted|displayed|on display|public) until\b")
+              r"\buntil when\b.{0,60}\b(posted|displayed|public|display|up)\b|\b(posted|displayed|on display|public) until\b|"
+              # the last day for comments (By when do I need to get comments in?): the disclosure period
+              r"\b(by when|until when|deadline|last day|cut-?off)\b.{0,40}\b(comments?|opinions?|suggestions?|views)\b|"
+              r"\b(comments?|opinions?|suggestions?|views)\b.{0,40}\b(deadline|by when|until when|last day|cut-?off|close)\b")
 # a postal address, not the verb (how did Henglan address the findings …)
 _EN_ADDRESS = (r"\b(postal|mailing|street|office|full|contact|return|what|which|the|an?|its|their|your|my|"
                r"whose)\s+(postal\s+)?address(es)?\b|\baddress(es)?\b\s*(\?|,|\.|$|and\b|or\b|for\b|of\b|to (send|mail|write))")
@@ -212,19 +215,21 @@ META_FIELDS = (
     ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|"
                                     r"(发布|落款|公布|印发)的?(日期|时间)|落款.{0,3}(哪天|哪一天|什么时候|何时|几号)|通报.{0,2}是?(哪天|哪一天|什么时候|何时)(发|出)的|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
-    ("disclosure_period", re.compile(r"公开期限|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
+    ("disclosure_period", re.compile(r"公开期限|意见.{0,10}(截止|最晚|最迟|(哪天|什么时候|几号)(之前|以前|前))|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
     ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|(哪个|什么|啥)号码|号码是多少|电话号码|\bcall\b|\bring\b|\bwhat number\b",
                          re.I)),
     ("email", re.compile(r"邮箱|(电子|发)邮件|e-?mail", re.I)),
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
 )
-_META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上(?!公示|公开)|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
+# sending comments by post (信寄到哪里, 寄意见信), not anything sent (给民警家属寄廉政家书)
+_SEND = r"寄(信|.{0,6}(哪|何处|什么地方|地址))|(意见|建议|信)[^，。？]{0,8}寄|寄.{0,4}(意见|建议)"
+_META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|" + _SEND + r"|渠道|平台|网上(?!公示|公开)|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
                          r"(?<!e-mail )(?<!email )(?:" + _EN_ADDRESS + r")|" + _EN_POST + r"|(?<!-)\bmail\b|\b(send|write|mail|post)\w* .{0,30}\bletters?\b|\bletters? to\b|envelope|channel|online (channel|platform|portal)|platform|"
                          r"internet|website|"
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
-_CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|寄|渠道|平台|网上|" + _PHONE + r"|邮箱|联系|"
+_CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|" + _SEND + r"|渠道|平台|网上|" + _PHONE + r"|邮箱|联系|"
                       + _EN_ADDRESS + r"|" + _EN_POST + r"|\b(send|write|mail|post)\w* .{0,30}\bletters?\b|\bletters? to\b|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
                       r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode",
@@ -351,7 +356,7 @@ _EN_NOUN_END = re.compile(r"\b(did|do|does|were|was|are|is|has|have|had|will|in|
 
 
 # a percentage asked for (满意率达到百分之多少, what share): only a percentage answers it
-_PERCENT = re.compile(r"百分之(多少|几)|多少%|百分比|率(是|为|达到|达|有|在)?了?(多少|几成)|\bwhat (percentage|proportion)\b|"
+_PERCENT = re.compile(r"百分之(多少|几)|多少%|百分比|比例.{0,4}(多少|几成)|几成|率(是|为|达到|达|有|在)?了?(多少|几成)|\bwhat (percentage|proportion)\b|"
                       r"\bpercentage\b|\bwhat share\b", re.I)
 
 
