@@ -1398,3 +1398,20 @@ def test_sending_something_else_by_post_is_no_contact_question():
     from qa.query.intent import asks_contact
     assert not asks_contact("有没有哪家单位搞了家庭助廉，比如给民警家属寄廉政家书？")
     assert asks_contact("对舟山市公安局的巡察整改有意见，打什么电话、信寄到哪里？") and asks_contact("给港口分局寄意见信时，信封上要注明什么？")
+
+
+@pytest.mark.parametrize("question, bureau, first", [
+    ("港口 办证窗口 业务不熟 群众投诉 整改", "港口分局", "一是制定考核方案"),
+    ("横栏 酒驾案子 拖着不送检察院", "横栏分局", "一是对存在问题进行深入剖析"),
+    ("**市公安局**分局 auxiliary police hiring and management weak", "**市公安局**分局", "一是规范招聘程序"),
+    ("Zhoushan police overtime no rest what changed", "舟山市公安局", "(一)优化勤务安排"),
+])
+def test_a_bureaus_problem_typed_as_keywords_gets_its_measures(service, question, bureau, first):
+    a = service.ask(question)
+    assert a.intent == "measures" and bureau in a.blocks[0].bureau
+    assert any(c.quote.startswith(first) for c in a.evidence()) and len(a.evidence()) >= 4  # the problem and every item
+
+
+def test_a_percentage_typed_as_keywords_needs_a_percentage(service):
+    a = service.ask("Henglan helmet wearing rate percentage")
+    assert a.abstained and a.lead.startswith("The notices do not state the figure asked for")

@@ -369,3 +369,11 @@ def test_a_percentage_asked_needs_a_percentage():
     assert counted_units(q) == "%" and counted_units("What share of the losses was recovered?") == "%"
     assert not states_type("figure", "今年以来共办理诉求120件。", q) and states_type("figure", "办理满意率为98%。", q)
     assert states_type("figure", "满意率为***%。", q) and not states_type("figure", "满意率为***%。", q, masked=False)
+
+
+def test_keyword_queries():
+    from qa.query.intent import is_keywords
+    assert is_keywords("港口 饭堂 验收 整改") and is_keywords("Henglan traffic jam fix")
+    assert not is_keywords("港口分局饭堂验收怎么整改的") and not is_keywords("How did Henglan fix the traffic jam")
+    assert question_intent("港口 饭堂 验收 整改", named=1) == "measures"
+    assert question_intent("港口 饭堂 验收 整改", named=0) != "measures"  # no bureau: passages from any

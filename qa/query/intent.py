@@ -32,7 +32,7 @@ QTYPES = (
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what date|which day|what day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|几成|(?<![这那哪好])几([个次名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
-                          r"\bhow (many|much)\b|what percentage|by how much|"
+                          r"\bhow (many|much)\b|what percentage|\bpercentage\b|by how much|"
                           # the number asked for, not one cut down or raised
                           r"(?<!cut down the )(?<!cut the )(?<!reduce the )(?<!lower the )(?<!decrease the )"
                           r"(?<!increase the )(?<!raise the )(?<!bring down the )\bnumber of\b", re.I)),
@@ -127,7 +127,7 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
                        r"\bwhat (is|are|was|were|has|have)\b.{0,60}\b(doing|been doing)\b|"
                        r"\bwhat (did|has|have|does|do|was|were)\b.{0,80}\b(change|changed|fix|fixed|improve|improved|"
                        r"carry out|carried out|undertake|undertaken|adopt|adopted|introduce|introduced|put in place)\b|"
-                       r"\b(corrective|remedial) (actions?|work)\b|\bwhat (rectification|remediation)\b|"
+                       r"\bwhat('s| has)? changed\b|\b(corrective|remedial) (actions?|work)\b|\bwhat (rectification|remediation)\b|"
                        r"\bwhat (can|could|should) (be|we|they) (do|done)\b|\bapproach(es)?\b|\blearn from\b|\blessons?\b|"
                        r"\b(good|best) practices?\b|\bprecedents?\b|\bcountermeasures?\b|"
                        r"\b(been|being) (done|taken|put in place|adopted|introduced|made)\b|\bwhat (was|were|is|are|will be) (done|taken)\b",
@@ -138,6 +138,7 @@ _ASKS_MEASURES = re.compile(r"措施|举措|(怎么|如何|怎样)(整改|改|�
                             r"\bwhat did\b|\bmeasures\b", re.I)
 
 
+KEYWORDS_MAX_CHARS = 60  # a keyword query is short (qa.query.intent.is_keywords)
 EN_ASKING = re.compile(r"\b(how|what|which|when|who|whom|whose|where|why)\b", re.I)
 ZH_ASKING = re.compile(r"多少|多久|多长|多大|几|哪|什么|啥|怎|如何|是否|有没有|是不是|谁|何|吗|呢")
 
@@ -193,7 +194,16 @@ def question_intent(question: str, named: int = 0) -> str:
     if named == 1 and len(first) == 2 and first[1].strip() and _MEASURES.search(first[0]) \
             and question_type(first[0]) is None:
         return "measures"  # 横栏分局…是怎么整改的？积压的案子清理了多少？: its measures, the figure among them
+    if named == 1 and is_keywords(question) and question_type(question) is None:
+        return "measures"  # 港口 办证窗口 业务不熟 群众投诉: a bureau's problem typed as keywords
     return "passages"
+
+
+def is_keywords(question: str) -> bool:
+    """Whether a question is typed as keywords (港口 饭堂 验收; Henglan traffic jam fix): short,
+    no question mark, no question word."""
+    return len(question) <= KEYWORDS_MAX_CHARS and not re.search(r"[？?。]", question) \
+        and not (ZH_ASKING if is_chinese(question) else EN_ASKING).search(question)
 
 
 # What a metadata question asks for: the fields (qa.ingest.metadata.FIELD_LABELS) and
