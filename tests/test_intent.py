@@ -377,3 +377,16 @@ def test_keyword_queries():
     assert not is_keywords("港口分局饭堂验收怎么整改的") and not is_keywords("How did Henglan fix the traffic jam")
     assert question_intent("港口 饭堂 验收 整改", named=1) == "measures"
     assert question_intent("港口 饭堂 验收 整改", named=0) != "measures"  # no bureau: passages from any
+
+
+@pytest.mark.parametrize("question, fields", [
+    ("港口那个通报公示到啥时候 有意见打哪个电话", ("disclosure_period", "phone")),
+    ("横栏是第几巡察组去的 啥时候反馈的意见", ("inspection_group", "feedback_date")),
+    ("开发区分局啥时候被巡的 哪天反馈的", ("inspection_period", "feedback_date")),
+    ("舟山市局是谁巡的 啥时候巡 啥时候反馈", ("inspection_group", "inspection_period", "feedback_date")),
+    ("For Dongying's development-zone branch, when did the inspection take place and when were the results handed over?",
+     ("inspection_period", "feedback_date")),
+    ("When did the inspection team give its feedback to Henglan?", ("feedback_date",)),  # one clause: the feedback
+])
+def test_several_metadata_fields_asked_colloquially(question, fields):
+    assert asked_fields(question)[0] == fields

@@ -209,23 +209,25 @@ def is_keywords(question: str) -> bool:
 # What a metadata question asks for: the fields (qa.ingest.metadata.FIELD_LABELS) and
 # whether it also asks for something no field holds (an address, a web channel, a count).
 META_FIELDS = (
-    ("inspection_group", re.compile(_GROUP + r"|who inspected|which .{0,20}inspection (group|team)|"
+    ("inspection_group", re.compile(_GROUP + r"|谁(来)?巡的|who inspected|which .{0,20}inspection (group|team)|"
                                     r"inspection (group|team) (that |which )?(inspected|carried out|conducted|visited|examined)|"
                                     r"which (group|team)|" + _EN_GROUP, re.I)),
-    ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|" + _WHEN_INSPECTED + "|"
+    ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|"
+                                     r"(什么时候|啥时候|何时|哪天|几月)(被|来)?巡(的|了|$|\s)|"  # 啥时候被巡的 + _WHEN_INSPECTED + "|"
                                      + _WHEN_INSPECTED_SAID + "|"
                                      r"(哪天|什么时候|何时|几号|几月).{0,4}巡到|"
                                      r"巡察[^？?]*[？?]\s*(什么时候|啥时候|何时|什么时间)[？?]?$|"  # …巡察组搞的？什么时候？
                                      r"巡察是什么时(候|间)|什么时间开展|when (was|were|did) .{0,40}inspect|"
                                      + _EN_PERIOD,
                                      re.I)),
-    ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|何时)|(哪天|哪一天|什么时候|何时).{0,12}反馈|"
+    ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|啥时候|何时)|(哪天|哪一天|什么时候|啥时候|何时|几号)(?:(?!哪天|什么时候|啥时候|何时).){0,12}反馈|"
                                  r"when .{0,40}feedback|feedback (date|was given)|"
-                                 r"\b(when|date|day)\b.{0,60}(" + _EN_FINDINGS + ")", re.I)),
+                                 # from the last "when" (when did the inspection take place and when were the results…)
+                                 r"\b(when|date|day)\b(?:(?!\bwhen\b).){0,60}(" + _EN_FINDINGS + ")", re.I)),
     ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|"
                                     r"(发布|落款|公布|印发)的?(日期|时间)|落款.{0,3}(哪天|哪一天|什么时候|何时|几号)|通报.{0,2}是?(哪天|哪一天|什么时候|何时)(发|出)的|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
-    ("disclosure_period", re.compile(r"公开期限|意见.{0,10}(截止|最晚|最迟|(哪天|什么时候|几号)(之前|以前|前))|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
+    ("disclosure_period", re.compile(r"公开期限|意见.{0,10}(截止|最晚|最迟|(哪天|什么时候|几号)(之前|以前|前))|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|啥时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
     ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|(哪个|什么|啥)号码|号码是多少|电话号码|\bcall\b|\bring\b|\bwhat number\b",
                          re.I)),
