@@ -1415,3 +1415,17 @@ def test_a_bureaus_problem_typed_as_keywords_gets_its_measures(service, question
 def test_a_percentage_typed_as_keywords_needs_a_percentage(service):
     a = service.ask("Henglan helmet wearing rate percentage")
     assert a.abstained and a.lead.startswith("The notices do not state the figure asked for")
+
+
+def test_several_bureaus_each_asked_what_they_did_is_no_count(service):
+    from qa.query.intent import question_type
+    assert question_type("保密方面，几个单位分别做了哪些整改？") is None  # 几个单位分别: the bureaus, not a count
+    a = service.ask("保密方面，几个单位分别做了哪些整改？")
+    rows = {b.bureau: b for b in a.blocks}
+    assert a.intent == "compare" and not rows["中山市公安局横栏分局"].missing and not rows["舟山市公安局"].missing
+
+
+def test_a_hyphenated_english_compound_finds_the_dictionarys_plural():
+    from qa.query.translation import translate
+    table = {"en": {"fixed assets": [["固定资产", 0]]}, "pinyin": {}}
+    assert ("fixed-asset", ("固定资产",)) in translate("fixed-asset registers", table)

@@ -164,7 +164,7 @@ def asking_clauses(question: str, last: bool = False) -> str:
 
 
 # several bureaus set side by side (几个分局…对比一下): no count asked
-_SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局)(?=.*(对比|比较|相比))")
+_SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局)(?=.*(对比|比较|相比|分别|各自))")  # 几个单位分别做了哪些整改
 
 
 def question_type(question: str) -> str | None:

@@ -133,6 +133,8 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
             variants = [" ".join(gram[:-1] + [w]) for w in _lemmas(gram[-1])]  # police officers: police officer
             if n == 1 and "-" in gram[0]:  # check-ups: check up, checkup
                 variants += [v.replace("-", sep) for v in variants for sep in (" ", "")]
+                if not any(v in glossary or v in en for v in variants):  # fixed-asset: the dictionary's fixed assets
+                    variants += [v + "s" for v in variants if v + "s" in en and v + "s" not in glossary]
             # the glossary's form of any variant before the dictionary's (fixed: fix -> 整改)
             found = next((glossary[v] for v in variants if v in glossary), None)
             if found is None:
