@@ -164,6 +164,11 @@ def colloquial_stem(token: str) -> str:
     return token[:-1] if len(token) >= 2 and token[-1] in "子儿" else ""
 
 
+def jieba_cut(text: str) -> list[str]:
+    """Jieba's words of ``text`` in order, punctuation included (their lengths add up to it)."""
+    return _jieba().lcut(text)
+
+
 def tokenize(text: str, drop_stopwords: bool = True) -> list[str]:
     """Normalised jieba tokens (search mode), without punctuation and stop words."""
     toks = _jieba().lcut_for_search(normalize(text))

@@ -1429,3 +1429,14 @@ def test_a_hyphenated_english_compound_finds_the_dictionarys_plural():
     from qa.query.translation import translate
     table = {"en": {"fixed assets": [["固定资产", 0]]}, "pinyin": {}}
     assert ("fixed-asset", ("固定资产",)) in translate("fixed-asset registers", table)
+
+
+def test_a_comparison_listing_things_asks_each_silent_bureau_about_each(service):
+    from qa.answer.compare import listed_readings
+    prepared = service.answerer.retriever.prepare("工会经费、工会账户这块，各家分别暴露了什么问题、怎么整改的？")
+    assert [p.content for p in listed_readings(service.answerer.ctx, prepared)] == [
+        "工会经费这块，各家分别暴露了什么问题、怎么整改的？", "工会账户这块，各家分别暴露了什么问题、怎么整改的？"]  # not 什么问题、怎么整改
+    a = service.ask("工会经费、工会账户这块，各家分别暴露了什么问题、怎么整改的？")
+    rows = {b.bureau: b for b in a.blocks}
+    assert not rows["中山市公安局港口分局"].missing and not rows["中山市公安局横栏分局"].missing  # 工会经费 only
+    assert rows["舟山市公安局"].missing
