@@ -62,6 +62,7 @@ def test_answers_lead_with_a_sentence_in_the_question_language(eval_answers):
     reasons = re.compile(rf"{NOT_FOUND_ZH}|{NOT_FOUND_EN}|已收录的通报中没有|已收录的通报都没有提到|"
                          r"通报中没有写明|\S+的通报没有写明|\S+的通报没有提到|已收录的通报只报告本轮|The indexed notices include none|The notices do not state|"
                          r"通报中只提到了《|The notices only name 《|已收录的是各单位的巡察整改进展通报|"
+                         r"通报中只写了“|The notice only counts them|\S+的通报中没有与所问相符的内容|"
                          r"The indexed notices report on their own|"
                          r"None of the indexed notices mentions|The notice of .+ does not (state|mention)|"
                          r"Asked “.+”: |问“.+”：")  # a question asking two things: each part's lead

@@ -218,7 +218,7 @@ def other_bureau(ctx: Context, prepared, hits, qvec, svec, conf: Confidence) -> 
         return None
     cands = [c for c in ctx.scorer.sentences(prepared, svec, [best])]
     where = ctx.index.notices[best.chunk.doc].meta.bureau_label
-    lead = (f"{prepared.bureaus[0]}的通报中没有与所问相符的内容；{where}的通报中有相近的内容，列在下面供参考。")
+    lead = f"{prepared.bureaus[0]}的通报中没有与所问相符的内容；{where}的通报中有相近的内容，列在下面供参考。"
     return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, cands)[:2], conf, lead=lead)
 
 
@@ -336,7 +336,7 @@ def counted_only(ctx: Context, prepared, cands: list[Candidate], conf: Confidenc
     at = said.search(paragraph)
     if at is None or _ENUMERATION.search(paragraph, at.end()):
         return None  # the sentence (or what follows it in its paragraph) lists them
-    phrase = at.group(0) + re.match(r"[\u4e00-\u9fff]{0,4}", paragraph[at.end():]).group(0)  # type: ignore[union-attr]
+    phrase = at.group(0) + re.match(r"(?:(?!的)[\u4e00-\u9fff]){0,4}", paragraph[at.end():]).group(0)  # type: ignore[union-attr]
     lead = (f"The notice only counts them (“{phrase}”); it does not list them. The sentence that counts them:"
             if prepared.lang == "en" else f"通报中只写了“{phrase}”，没有列出具体是哪些；提到它的原文如下。")
     return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, [best]), conf, lead=lead)

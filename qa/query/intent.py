@@ -213,7 +213,8 @@ META_FIELDS = (
                                     r"inspection (group|team) (that |which )?(inspected|carried out|conducted|visited|examined)|"
                                     r"which (group|team)|" + _EN_GROUP, re.I)),
     ("inspection_period", re.compile(r"(什么时候|啥时候|何时|什么时间|哪段时间).{0,6}(开展|进行)?.{0,4}巡察|"
-                                     r"(什么时候|啥时候|何时|哪天|几月)(被|来)?巡(的|了|$|\s)|"  # 啥时候被巡的 + _WHEN_INSPECTED + "|"
+                                     r"(什么时候|啥时候|何时|哪天|几月)(被|来)?巡(的|了|$|\s)|"  # 啥时候被巡的
+                                     + _WHEN_INSPECTED + "|"
                                      + _WHEN_INSPECTED_SAID + "|"
                                      r"(哪天|什么时候|何时|几号|几月).{0,4}巡到|"
                                      r"巡察[^？?]*[？?]\s*(什么时候|啥时候|何时|什么时间)[？?]?$|"  # …巡察组搞的？什么时候？
