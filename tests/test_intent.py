@@ -390,3 +390,16 @@ def test_keyword_queries():
 ])
 def test_several_metadata_fields_asked_colloquially(question, fields):
     assert asked_fields(question)[0] == fields
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("横栏分局的枪保管、领用不太规范，整改时都搞了些啥？", "measures"),
+    ("港口分局户政窗口的工作人员被点名业务水平不够，整改里都做了些什么？", "measures"),
+    ("港口分局以前各单位饭堂的菜都是自己去买，容易出廉政问题，后来他们怎么整改的？", "measures"),  # its own units
+    ("横栏分局整改完了后面还打算干点啥？", "next_steps"),
+    ("舟山公安以后在党建、廉政和业务这几块有什么长期打算？", "next_steps"),
+    ("What does Henglan say it will do once the rectification period ends?", "next_steps"),
+])
+def test_measures_and_plans_asked_in_everyday_words(question, intent):
+    assert question_intent(question, named=1) == intent
+    assert question_intent("港口分局和横栏分局各单位的饭堂是怎么整改的？", named=2) == "compare"

@@ -59,12 +59,12 @@ _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
 NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
             r".{0,4}(怎么|如何|还要|打算|咋|准备)|接着(抓|改|推|干|往下)"  # 整改以后效果怎么样: the results
-NEXT_RE = re.compile(NEXT_SAID + r"|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
+NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打算|准备|计划)(干|做|搞|弄)|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|长远(打算|规划|计划|考虑|目标|安排)|从长远|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
                    r"long(er)?[- ]term|\bpromis(e|es|ed|ing) to (keep|continue|do|work)\b|\bkeep doing\b|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|\bstill working on\b|after the .{0,40}(period|phase) |"
-                   r"\bonce the .{0,40}\b(is|are) over\b|\bfrom here( on)?\b|\bover the long run\b|"
+                   r"\bonce the .{0,40}\b(is|are) over\b|\b(once|after|when) (the|its|their) .{0,40}\b(ends|is finished|finishes|wraps up)\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
                    r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b|"
                    r"\b(remain|remains|remaining|still|are|is) (unresolved|unfinished|undone|pending)\b|"
@@ -121,7 +121,7 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"
                        r"采取|做了(哪些|什么)|经验|借鉴|对策|良策|应对|(解决|处理|整治|整改)过(?!程)|"
-                       r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞)了啥|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
+                       r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞|弄)了(一?些|点)?(啥|什么)|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"^(?!.*\bhow (often|frequently|long|soon)\b).*\bhow\b(?! (many|much)\b)|"  # how often … how it goes: when
                        r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
                        r"\bwhat (is|are|was|were|has|have)\b.{0,60}\b(doing|been doing)\b|"
@@ -175,11 +175,17 @@ def question_type(question: str) -> str | None:
     return None
 
 
+_OWN_UNITS = re.compile(r"各单位|各个?单位")  # ... in a question naming one bureau: its units
+
+
 def question_intent(question: str, named: int = 0) -> str:
     """How the answer to ``question`` is built (see the module docstring); ``named``: how
     many indexed bureaus it names (two or more make it a comparison, one makes 分别 and
     the like contrast two things of that bureau)."""
-    if named >= 2 or WHICH_BUREAUS.search(question) or (named == 0 and _COMPARE.search(question)):
+    which = WHICH_BUREAUS.search(question)
+    if named == 1 and which and _OWN_UNITS.fullmatch(which.group(0)):
+        which = None  # 港口分局以前各单位饭堂…: the named bureau's own units
+    if named >= 2 or which or (named == 0 and _COMPARE.search(question)):
         return "compare"
     if NEXT_RE.search(question):
         return "next_steps"
