@@ -57,6 +57,7 @@ def listed_readings(ctx: Context, prepared) -> list:
     for t in toks:
         at.append(at[-1] + len(t))
     seps = [i for i, t in enumerate(toks) if t == "、"]
+
     def word(t: str) -> bool:
         return bool(re.fullmatch(r"[\u4e00-\u9fff]+", t)) and t not in _ITEM_STOPS and t not in PHRASING
 

@@ -193,7 +193,7 @@ def _said_plainly(ctx: Context, token: str, nouns: list[str], docs: tuple[str, .
 
 
 # A question naming one bureau about what only another bureau's notice reports (横栏分局…船舶油污水
-#偷排, which only 舟山 reports): the named notice's best passage covers under this share of the
+# 偷排, which only 舟山 reports): the named notice's best passage covers under this share of the
 # question while another bureau's covers at least OTHER_MIN and this much more. Development part
 # and the read probes (Chinese questions naming one bureau): no answerable question caught (the
 # closest, 舟山市公安局对新招录民警的培养…, 0.32 against 0.96); the wrong-bureau traps 0.11-0.24.
@@ -216,7 +216,7 @@ def other_bureau(ctx: Context, prepared, hits, qvec, svec, conf: Confidence) -> 
     other = 0.0 if best is None else covers(best.chunk.text) or 0.0
     if best is None or other < OTHER_MIN_COVERAGE or other - named < OTHER_MARGIN:
         return None
-    cands = [c for c in ctx.scorer.sentences(prepared, svec, [best])]
+    cands = ctx.scorer.sentences(prepared, svec, [best])
     where = ctx.index.notices[best.chunk.doc].meta.bureau_label
     lead = f"{prepared.bureaus[0]}的通报中没有与所问相符的内容；{where}的通报中有相近的内容，列在下面供参考。"
     return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, cands)[:2], conf, lead=lead)
@@ -336,7 +336,8 @@ def counted_only(ctx: Context, prepared, cands: list[Candidate], conf: Confidenc
     at = said.search(paragraph)
     if at is None or _ENUMERATION.search(paragraph, at.end()):
         return None  # the sentence (or what follows it in its paragraph) lists them
-    phrase = at.group(0) + re.match(r"(?:(?!的)[\u4e00-\u9fff]){0,4}", paragraph[at.end():]).group(0)  # type: ignore[union-attr]
+    tail = re.match(r"(?:(?!的)[\u4e00-\u9fff]){0,4}", paragraph[at.end():])  # 七层 + 把关; 4个方面, not 的问题
+    phrase = at.group(0) + (tail.group(0) if tail else "")
     lead = (f"The notice only counts them (“{phrase}”); it does not list them. The sentence that counts them:"
             if prepared.lang == "en" else f"通报中只写了“{phrase}”，没有列出具体是哪些；提到它的原文如下。")
     return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, [best]), conf, lead=lead)
