@@ -216,8 +216,8 @@ def test_the_probe_questions_are_valid_and_halved_by_a_hash_of_their_id(engine):
     probes = QUESTIONS.parent / "probes.jsonl"
     assert check_questions(probes, corpus_texts(engine)) == [] and misplaced(probes) == []
     rows = [json.loads(line) for line in probes.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) == 800 and {r["batch"] for r in rows} == {"probe"}
-    for r in rows:  # the first three rounds' (h1-h12) unread half was read in a later release
+    assert len(rows) == 1120 and {r["batch"] for r in rows} == {"probe"}
+    for r in rows:  # the first four rounds' (h1-h20) unread half was read in a later release
         odd = int(hashlib.sha1(r["id"].removeprefix("probe-").encode()).hexdigest(), 16) % 2
-        fourth = int(r["id"].split("-")[1][1:]) >= 13
-        assert r["split"] == ("test" if odd and fourth else "dev"), r["id"]
+        fifth = int(r["id"].split("-")[1][1:]) >= 21
+        assert r["split"] == ("test" if odd and fifth else "dev"), r["id"]
