@@ -149,9 +149,9 @@ def is_verb(token: str) -> bool:
     return tag.startswith("v") and tag != "vn"
 
 
-# a one-character verb's result or direction (记下, 弄好, 拍出): a verb, whatever jieba's tag says
-_COMPLEMENT = re.compile(r".[下上出来去好完到起掉住走]")
-_NOUN_TAGGED_VERBS = "记录"  # one-character verbs jieba's dictionary tags as nouns
+# a one-character verb's result or direction (记下, 弄好, 拍出, 连进): a verb, whatever jieba's tag says
+_COMPLEMENT = re.compile(r".[下上出来去好完到起掉住走进]")
+_NOUN_TAGGED_VERBS = "记录挪连"  # one-character verbs jieba's dictionary tags as nouns (挪: a place)
 
 
 def is_verb_complement(token: str) -> bool:

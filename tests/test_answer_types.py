@@ -1440,3 +1440,60 @@ def test_a_comparison_listing_things_asks_each_silent_bureau_about_each(service)
     rows = {b.bureau: b for b in a.blocks}
     assert not rows["中山市公安局港口分局"].missing and not rows["中山市公安局横栏分局"].missing  # 工会经费 only
     assert rows["舟山市公安局"].missing
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("利用网络实施的新型涉黑恶犯罪破案率低，部门之间成果共用、问题共治也没搞起来，有没有先例？",
+     "利用信息网络"),  # 利用网络: one unseen word in a question a passage covers well
+    ("港口分局饭堂食材收货这一块，有没有建立签收核验的制度？具体是怎么做的？", "三方签名核验制度"),
+    ("局里工会一直没开单独账户，有没有单位处理过类似问题？", "工会专门账户"),  # 局里: at the bureau
+    ("五家单位在反诈宣传上分别是怎么搞的？有没有哪家通报里压根没提这块？", "反诈宣传"),  # 压根: "at all"
+])
+def test_one_unseen_word_in_a_well_covered_is_there_question_is_wording(service, question, quote):
+    a = service.ask(question)
+    assert not a.abstained and any(quote in c.quote for c in a.evidence())
+
+
+def test_an_unseen_word_still_declines_a_question_nothing_covers(service):
+    from qa.answer.decline import UNSEEN_MAX_COVERAGE
+    a = service.ask("有没有单位给民警建了健身房？")
+    assert a.abstained and "健身房" in a.lead and (a.confidence.coverage or 0.0) < UNSEEN_MAX_COVERAGE
+
+
+@pytest.mark.parametrize("question, figure", [
+    ("港口分局这一轮一共把多少个民警挪到别的位置上去了？", "11名"),  # 挪到: a verb and its complement
+    ("开发区新盖的居民小区，一共有多少个摄像头画面连进了公安那边？老小区呢？", "332路"),  # 画面, 连进
+    ("港口那边印了多少张方便老百姓找民警的小卡片，贴在小区电梯、商场这些地方？", "11000张"),  # 卡片: 联系卡
+    ("港口分局饭堂食材配送服务方是通过什么方式确定的？确定了几家？", "确定一家公司"),  # 一家 states 几家
+    ("横栏分局把被带进来的人身上扣着的东西还回去多少件了？", "560件"),
+])
+def test_a_figure_in_everyday_words_of_the_fifth_probe_round_is_answered(service, question, figure):
+    a = service.ask(question)
+    assert not a.abstained and any(figure in c.quote for c in a.evidence())
+    _verbatim(service, a)
+
+
+def test_the_items_of_a_bureaus_plans_counted_are_its_plans_listed(service):
+    from qa.query.intent import question_type
+    assert question_type("港口分局整改通报最后说往后还打算咋干？分了几条？") is None
+    assert question_type("港口分局印了多少张警民联系卡？") == "figure"
+    a = service.ask("港口分局整改通报最后说往后还打算咋干？分了几条？")
+    assert not a.abstained and a.intent == "next_steps" and "共 3 项" in a.lead
+    assert a.evidence()[0].quote.startswith("（一）以更高站位扛起巡察整改政治责任")
+
+
+def test_a_thousand_households_states_no_count_of_companies():
+    from qa.answer.scoring import states_type
+    assert states_type("figure", "通过公开招标形式确定一家公司", "确定了几家？")
+    assert not states_type("figure", "开展“民警进千万家”活动", "走访了几家？")
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("舟山市局给村里、社区派的活太多，村干部天天帮公安填表报数，他们后来是怎么整改的？", "着力整治突出问题"),
+    ("横栏分局对KTV、歌舞厅这些地方管得松，还有陪侍的问题，他们后来怎么做的？", "娱乐场所"),
+    ("Has the anonymised branch actually rotated its long-serving staff yet, or is that still to come?", "轮岗交流"),
+    ("Roughly how much did Gangkou spend doing up the place where suspects are brought in and questioned?", "30万元"),
+])
+def test_glossary_lines_of_the_fifth_probe_round(service, question, quote):
+    a = service.ask(question)
+    assert not a.abstained and any(quote in c.quote for c in a.evidence())

@@ -13,6 +13,7 @@ from qa.answer.blocks import BlockSpec, items_block
 from qa.answer.compare import compare_rows
 from qa.answer.context import Context, appended
 from qa.answer.decline import (
+    UNSEEN_MAX_COVERAGE,
     asks_problem_count,
     asks_whether,
     counted_only,
@@ -127,7 +128,7 @@ class Answerer:
         whether = asks_whether(self.ctx, prepared)
         named = self.ctx.docs_in_scope(prepared, bureaus) if whether else []
         unseen = unseen_terms(self.ctx, prepared, whether, named)
-        if unseen:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all (the reason, whatever was retrieved)
+        if unseen and (conf.coverage or 0.0) < UNSEEN_MAX_COVERAGE:  # “有没有…健身房”, “世界杯…冠军”: words no notice uses at all (the reason, whatever was retrieved)
             return finalize(self.index, q, lang, True, [], conf,
                             lead=unseen_lead(self.ctx, prepared, unseen, named, no_term=lang == "en" and not whether))
         elsewhere = other_bureau(self.ctx, prepared, hits, qvec, svec, conf) if not bureaus and not kinds else None

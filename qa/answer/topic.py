@@ -9,10 +9,10 @@ from qa.query.intent import NEXT_RE
 from qa.text import PHRASING, tokenize
 
 COUNT_RE = re.compile(r"^[\d一二两三四五六七八九十百几多每各]+[份个项次条家名件类处种批位]?$")  # 五份, 几个
-QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍 地方 东西".split())
+QUESTION_WORDS = frozenset("提到 提及 涉及 时候 单位 分局 通报 整改 措施 说明 介绍 地方 东西 压根".split())
 PLAN_WORDS = frozenset("长远 打算 计划 安排 准备 考虑 设想 事项 针对 列出 处理 工作 已经 方面 分别 各自 各有 任务 还要 继续 "
                        "持续 推进 举措 措施 提出 部分 结尾 成果 巩固 稳住 阶段 集中 部署 接着 往下 长期 "
-                       "加强 强化 增强 进一步 总结 结束 要求 需要 需求 规划 务必 重点 主要 内容 常态 常态化 转入 巡察 一旦 一次 党委 报告 汇报 承诺 完毕".split())  # ... of next steps (how, not what)
+                       "最后 末尾 后面 加强 强化 增强 进一步 总结 结束 要求 需要 需求 规划 务必 重点 主要 内容 常态 常态化 转入 巡察 一旦 一次 党委 报告 汇报 承诺 完毕".split())  # ... of next steps (how, not what)
 PHRASE_CHARS = set("哪什啥么的了事些这那几两件个")  # 哪些地方, 干的事, 两件事: phrasing, not things
 
 

@@ -167,8 +167,14 @@ def asking_clauses(question: str, last: bool = False) -> str:
 _SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局)(?=.*(对比|比较|相比|分别|各自))")  # 几个单位分别做了哪些整改
 
 
+# the items of a bureau's plans counted (往后还打算咋干？分了几条？): the list answers it, no figure
+_PLAN_ITEMS = re.compile(r"(分了?|分成|列了?|一共|共|总共)?(有)?(几|多少)(条|项|点|个方面)(?=[？?。，,！!]|$)")
+
+
 def question_type(question: str) -> str | None:
     asking = asking_clauses(question)
+    if NEXT_RE.search(question):
+        asking = _PLAN_ITEMS.sub("", asking)
     for name, pattern in QTYPES:
         if pattern.search(_SEVERAL.sub("", asking) if name == "figure" else asking):
             return name
