@@ -1497,3 +1497,59 @@ def test_a_thousand_households_states_no_count_of_companies():
 def test_glossary_lines_of_the_fifth_probe_round(service, question, quote):
     a = service.ask(question)
     assert not a.abstained and any(quote in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question", ["那家匿名分局这次被市委第六巡察组巡察，具体是从哪天到哪天？",
+                                      "打星号那个分局的工会账户，具体是几月几号开通的？",
+                                      "On what exact date did the bank issue that anonymised branch's trade union account permit?"])
+def test_a_date_the_notice_masks_is_declined_with_that_reason_first(service, question):
+    a = service.ask(question)
+    assert a.abstained and a.lead.startswith(("通报原文对所问日期作了隐去处理", "The notice masks the date asked for"))
+    assert a.related() and all("*" in c.quote for c in a.related())
+
+
+def test_a_masked_date_states_no_date_a_partly_masked_one_its_year():
+    from qa.answer.scoring import states_type
+    assert states_type("date", "工商银行于*月**日完成审批", "哪天开通的？")
+    assert not states_type("date", "工商银行于*月**日完成审批", "哪天开通的？", masked=False)
+    assert states_type("date", "2021年*月完成审批", "哪年开通的？", masked=False)
+
+
+@pytest.mark.parametrize("question, title", [
+    ("Could you give me the actual wording of Henglan's trial financial management rules, for example the seven "
+     "approval levels?", "财务管理规定"),
+    ("Zhoushan canteen financial management rules full text", "《机关食堂财务管理办法》"),
+    ("What exactly does Henglan's circular on scrapping fixed assets say?", "《关于做好固定资产报废工作的通知》"),
+])
+def test_the_text_of_a_document_asked_in_english_without_its_title_is_declined(service, question, title):
+    a = service.ask(question)
+    assert a.abstained and a.lead.startswith("The notices only name") and title in a.lead
+
+
+def test_what_an_english_question_asks_a_notice_to_say_is_answered(service):
+    a = service.ask("What exactly does Henglan's notice say about fuel cards?")
+    assert not a.abstained and any("加油卡" in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("How did the Huzhou Public Security Bureau deal with auxiliary police who are party members?", False),
+    ("What did the Public Security Bureau do about canteens?", True),  # no place named
+    ("How did the Zhoushan Municipal Public Security Bureau handle canteen cash?", True),
+])
+def test_an_english_public_security_bureau_is_checked_against_the_indexed_ones(service, question, answered):
+    a = service.ask(question)
+    assert a.abstained is not answered
+    if not answered:
+        assert "Huzhou" in a.lead and "舟山市公安局" in a.lead
+
+
+@pytest.mark.parametrize("question, stated", [
+    ("舟山市公安局今年有多少名辅警拿了一级嘉奖？", False),  # the notice gives the second and third grades
+    ("舟山市公安局今年有多少名辅警拿了二级嘉奖？", True),
+    ("At the Gangkou branch, how many years in the same post make an officer eligible for rotation?", False),
+    ("Henglan rotated officers who had been in the same post for how many years?", True),  # 超10年
+    ("舟山市公安局被追责问责的那6个人分别是谁、担任什么职务？", False),  # 分别是谁: names
+])
+def test_a_grade_years_or_names_asked_need_a_sentence_stating_them(service, question, stated):
+    a = service.ask(question)
+    assert a.abstained is not stated

@@ -18,6 +18,7 @@ from qa.answer.decline import (
     asks_whether,
     counted_only,
     document_text,
+    masked_date,
     masked_lead,
     most_counted,
     not_indexed,
@@ -158,6 +159,8 @@ class Answerer:
                    and (not problems or counts((("问题",),), self.ctx.sentence(c), q))] if prepared.qtype in MUST_STATE else []
         if prepared.qtype in MUST_STATE and not stating:
             return not_stated(self.ctx, prepared, cands, conf)
+        if prepared.qtype == "date" and not any(states_type("date", self.ctx.sentence(c), q, masked=False) for c in stating):
+            return masked_date(self.ctx, prepared, stating, conf)  # 具体是哪天: the notice writes *月**日
         masked = prepared.qtype in ("figure", "money") and not any(
             states_type(prepared.qtype, self.ctx.sentence(c), q, masked=False) for c in stating)
         return finalize(self.index, q, lang, False, picked, conf, lead=masked_lead(lang) if masked else None)

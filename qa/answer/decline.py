@@ -289,11 +289,38 @@ DOCUMENT_TEXT = re.compile(r"(?P<a>《[^》]{2,60}》).{0,20}?(原文|全文|条
                            r"(?P<c>[\u4e00-\u9fff]{2,12}(?:方案|规定|办法|细则|实施意见))的?(原文|全文)(在哪|哪里|去哪|从哪|怎么|能不能|可以)|"
                            r"(原文|全文|条款|条文|full text|exact wording|clauses|articles).{0,30}?(?P<b>《[^》]{2,60}》)", re.I)
 
+# ... asked in English without the title (the actual wording of Henglan's financial management
+# rules; canteen rules full text; what exactly does Henglan's circular on scrapping say?)
+EN_DOCUMENT_TEXT = re.compile(r"\b(full text|(actual|exact|precise) wording|wording of|verbatim text|text of (the|its|their)\b|"
+                              r"what exactly do(es)? .{0,80}\b(rules?|regulations?|circulars?|documents?|procedures?|guidelines?)"
+                              r"\b.{0,60} say\b)", re.I)
+_TITLE = re.compile(r"《[^》]{2,60}》")
+EN_TITLE_SENTENCES = 3  # ... the title: in one of the best sentences
+
+
+def _english_title(ctx: Context, prepared, cands: list[Candidate]) -> tuple[str, list[Candidate]]:
+    """The document an English question asks the text of: the title (not a notice's) among
+    the best sentences sharing most characters with the question's Chinese terms."""
+    terms = set("".join(prepared.terms))
+    best = sorted(cands, key=lambda c: -c.score)[:EN_TITLE_SENTENCES]
+    titles = [(t, c) for c in best for t in _TITLE.findall(ctx.sentence(c))
+              if not any(t.strip("《》") in (n.meta.title or "") for n in ctx.index.notices.values())]
+    if not titles:
+        return "", []
+    title = max(titles, key=lambda tc: len(set(tc[0]) & terms))[0]
+    return title, [c for c in best if title in ctx.sentence(c)]
+
 
 def document_text(ctx: Context, prepared, cands: list[Candidate], conf: Confidence) -> Answer | None:
     """Declined, the reason first: the question asks for the text of a document the notices
     only name (not a notice itself); the sentences naming it follow as possibly related."""
     m = DOCUMENT_TEXT.search(prepared.text)
+    if m is None and prepared.lang == "en" and EN_DOCUMENT_TEXT.search(prepared.text):
+        title, named = _english_title(ctx, prepared, cands)
+        if not title:
+            return None
+        return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, named), conf,
+                        lead=f"The notices only name {title}; they do not contain its text.")
     if m is None:
         return None
     if m.group("c"):  # a document named in the question's own words, the bureau's name aside (开发区整改方案)
@@ -354,6 +381,14 @@ def masked_lead(lang: str) -> str:
     """The lead of an answer whose quoted figure the notice masks (观看警示教育片*部)."""
     return ("The notice masks the figure asked for (written as *)." if lang == "en"
             else "通报原文对所问数字作了隐去处理（以“*”代替），未写明具体数值。")
+
+
+def masked_date(ctx: Context, prepared, stating: list[Candidate], conf: Confidence) -> Answer:
+    """Declined, the reason first: the only dates the best sentences give are masked
+    (****年*月*日至*月**日); those sentences follow as possibly related."""
+    lead = ("The notice masks the date asked for (written with *); it states no date." if prepared.lang == "en"
+            else "通报原文对所问日期作了隐去处理（以“*”代替），没有写明具体日期；原文如下。")
+    return finalize(ctx.index, prepared.text, prepared.lang, True, pick_related(ctx, stating)[:2], conf, lead=lead)
 
 
 def not_stated(ctx: Context, prepared, cands: list[Candidate], conf: Confidence, unused: list[str] | None = None) -> Answer:

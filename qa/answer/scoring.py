@@ -34,6 +34,8 @@ HAS_TYPE = {
 _LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
 _SLOGAN = re.compile(r"“[^”]{2,8}”")
 _MASKED = re.compile(r"[*＊]+(?:\.[*＊]+)?(?=\s*(?:[%万亿元]|[^\x00-\x7f*＊]))")  # a figure the notice masks
+_GRADE = re.compile(r"(?<![上下同高低])[一二三四五六][级等](?=[\u4e00-\u9fff])")  # 一级嘉奖, 三等功: a grade asked
+_MASKED_DATE = re.compile(r"[*＊]+\s*[年月日]")  # a year, month or day the notice masks
 _CLAUSE = re.compile(r"[^，,；;。：:]+")
 _ASKS_DAY = re.compile(r"哪一?天|几号|哪日|具体日期|\b(which|what|exact(ly)?( what)?) (day|date)\b|on what date", re.I)
 _DAY = re.compile(r"\d{1,2}\s*日|[*]+日|\d{4}-\d{1,2}-\d{1,2}")
@@ -60,13 +62,16 @@ def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -
     """Whether ``sentence`` states what a question of type ``qtype`` asks for; a number
     the question itself contains (110, 2024) does not count as the answer, nor one counting
     other things than asked (多少个问题: not 7次); nor, unless ``masked``, a figure the
-    notice masks (观看警示教育片*部)."""
+    notice masks (观看警示教育片*部) or a date it masks (*月**日)."""
     if qtype in ("figure", "money"):
         sentence = _LABEL.sub("", sentence)  # (6) of an item's label states nothing
         if qtype == "figure":  # nor does a date (截至2025年3月), or a slogan (“四个意识”, “两个维护”)
             sentence = _SLOGAN.sub("", HAS_TYPE["date"].sub("", sentence))
         if not masked:
             sentence = _MASKED.sub("", sentence)
+        grades = _GRADE.findall(question)
+        if grades and not any(g in sentence for g in grades):
+            return False  # 一级嘉奖 is not answered by 26名辅警获二级嘉奖
         units = counted_units(question) if qtype == "figure" else ""
         if units and not re.search(rf"[\d*一二两三四五六七八九十百千]\s*[余多]?\s*[{units}]", sentence):
             return False  # 多少个问题 is not answered by 7次
@@ -76,6 +81,8 @@ def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -
             if not nums or not set(nums) <= asked:
                 return True
         return False
+    if qtype == "date" and not masked:  # ****年*月*日至*月**日 states no date
+        sentence = _MASKED_DATE.sub("", sentence)
     if qtype == "date" and _ASKS_DAY.search(question):  # 哪一天: a month does not say
         return bool(_DAY.search(sentence))
     return bool(HAS_TYPE[qtype].search(sentence))

@@ -21,8 +21,9 @@ from qa.query.translation import translate
 from qa.text import Tokenizer, clean_query, is_chinese, normalize, simplified, tokenize
 
 MAX_QUERY_CHARS = 2000
-_EN_BUREAU_NAME = re.compile(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:'s)? (?:police )?(?:sub-bureau|district branch|branch|"
-                             r"public security (?:sub-)?bureau|bureau|precinct)\b")
+_EN_BUREAU_NAME = re.compile(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:'s)? (?i:police )?(?:sub-bureau|district branch|branch|"
+                             r"(?i:public security (?:sub-)?bureau)|bureau|Bureau|precinct)\b")
+_EN_GENERIC_NAME = frozenset("public security municipal city county district provincial police party".split())
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff*]{2,}")
 MODES = ("hybrid", "dense", "bm25")
 
@@ -214,7 +215,9 @@ class Retriever:
         glossary = english_glossary(self.glossary)
         out = []
         for m in _EN_BUREAU_NAME.finditer(question):
-            name = m.group(1)
+            name = " ".join(w for w in m.group(1).split() if w.lower() not in _EN_GENERIC_NAME)
+            if not name:  # the Municipal Public Security Bureau: no place named
+                continue
             if ANONYMISED_EN.search(name) or f"{name} branch".lower() in glossary:
                 continue
             groups = translate(name, self.index.crosslingual, self.index.idf, glossary)
