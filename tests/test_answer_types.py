@@ -1553,3 +1553,26 @@ def test_an_english_public_security_bureau_is_checked_against_the_indexed_ones(s
 def test_a_grade_years_or_names_asked_need_a_sentence_stating_them(service, question, stated):
     a = service.ask(question)
     assert a.abstained is not stated
+
+
+@pytest.mark.parametrize("question, first", [
+    ("横栏 出差的钱报销 有问题 后来咋弄", "（37）推进差旅费审批标准化建设"),
+    ("横栏分局给公车加油用的卡有放着不用的，这个后来怎么处理、怎么管起来的？", "（41）聚焦油卡管理效能短板"),
+    ("东营开发区分局班子开会定事情不按规矩来，他们具体是怎么改的？", "1.党委议事不规范的问题"),
+    ("Henglan apparently had fuel payment cards for police cars lying around unused. What did it do about that?",
+     "（41）聚焦油卡管理效能短板"),
+    ("What did the Gangkou branch do to get its facility for holding and questioning suspects run properly?",
+     "（43）提升办案场所管理质效"),
+    ("How is the Henglan branch keeping track of residents with serious psychiatric conditions?", "（15）构建精神障碍患者"),
+    ("How did Henglan tidy up the way officers claimed back the cost of work trips, train tickets and so on?",
+     "（37）推进差旅费审批标准化建设"),  # the cost of: no amount asked
+])
+def test_the_problem_asked_in_everyday_words_of_the_fifth_probe_round(service, question, first):
+    a = service.ask(question)
+    assert not a.abstained and a.intent == "measures" and a.evidence()[0].quote.startswith(first)
+
+
+def test_cost_asks_an_amount_unless_the_question_asks_how_something_was_done():
+    from qa.query.intent import question_type
+    assert question_type("What did the new case-handling centre cost?") == "money"
+    assert question_type("How did Henglan tidy up the way officers claimed back the cost of work trips?") is None
