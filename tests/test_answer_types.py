@@ -1576,3 +1576,31 @@ def test_cost_asks_an_amount_unless_the_question_asks_how_something_was_done():
     from qa.query.intent import question_type
     assert question_type("What did the new case-handling centre cost?") == "money"
     assert question_type("How did Henglan tidy up the way officers claimed back the cost of work trips?") is None
+
+
+@pytest.mark.parametrize("question, first", [
+    ("How many of those little cards with the local police contact details did Gangkou print and put up in 2024?",
+     "印制11000张警民联系卡"),  # a thing with contact details, counted: no contact asked
+    ("When Henglan staff travel for work by train, what class of seat can they claim for?", "二等座"),
+    ("How does Gangkou now choose who supplies the food for its staff canteens?", "（30）集中采购配送饭堂食材"),
+    ("How much fraud money has Zhoushan recovered, and what share of losses is that?", "追赃率达到37.7%"),
+])
+def test_english_paraphrases_of_the_fifth_probe_round(service, question, first):
+    a = service.ask(question)
+    assert not a.abstained and any(first in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, first", [
+    ("What does Zhoushan's city bureau say it will focus on next, now that the rectification report is out?",
+     "下一步,市公安局党委将深入贯彻落实"),
+    ("打码那家分局 案子里扣的钱一直没退 这事现在算弄完了没 还剩啥要弄", "针对“涉案资金清退不及时”问题"),
+    ("开发区分局欠了一屁股债那个事 后面打算咋还啊", "3.执行财经制度不严格的问题"),
+])
+def test_plans_asked_in_everyday_words_of_the_fifth_probe_round(service, question, first):
+    a = service.ask(question)
+    assert not a.abstained and a.intent == "next_steps" and a.evidence()[0].quote.startswith(first)
+
+
+def test_the_contact_details_of_a_bureau_are_still_metadata(service):
+    a = service.ask("What are the contact details of Zhoushan police?")
+    assert a.intent == "meta" and any("0580-2072198" in c.quote for c in a.evidence())

@@ -26,13 +26,13 @@ QTYPES = (
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(分别|都|各自)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
                           r"\bwho (is|was)\b(?! (in charge|responsible))|\bwho (led|leads|headed|heads|chaired) the (\w+ )?inspection (team|group)|name of (the )?.{0,40}(chief|head|secretary|director|leader)", re.I)),
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
-                         r"how much money|^(?!\s*how (did|does|do|has|have|is|are|was|were)\b).*\bcost\b|\b(total|how much) .{0,30}expenditure\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
+                         r"how much money|\bhow much [a-z-]+ money\b|^(?!\s*how (did|does|do|has|have|is|are|was|were)\b).*\bcost\b|\b(total|how much) .{0,30}expenditure\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what (exact |specific |precise )?(date|day)|which (exact |specific )?day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|几成|(?<![这那哪好])几([个次名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
-                          r"\bhow (many|much)\b|what percentage|\bpercentage\b|by how much|"
+                          r"\bhow (many|much)\b|what percentage|\bpercentage\b|\bwhat (share|proportion)\b|by how much|"
                           # the number asked for, not one cut down or raised
                           r"(?<!cut down the )(?<!cut the )(?<!reduce the )(?<!lower the )(?<!decrease the )"
                           r"(?<!increase the )(?<!raise the )(?<!bring down the )\bnumber of\b", re.I)),
@@ -62,7 +62,7 @@ NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以�
 NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打算|准备|计划)(干|做|搞|弄)|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|长远(打算|规划|计划|考虑|目标|安排)|从长远|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
-                   r"long(er)?[- ]term|\bpromis(e|es|ed|ing) to (keep|continue|do|work)\b|\bkeep doing\b|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
+                   r"long(er)?[- ]term|\bfocus on next\b|\bwill (now )?focus on\b|\bpromis(e|es|ed|ing) to (keep|continue|do|work)\b|\bkeep doing\b|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|\bstill working on\b|after the .{0,40}(period|phase) |"
                    r"\bonce the .{0,40}\b(is|are) over\b|\b(once|after|when) (the|its|their) .{0,40}\b(ends|is finished|finishes|wraps up)\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
@@ -181,6 +181,7 @@ def question_type(question: str) -> str | None:
     return None
 
 
+_THING_WITH_CONTACT = re.compile(r"^\s*how many\b.{0,60}\bwith\b.{0,30}\bcontact (details|information)\b", re.I)
 _OWN_UNITS = re.compile(r"各单位|各个?单位")  # ... in a question naming one bureau: its units
 
 
@@ -198,7 +199,10 @@ def question_intent(question: str, named: int = 0) -> str:
     # a field asked in other words (巡察持续了多长时间) too; but 叫什么名字 asks for the notice's title
     # only where the question names a notice (标题, 全称: _META)
     fields = [f for f in asked_fields(question)[0] if f != "title"]
-    if (_META.search(question) or fields) and not _ASKS_MEASURES.search(question):
+    meta = _META.search(question)
+    if meta and _THING_WITH_CONTACT.search(question):
+        meta = None  # how many cards with the police contact details: a thing counted, no contact asked
+    if (meta or fields) and not _ASKS_MEASURES.search(question):
         return "meta"
     if _MEASURES.search(question) and question_type(question) is None:
         return "measures"
