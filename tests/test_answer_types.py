@@ -1604,3 +1604,30 @@ def test_plans_asked_in_everyday_words_of_the_fifth_probe_round(service, questio
 def test_the_contact_details_of_a_bureau_are_still_metadata(service):
     a = service.ask("What are the contact details of Zhoushan police?")
     assert a.intent == "meta" and any("0580-2072198" in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, bureaus", [
+    ("We police a port where ships' oily waste and other solid waste get dumped illegally. What enforcement "
+     "approaches have other bureaus used?", ()),  # port: an everyday word, no bureau named
+    ("What did the port branch do about canteens?", ("中山市公安局港口分局",)),
+    ("What did the Development Zone do about debts?", ("东营市公安局东营经济技术开发区分局",)),
+    ("what did the development zone do about debts", ("东营市公安局东营经济技术开发区分局",)),
+    ("what did gangkou do about canteens", ("中山市公安局港口分局",)),
+])
+def test_an_everyday_english_word_names_a_bureau_only_before_a_bureau_noun(service, question, bureaus):
+    assert service.answerer.retriever.prepare(question).bureaus == bureaus
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("We police a port where ships' oily waste and other solid waste get dumped illegally. What enforcement "
+     "approaches have other bureaus used?", "深化海洋生态警务建设"),
+    ("A lot of the calls our station gets aren't police business at all — broken street lights, water outages, "
+     "things that belong to other government departments — and they tie up our patrol officers. How have others "
+     "dealt with that?", "加大协同处置力度"),
+    ("In one district we follow, drink-driving cases pile up and aren't sent to prosecutors within the time limit. "
+     "Has any police bureau dealt with this, and how?", "已移送审查起诉128宗"),
+    ("民警长期加班、休息没保障、体检查出毛病也没人跟进，干劲不足，别的公安局有什么暖警的做法？", "保障休息权利"),
+])
+def test_precedents_asked_in_the_fifth_probe_rounds_words(service, question, quote):
+    a = service.ask(question)
+    assert not a.abstained and any(quote in c.quote for c in a.evidence())

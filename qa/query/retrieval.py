@@ -23,6 +23,7 @@ from qa.text import Tokenizer, clean_query, is_chinese, normalize, simplified, t
 MAX_QUERY_CHARS = 2000
 _EN_BUREAU_NAME = re.compile(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:'s)? (?i:police )?(?:sub-bureau|district branch|branch|"
                              r"(?i:public security (?:sub-)?bureau)|bureau|Bureau|precinct)\b")
+_EN_BUREAU_NOUN = r"(?:branch|bureau|police|precinct|sub-bureau|public security)\b"
 _EN_GENERIC_NAME = frozenset("public security municipal city county district provincial police party".split())
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff*]{2,}")
 MODES = ("hybrid", "dense", "bm25")
@@ -171,7 +172,8 @@ class Retriever:
             terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
         elif lang == "zh" and self.settings.expand:
             terms, keys = expand(q, load_glossary(self.glossary))
-        said = q if lang == "zh" else " ".join(terms) + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "") \
+        said = q if lang == "zh" else " ".join(t for w, ts in groups if self._may_name_bureau(w, q) for t in ts) \
+            + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "") \
             + "".join(f"，{w}" for w in _HAN_RUN.findall(q))  # the Shiqi precinct (石岐分局): its name as written
         named, unknown, words = mentions(said, self.index.bureau_aliases,
                                          tuple(self._unknown_english_bureaus(q)) if lang == "en" else (),
@@ -206,6 +208,15 @@ class Retriever:
             if labels and not any(a < m.end() and m.start() < b for a, b, _ in out):
                 out.append((m.start(), m.end(), labels))
         return sorted(out)
+
+    def _may_name_bureau(self, word: str, question: str) -> bool:
+        """Whether an English word may name a bureau through its translation: a name
+        (Gangkou, zhoushan), or an everyday word (port: 港口) only before a bureau noun
+        (the port branch, the development zone branch)."""
+        said = re.search(rf"\b{re.escape(word)}\b", question, re.I)
+        if (said and said.group(0)[:1].isupper()) or " " in word or word.lower() not in self.index.crosslingual.get("en", {}):
+            return True
+        return bool(re.search(rf"\b{re.escape(word)}\b[\s-]+(?:[a-z]+[\s-]+)?{_EN_BUREAU_NOUN}", question, re.I))
 
     def _unknown_english_bureaus(self, question: str) -> list[str]:
         """Bureaus an English question names that the corpus lacks (the Shiqi branch): a
