@@ -1631,3 +1631,11 @@ def test_an_everyday_english_word_names_a_bureau_only_before_a_bureau_noun(servi
 def test_precedents_asked_in_the_fifth_probe_rounds_words(service, question, quote):
     a = service.ask(question)
     assert not a.abstained and any(quote in c.quote for c in a.evidence())
+
+
+def test_what_every_answer_is_made_of_is_no_word_a_row_must_hold(service):
+    from qa.text import PHRASING
+    assert "整改措施" in PHRASING  # 各自采取了哪些整改措施: every bureau's row is its measures
+    a = service.ask("食堂管理出问题的是哪几家？各自采取了哪些整改措施？")
+    rows = {b.bureau: b for b in a.blocks}
+    assert a.intent == "compare" and not rows["舟山市公安局"].missing
