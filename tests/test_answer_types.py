@@ -1639,3 +1639,19 @@ def test_what_every_answer_is_made_of_is_no_word_a_row_must_hold(service):
     a = service.ask("食堂管理出问题的是哪几家？各自采取了哪些整改措施？")
     rows = {b.bureau: b for b in a.blocks}
     assert a.intent == "compare" and not rows["舟山市公安局"].missing
+
+
+@pytest.mark.parametrize("question", ["开发区分局现在一共欠了多少债？今年计划还多少？",
+                                      "What's the total amount of debt the Dongying development-zone branch is carrying?"])
+def test_a_debt_asked_is_an_amount_no_notice_states(service, question):
+    from qa.query.intent import question_type
+    assert question_type(question) == "money"
+    a = service.ask(question)
+    assert a.abstained and a.lead.startswith(("通报中没有写明所问的金额", "The notices do not state the amount"))
+
+
+def test_a_postcode_asked_needs_six_digits(service):
+    a = service.ask("给东营开发区分局寄信提意见，邮编是多少？")
+    assert a.abstained  # its notice gives a street address (大渡河路255号), no postcode
+    b = service.ask("港口分局的邮编是多少？")
+    assert not b.abstained and any("528447" in c.quote for c in b.evidence())

@@ -34,6 +34,7 @@ HAS_TYPE = {
 _LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
 _SLOGAN = re.compile(r"“[^”]{2,8}”")
 _MASKED = re.compile(r"[*＊]+(?:\.[*＊]+)?(?=\s*(?:[%万亿元]|[^\x00-\x7f*＊]))")  # a figure the notice masks
+_POSTCODE = re.compile(r"邮编|邮政编码|\bpost ?code\b|\bzip ?code\b", re.I)
 _GRADE = re.compile(r"(?<![上下同高低])[一二三四五六][级等](?=[\u4e00-\u9fff])")  # 一级嘉奖, 三等功: a grade asked
 _MASKED_DATE = re.compile(r"[*＊]+\s*[年月日]")  # a year, month or day the notice masks
 _CLAUSE = re.compile(r"[^，,；;。：:]+")
@@ -69,6 +70,8 @@ def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -
             sentence = _SLOGAN.sub("", HAS_TYPE["date"].sub("", sentence))
         if not masked:
             sentence = _MASKED.sub("", sentence)
+        if _POSTCODE.search(question) and not re.search(r"(?<!\d)\d{6}(?!\d)", sentence):
+            return False  # a postcode asked: six digits, not 大渡河路255号
         grades = _GRADE.findall(question)
         if grades and not any(g in sentence for g in grades):
             return False  # 一级嘉奖 is not answered by 26名辅警获二级嘉奖

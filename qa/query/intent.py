@@ -26,6 +26,8 @@ QTYPES = (
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(分别|都|各自)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
                           r"\bwho (is|was)\b(?! (in charge|responsible))|\bwho (led|leads|headed|heads|chaired) the (\w+ )?inspection (team|group)|name of (the )?.{0,40}(chief|head|secretary|director|leader)", re.I)),
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
+                         r"欠了?多少(?!个|项|笔|家)|多少(债|欠款)|(债务|欠款|负债)(总额|总共|一共|共)?(是|有|达)?多少|"
+                         r"\b(total )?amount of debt\b|\bhow much debt\b|"
                          r"how much money|\bhow much [a-z-]+ money\b|^(?!\s*how (did|does|do|has|have|is|are|was|were)\b).*\bcost\b|\b(total|how much) .{0,30}expenditure\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
