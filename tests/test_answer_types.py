@@ -1657,10 +1657,11 @@ def test_a_postcode_asked_needs_six_digits(service):
     assert not b.abstained and any("528447" in c.quote for c in b.evidence())
 
 
-def test_an_amount_spent_is_not_answered_by_a_limit():
+def test_an_amount_asked_is_not_answered_by_a_limit():
     from qa.answer.scoring import states_type
     limit = "对支出单据与分局党委会议纪要开展一致性审查，各部门经费开支超5000元事项须上会"
     assert not states_type("money", limit, "How much did Henglan spend building its new case-handling centre?")
     assert not states_type("money", limit, "横栏分局花了多少钱建执法办案中心？")
+    assert not states_type("money", limit, "横栏分局去年在电信诈骗案件里一共帮群众追回了多少钱？")
     assert states_type("money", limit, "横栏分局的经费开支超过多少钱要上党委会？")  # a limit asked
     assert states_type("money", "先后投入约30万元进行基建改造和系统升级", "港口分局办案中心改造投入了多少钱？")

@@ -34,9 +34,8 @@ HAS_TYPE = {
 _LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
 _SLOGAN = re.compile(r"“[^”]{2,8}”")
 _MASKED = re.compile(r"[*＊]+(?:\.[*＊]+)?(?=\s*(?:[%万亿元]|[^\x00-\x7f*＊]))")  # a figure the notice masks
-# an amount spent asked (花了多少, how much did it cost to build), not a limit (超过多少要审批):
+# an amount asked (花了多少, 追回了多少钱, how much did it cost to build), not a limit (超过多少要审批):
 # an amount stated as a limit (超5000元, 5000元以上) does not answer it
-_ASKS_SPENT = re.compile(r"花了|花费|投入|投资|造价|\bspen[dt]\b|\bcost\b|\bpaid\b", re.I)
 _ASKS_LIMIT = re.compile(r"超过|超出|以上|最多|上限|限额|标准|门槛|\blimit\b|\bthreshold\b|\bmore than\b|\babove\b|\bover\b|"
                          r"\bmaximum\b|\bup to\b", re.I)
 _LIMIT_AMOUNT = re.compile(r"(超过|超出|超|不超过|低于|高于)\s*[\d.]+\s*(万|亿)?元|[\d.]+\s*(万|亿)?元(以上|以下|以内)")
@@ -76,8 +75,8 @@ def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -
             sentence = _SLOGAN.sub("", HAS_TYPE["date"].sub("", sentence))
         if not masked:
             sentence = _MASKED.sub("", sentence)
-        if qtype == "money" and _ASKS_SPENT.search(question) and not _ASKS_LIMIT.search(question):
-            sentence = _LIMIT_AMOUNT.sub("", sentence)  # what was spent: not a limit (开支超5000元事项)
+        if qtype == "money" and not _ASKS_LIMIT.search(question):
+            sentence = _LIMIT_AMOUNT.sub("", sentence)  # an amount, not a limit (开支超5000元事项)
         if _POSTCODE.search(question) and not re.search(r"(?<!\d)\d{6}(?!\d)", sentence):
             return False  # a postcode asked: six digits, not 大渡河路255号
         grades = _GRADE.findall(question)
