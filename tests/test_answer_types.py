@@ -1665,3 +1665,10 @@ def test_an_amount_asked_is_not_answered_by_a_limit():
     assert not states_type("money", limit, "横栏分局去年在电信诈骗案件里一共帮群众追回了多少钱？")
     assert states_type("money", limit, "横栏分局的经费开支超过多少钱要上党委会？")  # a limit asked
     assert states_type("money", "先后投入约30万元进行基建改造和系统升级", "港口分局办案中心改造投入了多少钱？")
+
+
+def test_the_bureau_with_stars_and_what_is_left_to_do(service):
+    a = service.ask("打星那个分局 哪个巡察组去查的")  # 打星: asterisked
+    assert a.intent == "meta" and a.lead == "**市公安局**分局（已匿名）：巡察组为市委第六巡察组[1]。"
+    b = service.ask("On hooking up the housing estates' CCTV to the police system in Dongying, what's still left to do?")
+    assert b.intent == "next_steps" and any("后续还将争取资金" in c.quote for c in b.evidence())
