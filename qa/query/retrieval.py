@@ -172,7 +172,9 @@ class Retriever:
             terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
         elif lang == "zh" and self.settings.expand:
             terms, keys = expand(q, load_glossary(self.glossary))
-        said = q if lang == "zh" else " ".join(t for w, ts in groups if self._may_name_bureau(w, q) for t in ts) \
+        aliases = self.index.bureau_aliases
+        said = q if lang == "zh" else " ".join(t for w, ts in groups for t in ts if normalize(t) not in aliases
+                                               or self._may_name_bureau(w, q)) \
             + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "") \
             + "".join(f"，{w}" for w in _HAN_RUN.findall(q))  # the Shiqi precinct (石岐分局): its name as written
         named, unknown, words = mentions(said, self.index.bureau_aliases,
@@ -213,8 +215,7 @@ class Retriever:
         """Whether an English word may name a bureau through its translation: a name
         (Gangkou, zhoushan), or an everyday word (port: 港口) only before a bureau noun
         (the port branch, the development zone branch)."""
-        said = re.search(rf"\b{re.escape(word)}\b", question, re.I)
-        if (said and said.group(0)[:1].isupper()) or " " in word or word.lower() not in self.index.crosslingual.get("en", {}):
+        if word[:1].upper() + word[1:] in question or " " in word or word.lower() not in self.index.crosslingual.get("en", {}):
             return True
         return bool(re.search(rf"\b{re.escape(word)}\b[\s-]+(?:[a-z]+[\s-]+)?{_EN_BUREAU_NOUN}", question, re.I))
 
