@@ -1493,8 +1493,22 @@ def test_a_thousand_households_states_no_count_of_companies():
     ("横栏分局对KTV、歌舞厅这些地方管得松，还有陪侍的问题，他们后来怎么做的？", "娱乐场所"),
     ("Has the anonymised branch actually rotated its long-serving staff yet, or is that still to come?", "轮岗交流"),
     ("Roughly how much did Gangkou spend doing up the place where suspects are brought in and questioned?", "30万元"),
+    ("How many of those little cards with the local police contact details did Gangkou print and put up in 2024?",
+     "印制11000张警民联系卡"),  # a thing with contact details, counted: no contact asked
+    ("When Henglan staff travel for work by train, what class of seat can they claim for?", "二等座"),
+    ("How does Gangkou now choose who supplies the food for its staff canteens?", "（30）集中采购配送饭堂食材"),
+    ("How much fraud money has Zhoushan recovered, and what share of losses is that?", "追赃率达到37.7%"),
+    ("We police a port where ships' oily waste and other solid waste get dumped illegally. What enforcement "
+     "approaches have other bureaus used?", "深化海洋生态警务建设"),
+    ("A lot of the calls our station gets aren't police business at all — broken street lights, water outages, "
+     "things that belong to other government departments — and they tie up our patrol officers. How have others "
+     "dealt with that?", "加大协同处置力度"),
+    ("In one district we follow, drink-driving cases pile up and aren't sent to prosecutors within the time limit. "
+     "Has any police bureau dealt with this, and how?", "已移送审查起诉128宗"),
+    ("民警长期加班、休息没保障、体检查出毛病也没人跟进，干劲不足，别的公安局有什么暖警的做法？", "保障休息权利"),
 ])
-def test_glossary_lines_of_the_fifth_probe_round(service, question, quote):
+def test_the_fifth_probe_rounds_words_find_what_the_notices_say(service, question, quote):
+    """Glossary lines and phrasing of the fifth probe round: plain Chinese, English paraphrases, precedents."""
     a = service.ask(question)
     assert not a.abstained and any(quote in c.quote for c in a.evidence())
 
@@ -1579,18 +1593,6 @@ def test_cost_asks_an_amount_unless_the_question_asks_how_something_was_done():
 
 
 @pytest.mark.parametrize("question, first", [
-    ("How many of those little cards with the local police contact details did Gangkou print and put up in 2024?",
-     "印制11000张警民联系卡"),  # a thing with contact details, counted: no contact asked
-    ("When Henglan staff travel for work by train, what class of seat can they claim for?", "二等座"),
-    ("How does Gangkou now choose who supplies the food for its staff canteens?", "（30）集中采购配送饭堂食材"),
-    ("How much fraud money has Zhoushan recovered, and what share of losses is that?", "追赃率达到37.7%"),
-])
-def test_english_paraphrases_of_the_fifth_probe_round(service, question, first):
-    a = service.ask(question)
-    assert not a.abstained and any(first in c.quote for c in a.evidence())
-
-
-@pytest.mark.parametrize("question, first", [
     ("What does Zhoushan's city bureau say it will focus on next, now that the rectification report is out?",
      "下一步,市公安局党委将深入贯彻落实"),
     ("打码那家分局 案子里扣的钱一直没退 这事现在算弄完了没 还剩啥要弄", "针对“涉案资金清退不及时”问题"),
@@ -1616,21 +1618,6 @@ def test_the_contact_details_of_a_bureau_are_still_metadata(service):
 ])
 def test_an_everyday_english_word_names_a_bureau_only_before_a_bureau_noun(service, question, bureaus):
     assert service.answerer.retriever.prepare(question).bureaus == bureaus
-
-
-@pytest.mark.parametrize("question, quote", [
-    ("We police a port where ships' oily waste and other solid waste get dumped illegally. What enforcement "
-     "approaches have other bureaus used?", "深化海洋生态警务建设"),
-    ("A lot of the calls our station gets aren't police business at all — broken street lights, water outages, "
-     "things that belong to other government departments — and they tie up our patrol officers. How have others "
-     "dealt with that?", "加大协同处置力度"),
-    ("In one district we follow, drink-driving cases pile up and aren't sent to prosecutors within the time limit. "
-     "Has any police bureau dealt with this, and how?", "已移送审查起诉128宗"),
-    ("民警长期加班、休息没保障、体检查出毛病也没人跟进，干劲不足，别的公安局有什么暖警的做法？", "保障休息权利"),
-])
-def test_precedents_asked_in_the_fifth_probe_rounds_words(service, question, quote):
-    a = service.ask(question)
-    assert not a.abstained and any(quote in c.quote for c in a.evidence())
 
 
 def test_what_every_answer_is_made_of_is_no_word_a_row_must_hold(service):
