@@ -159,10 +159,11 @@ class Answerer:
                    and (not problems or counts((("问题",),), self.ctx.sentence(c), q))] if prepared.qtype in MUST_STATE else []
         if prepared.qtype in MUST_STATE and not stating:
             return not_stated(self.ctx, prepared, cands, conf)
-        if prepared.qtype == "date" and not any(states_type("date", self.ctx.sentence(c), q, masked=False) for c in stating):
+        masked = bool(stating) and not any(states_type(prepared.qtype, self.ctx.sentence(c), q, masked=False)
+                                           for c in stating)
+        if masked and prepared.qtype == "date":
             return masked_date(self.ctx, prepared, stating, conf)  # 具体是哪天: the notice writes *月**日
-        masked = prepared.qtype in ("figure", "money") and not any(
-            states_type(prepared.qtype, self.ctx.sentence(c), q, masked=False) for c in stating)
+        masked = masked and prepared.qtype in ("figure", "money")  # quoted, the caveat first
         return finalize(self.index, q, lang, False, picked, conf, lead=masked_lead(lang) if masked else None)
 
     def _by_structure_alone(self, prepared, qvec, svec, hits, cands, bureaus, conf) -> Answer | None:

@@ -177,7 +177,7 @@ class Retriever:
                                                or self._may_name_bureau(w, q)) \
             + (f" {ANONYMISED_WORDS[0]}" if ANONYMISED_EN.search(q) else "") \
             + "".join(f"，{w}" for w in _HAN_RUN.findall(q))  # the Shiqi precinct (石岐分局): its name as written
-        named, unknown, words = mentions(said, self.index.bureau_aliases,
+        named, unknown, words = mentions(said, aliases,
                                          tuple(self._unknown_english_bureaus(q)) if lang == "en" else (),
                                          bool(CITY_LEVEL.search(q)))
         content = q
