@@ -112,12 +112,21 @@ def simplified(text: str) -> str:
     return _opencc().convert(text) if _CJK.search(text) else text
 
 
+_EN_WORD = re.compile(r"[A-Za-z]{2,}")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def is_chinese(text: str) -> bool:
-    """A question counts as Chinese when CJK characters make up at least a fifth of its letters."""
+    """A question counts as Chinese when CJK characters make up at least a fifth of its letters,
+    unless it is English with Chinese terms in it: three or more English words, more than its
+    runs of Chinese characters (What's the name of 港口分局's 党委书记?)."""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return True
-    return sum(1 for ch in letters if _CJK.match(ch)) / len(letters) >= 0.2
+    if sum(1 for ch in letters if _CJK.match(ch)) / len(letters) < 0.2:
+        return False
+    english = len(_EN_WORD.findall(text))
+    return not (english >= 3 and english > len(_CJK_RUN.findall(text)))
 
 
 # The tokenizer seam: text in, tokens out (BM25, coverage and sentence scoring use it).

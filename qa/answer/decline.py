@@ -38,7 +38,7 @@ TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date
               "figure": ("具体数字", "figure"), "name": ("名称", "name")}
 # a question asking whether any notice mentions something, and the question words that
 # say nothing about the topic
-EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|有哪些(单位|分局)|有(?!关).{0,2}(单位|分局)|"
+EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|^\s*哪(家|个|些|几家|几个)(单位|分局)|有哪些(单位|分局)|有(?!关).{0,2}(单位|分局)|"
                           r"^\s*(has|have|did|does|do|is|are) (any|the notices?|there)\b|\bis there\b|"
                           r"\bany (bureau|branch|notice)s?\b", re.I)
 # an English yes/no question whose subject is a bureau (Did Henglan use drones? Has the

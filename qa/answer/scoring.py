@@ -41,6 +41,11 @@ _ASKS_LIMIT = re.compile(r"超过|超出|以上|最多|上限|限额|标准|门�
 _LIMIT_AMOUNT = re.compile(r"(超过|超出|超|不超过|低于|高于)\s*[\d.]+\s*(万|亿)?元|[\d.]+\s*(万|亿)?元(以上|以下|以内)")
 _POSTCODE = re.compile(r"邮编|邮政编码|\bpost ?code\b|\bzip ?code\b", re.I)
 _GRADE = re.compile(r"(?<![上下同高低])[一二三四五六][级等](?=[\u4e00-\u9fff])")  # 一级嘉奖, 三等功: a grade asked
+# words the notices use for the same thing (港口 writes 饭堂, 舟山 食堂): either spelling covers it
+SAME_THING = (("食堂", "饭堂"),)
+_COUNT_WORD = re.compile(r"^[\d一二两三四五六七八九十]+[个家份项条]$")  # 三家, 五个: how many are asked about
+# a word glossed in brackets (食堂（饭堂）, 智慧安防小区（社区）): its last word, the gloss
+_ALTERNATIVE = re.compile(r"([\u4e00-\u9fff]{2,8})[（(]([\u4e00-\u9fff]{2,4})[）)]")
 _MASKED_DATE = re.compile(r"[*＊]+\s*[年月日]")  # a year, month or day the notice masks
 _CLAUSE = re.compile(r"[^，,；;。：:]+")
 _ASKS_DAY = re.compile(r"哪一?天|几号|哪日|具体日期|\b(which|what|exact(ly)?( what)?) (day|date)\b|on what date", re.I)
@@ -177,10 +182,22 @@ class Scorer:
         return any(hs <= cand.start and cand.end <= he + 1 for hs, he, _, _ in self.headings(cand.row))
 
     def question_tokens(self, prepared: PreparedQuery) -> frozenset[str]:
-        """The words a passage answering a Chinese question should contain."""
-        return self._tokens(prepared.coverage_text) - PHRASING
+        """The words a passage answering a Chinese question should contain; a count of the
+        bureaus or things asked about (三家, 五个) is none; a word the question glosses in
+        brackets (食堂（饭堂）) is one word with two spellings, ``A|B``."""
+        text = prepared.coverage_text
+        toks = {t for t in self._tokens(text) - PHRASING if not _COUNT_WORD.match(t)}
+        glossed = [(tokenize(a)[-1], b) for a, b in _ALTERNATIVE.findall(text) if tokenize(a)]
+        pairs = [(a, b) for a, b in glossed if a != b and {a, b} <= toks]
+        pairs += [(a, b) for a, b in SAME_THING if a in toks or b in toks]
+        for a, b in pairs:
+            toks -= {a, b}
+            toks.add(f"{a}|{b}")
+        return frozenset(toks)
 
     def idf(self, token: str) -> float:
+        if "|" in token:  # either spelling (question_tokens)
+            return max(self.idf(t) for t in token.split("|"))
         return self.index.idf.get(token, self._max_idf)
 
     def coverage(self, qtoks: set[str] | frozenset[str], text: str) -> float | None:
@@ -196,7 +213,8 @@ class Scorer:
         token of the text is a part of its normalised form, so that test covers both."""
         norm = _normalized(text)
         toks = self._tokens(text)
-        return sum(self.idf(t) for t in qtoks if (t in norm if len(t) >= 2 else t in toks))
+        return sum(self.idf(t) for t in qtoks
+                   if any((x in norm if len(x) >= 2 else x in toks) for x in t.split("|")))
 
     def question_coverage(self, prepared: PreparedQuery):
         """A function: text -> the share of the question's words it contains (None when

@@ -24,9 +24,9 @@ QTYPES = (
     ("frequency", re.compile(r"多久.{0,12}一次|多长时间.{0,12}一次|隔多长时间|频次|频率|(几|多少)(天|周|个月|年)一次|"
                              r"\bhow (often|frequently|regularly)\b|\bat what (frequency|intervals?)\b", re.I)),
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(分别|都|各自)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
-                          r"\bwho (is|was)\b(?! (in charge|responsible))|\bwho (led|leads|headed|heads|chaired) the (\w+ )?inspection (team|group)|name of (the )?.{0,40}(chief|head|secretary|director|leader)", re.I)),
+                          r"\bwho (is|was)\b(?! (in charge|responsible))|\bwho (led|leads|headed|heads|chaired) the (\w+ )?inspection (team|group)|name of (the )?.{0,40}(chief|head|secretary|director|leader|书记|局长|政委|组长|负责人)", re.I)),
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
-                         r"欠了?多少(?!个|项|笔|家)|多少(债|欠款)|(债务|欠款|负债)(总额|总共|一共|共)?(是|有|达)?多少|"
+                         r"欠了?多少(?!个|项|笔|家)|(能|可以|可)报(销)?多少|多少(债|欠款)|(债务|欠款|负债)(总额|总共|一共|共)?(是|有|达)?多少|"
                          r"\b(total )?amount of debt\b|\bhow much debt\b|"
                          r"how much money|\bhow much [a-z-]+ money\b|^(?!\s*how (did|does|do|has|have|is|are|was|were)\b).*\bcost\b|\b(total|how much) .{0,30}expenditure\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
@@ -51,7 +51,7 @@ MUST_STATE = ("person", "money", "date", "figure", "name")
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
 WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家(?!" + _ORGANISATION + r")|哪个单位|哪家(?!" + _ORGANISATION + r")|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
-                            r"其他(单位|分局)|别的(单位|分局)|(单位|分局|通报)((里|中|当中)有?|有)谁|谁的通报|谁(提到|提及|写到|说到)|"
+                            r"其他(单位|分局)|别的(单位|分局)|(单位|分局|通报|几个局)((里|中|当中)有?|有)谁|谁的通报|谁(提到|提及|写到|说到)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
                             r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
@@ -59,9 +59,9 @@ WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|哪些单�
 _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
-NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
-            r".{0,4}(怎么|如何|还要|打算|咋|准备)|接着(抓|改|推|干|往下)"  # 整改以后效果怎么样: the results
-NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打算|准备|计划)(干|做|搞|弄)|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
+NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以后|之后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
+            r".{0,4}(怎么|如何|还要|打算|咋|准备)|接着(抓|改|推|干|往下)|怎么继续(抓|推|改|干|搞)"  # 整改以后效果怎么样: the results
+NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打算|准备|计划)(干|做|搞|弄)|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|改不完|长期(抓|盯)|一时半会|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|长远(打算|规划|计划|考虑|目标|安排)|从长远|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
                    r"long(er)?[- ]term|\b(what'?s|what is|anything) (still )?left to (do|fix)\b|\bstill left\b|\bfocus on next\b|\bwill (now )?focus on\b|\bpromis(e|es|ed|ing) to (keep|continue|do|work)\b|\bkeep doing\b|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
@@ -111,11 +111,13 @@ _EN_ADDRESS = (r"\b(postal|mailing|street|office|full|contact|return|what|which|
 # the mail (by post), not a job (the same post, rotation between posts)
 _EN_POST = r"\b(by|via|through) post\b|\bpost (office|box)\b"
 # a phone number, not a phone card (涉“两卡”：银行卡、电话卡) or phone fraud
-_PHONE = r"(?<![打接拨报])电话(?!卡|诈骗|骗|.{0,4}(处理|处置|分流|怎么办|应对))"  # not 打电话, 电话怎么处理: calls
+_PHONE = r"(?<![打接拨报警])电话(?!卡|诈骗|骗|.{0,4}(处理|处置|分流|怎么办|应对))"  # not 打电话, 电话怎么处理: calls
 # ... in English, not phone scams
 _EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
+# where to take comments (有意见该往哪儿提)
+_OPINION = r"(有|提)意见.{0,8}(往哪|向哪|找谁|找哪|在哪|怎么提|如何提|怎么反映|如何反映)|(意见|建议).{0,4}(往哪|向哪|提给谁|找谁)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
-                   r"意见建议|意见和建议|联系电话|联系方式|contact (details|information)|how (can|do) i (contact|reach)|who (should|do|can|could) (i|we|one) (contact|reach)|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
+                   + _OPINION + r"|意见建议|意见和建议|联系电话|联系方式|contact (details|information)|how (can|do) i (contact|reach)|who (should|do|can|could) (i|we|one) (contact|reach)|" + _PHONE + r"|邮箱|电子邮件|邮政|邮编|来信(?!来访)|信箱|信封|地址|渠道|发布|全称|标题|"
                    r"inspection group|inspected|feedback|disclos|" + _EN_PHONE + r"|e-?mail|postal|" + _EN_POST + r"|" + _EN_ADDRESS + r"|send (comments|opinions)|"
                    r"send .{0,40}\b(views|suggestions)\b|over the internet|website|"
                    r"envelope|postcode|(?<!-)\bmail\b|\bring\b|\bwhat number\b|official title|complete title|full title|"
@@ -166,7 +168,7 @@ def asking_clauses(question: str, last: bool = False) -> str:
 
 
 # several bureaus set side by side (几个分局…对比一下): no count asked
-_SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局)(?=.*(对比|比较|相比|分别|各自))")  # 几个单位分别做了哪些整改
+_SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局|局)(?=.*(对比|比较|相比|分别|各自|谁))")  # 几个单位分别做了哪些整改
 
 
 # the items of a bureau's plans counted (往后还打算咋干？分了几条？): the list answers it, no figure
@@ -260,7 +262,7 @@ _META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|" + _SEND + r"|渠
                          r"internet|website|"
                          r"how many", re.I)
 # ... or where to send comments (the closing paragraph's contact details)
-_CONTACT = re.compile(r"地址|邮编|邮政|信箱|信封|" + _SEND + r"|渠道|平台|网上|" + _PHONE + r"|邮箱|联系|"
+_CONTACT = re.compile(_OPINION + r"|(往|向|到)哪儿?(提|反映|投诉)|地址|邮编|邮政|信箱|信封|" + _SEND + r"|渠道|平台|网上|" + _PHONE + r"|邮箱|联系|"
                       + _EN_ADDRESS + r"|" + _EN_POST + r"|\b(send|write|mail|post)\w* .{0,30}\bletters?\b|\bletters? to\b|envelope|(?<!-)\bmail\b|channel|online (channel|platform|portal)|platform|"
                       + _EN_PHONE + r"|"
                       r"e-?mail|contact|\bring\b|\bwhat number\b|over the internet|on the internet|website|postcode",
@@ -363,10 +365,10 @@ _UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处�
           "名": "名人位", "人": "人名位", "位": "位名人", "件": "件起宗", "起": "起件宗", "宗": "宗件起",
           "家": "家个所", "份": "份个", "篇": "篇期", "期": "期篇次", "张": "张份个", "路": "路个", "盏": "盏个",
           "台": "台部个", "辆": "辆台部", "套": "套个", "集": "集部期", "部": "部个集", "块": "块个", "间": "间个",
-          "座": "座个", "处": "处个", "分": "分"}
+          "座": "座个", "处": "处个", "本": "本册", "分": "分"}
 # a count asked for (not 家长, 名称, 名单, 部门, 路段, 处理; nor 好几个, several)
 _COUNT = r"(?:多少|(?<!好)几)(?!家长|名称|名单|部门|部分|路段|路口|处理|处置|间隔)"
-_ASKED_UNIT = re.compile(_COUNT + "([" + "".join(_UNITS) + "])(?!局|钟|之|别|析|配|类|工|布|开|管|散)")  # 多少分: not 分局
+_ASKED_UNIT = re.compile(_COUNT + "([" + "".join(_UNITS) + "])(?!局|钟|之|别|析|配|类|工|布|开|管|散|地)")  # 多少分: not 分局
 
 
 # ... and in English, by the noun "how many" counts (how many rounds of checks: rounds)
@@ -380,7 +382,8 @@ _EN_COUNTED = (
      "名人位"),
     (re.compile(r"cases?|incidents?|petitions?|complaints?"), "起件宗"),
     (re.compile(r"units?|stations?|companies|businesses|enterprises|firms|venues?|schools?"), "家个所间"),
-    (re.compile(r"years?"), "年"),  # how many years in the same post: 超10年, not 11名
+    (re.compile(r"years?"), "年"),
+    (re.compile(r"days?"), "天日"),  # how many days the notice runs: 30日, not 560件  # how many years in the same post: 超10年, not 11名
 )
 _EN_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'-]+\s*){1,4})", re.I)
 _EN_NOUN_END = re.compile(r"\b(did|do|does|were|was|are|is|has|have|had|will|in|of|at|for|under|on|to|that|which|"

@@ -18,7 +18,7 @@ from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, CITY_LEVEL, mentio
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
-from qa.text import Tokenizer, clean_query, is_chinese, normalize, simplified, tokenize
+from qa.text import PHRASING, Tokenizer, clean_query, is_chinese, normalize, simplified, tokenize
 
 MAX_QUERY_CHARS = 2000
 _EN_BUREAU_NAME = re.compile(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:'s)? (?i:police )?(?:sub-bureau|district branch|branch|"
@@ -169,6 +169,7 @@ class Retriever:
         groups: tuple = ()
         if lang == "en" and self.settings.translate:
             groups = tuple(translate(q, self.index.crosslingual, self.index.idf, english_glossary(self.glossary)))
+            groups += self._chinese_words(q)
             terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
         elif lang == "zh" and self.settings.expand:
             terms, keys = expand(q, load_glossary(self.glossary))
@@ -193,6 +194,19 @@ class Retriever:
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
         return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
                              tuple(unknown), question_intent(q, len(named)), question_type(q))
+
+    def _chinese_words(self, question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The Chinese words of an English question (How did 横栏分局 handle the 信访 backlog?),
+        each its own term; not the words that name a bureau (横栏分局: qa.query.bureaus)."""
+        aliases = self.index.bureau_aliases
+        runs = []
+        for run in _HAN_RUN.findall(question):
+            for a, b, _ in reversed(spans(run, aliases)):
+                run = run[:a] + " " + run[b:]
+            runs.append(run)
+        words = (t for run in runs for t in tokenize(run))
+        return tuple((t, (t,)) for t in dict.fromkeys(words)
+                     if len(t) >= 2 and t not in PHRASING and "*" not in t)
 
     def bureau_spans(self, text: str) -> list[tuple[int, int, list[str]]]:
         """Where ``text`` names bureaus (qa.query.bureaus.spans); in English, the words whose
