@@ -135,7 +135,7 @@ class Answerer:
         elsewhere = other_bureau(self.ctx, prepared, hits, qvec, svec, conf) if not bureaus and not kinds else None
         if elsewhere is not None:  # 横栏分局…船舶油污水偷排: only 舟山 reports it
             return elsewhere
-        if not hits or not cands or not conf.sufficient(self.ctx.min_dense, self.ctx.min_coverage):
+        if not hits or not cands or not conf.sufficient(self.ctx.min_dense, self.ctx.min_coverage, story=True):
             if prepared.intent == "next_steps" and not prepared.qtype and self.ctx.docs_in_scope(prepared, bureaus):
                 found = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
                 if found is not None:  # a named bureau's plans in words of its own (长远打算): that part of its notice

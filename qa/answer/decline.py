@@ -38,7 +38,7 @@ TYPE_WORDS = {"person": ("姓名", "name"), "money": ("金额", "amount"), "date
               "figure": ("具体数字", "figure"), "name": ("名称", "name")}
 # a question asking whether any notice mentions something, and the question words that
 # say nothing about the topic
-EXISTENCE_RE = re.compile(r"有没有|是否|有无|有哪个|^\s*哪(家|个|些|几家|几个)(单位|分局)|有哪些(单位|分局)|有(?!关).{0,2}(单位|分局)|"
+EXISTENCE_RE = re.compile(r"有没有|是否(?!规范|到位|合理|有效|合规|及时|完善|严格|落实到位)|有无|有哪个|^\s*哪(家|个|些|几家|几个)(单位|分局)|有哪些(单位|分局)|有(?!关).{0,2}(单位|分局)|"
                           r"^\s*(has|have|did|does|do|is|are) (any|the notices?|there)\b|\bis there\b|"
                           r"\bany (bureau|branch|notice)s?\b", re.I)
 # an English yes/no question whose subject is a bureau (Did Henglan use drones? Has the
@@ -165,15 +165,23 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
     text = prepared.content or prepared.text
     for name in prepared.unknown_bureaus:  # said by the lead (not_indexed)
         text = text.replace(name, " ")
+
+    def nouns_of(part: str) -> list[str]:
+        return [t for t in tokenize(part)
+                if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
+                and not COUNT_RE.match(t) and not ZH_ASKING.search(t) and not any(t in k for k in prepared.keys)
+                and (existence or word_tag(t) != "nr")  # 车开进 (不让车开进去): a fragment jieba took for a name
+                and not (LOCATIVE.fullmatch(t) and word_tag(t) != "n")  # not 邻里 (neighbours), a noun
+                and not UNIT_LOCATIVE.fullmatch(t)]
+
     asking = asking_clauses(text, last=True)
-    if existence and asking.strip() != text.strip("？?！!。 "):  # 民警下了班干啥都没人知道，有没有单位想出啥招来管？
-        text = text.replace(asking, " ")  # the thing asked about is before the asking clause
-    nouns = [t for t in tokenize(text)
-             if len(t) >= 2 and t not in QUESTION_WORDS and t not in PHRASING and is_word(t) and is_noun(t)
-             and not COUNT_RE.match(t) and not ZH_ASKING.search(t) and not any(t in k for k in prepared.keys)
-             and (existence or word_tag(t) != "nr")  # 车开进 (不让车开进去): a fragment jieba took for a name
-             and not (LOCATIVE.fullmatch(t) and word_tag(t) != "n")  # not 邻里 (neighbours), a noun
-             and not UNIT_LOCATIVE.fullmatch(t)]
+    if existence and asking.strip() != text.strip("？?！!。 "):
+        # the thing asked about: in the asking clause when it names one that a notice uses (…工资低…。
+        # 别的单位有没有在留住辅警上想过办法？), else before it (民警下了班干啥都没人知道，有没有单位想出啥招来管？)
+        named_there = [t for t in nouns_of(asking) if in_corpus(ctx, t, loose=True, docs=docs)]
+        story = re.search(r"[。！!？?]", text.replace(asking, " ").strip("？?！!。 "))
+        text = asking if named_there and story else text.replace(asking, " ")
+    nouns = nouns_of(text)
     words = [t for t in nouns if not in_corpus(ctx, t, loose=True, docs=docs) and not _said_plainly(ctx, t, nouns, docs)]
     keys = [k for k in prepared.keys if is_noun(k)]
     words += [k for k in keys if not _official_term_used(ctx, k, docs)]  # 孩子: no notice says 子女

@@ -145,11 +145,15 @@ class Confidence:
     coverage: float | None
     typed: bool | None = None
     typed_coverage: float | None = None  # of the best sentence stating the type asked for
+    asked_coverage: float | None = None  # of the last sentence, after a story (Scorer._asking_tokens)
 
-    def sufficient(self, min_dense: float, min_coverage: float) -> bool:
+    def sufficient(self, min_dense: float, min_coverage: float, story: bool = False) -> bool:
+        """Whether enough was found to answer; ``story``: what the last sentence after a story
+        asks counts as the question too (the answer as a whole, not a comparison's rows)."""
         if self.dense < min_dense or self.typed is False:
             return False
-        return self.coverage is None or self.coverage >= min_coverage
+        asked = self.asked_coverage if story and self.asked_coverage is not None else 0.0
+        return self.coverage is None or max(self.coverage, asked) >= min_coverage
 
 
 class Scorer:
@@ -216,6 +220,15 @@ class Scorer:
         return sum(self.idf(t) for t in qtoks
                    if any((x in norm if len(x) >= 2 else x in toks) for x in t.split("|")))
 
+    def _asking_tokens(self, prepared: PreparedQuery, qtoks: set[str]) -> set[str]:
+        """The words of a Chinese question's last sentence when sentences before it tell a story
+        (我们所里的辅警…工资低…。别的单位有没有在留住辅警上想过办法？), else none."""
+        parts = [x for x in re.split(r"(?<=[。！!？?])", prepared.content or prepared.text) if x.strip()]
+        if len(parts) < 2:
+            return set()
+        last = self._tokens(normalize(parts[-1]))
+        return {t for t in qtoks if any(x in last for x in t.split("|"))}
+
     def question_coverage(self, prepared: PreparedQuery):
         """A function: text -> the share of the question's words it contains (None when
         the question has no such words)."""
@@ -226,6 +239,7 @@ class Scorer:
 
     def confidence(self, prepared: PreparedQuery, hits: list[Hit], cands: list[Candidate]) -> Confidence:
         dense = max((h.dense_score for h in hits if h.dense_score is not None), default=0.0)
+        asked_coverage = None
         if prepared.lang == "en":
             covs = [c for c in (self.group_coverage(prepared.groups, h.chunk.text) for h in hits) if c is not None]
             coverage = max(covs, default=None)
@@ -233,6 +247,10 @@ class Scorer:
             qtoks = set(self.question_tokens(prepared))
             covs = [c for c in (self.coverage(qtoks, h.chunk.text) for h in hits) if c is not None]
             coverage = max(covs, default=None)
+            asked = self._asking_tokens(prepared, qtoks)
+            if asked:  # a story, then the question: how much of what it asks a passage holds
+                asked_coverage = max((c for c in (self.coverage(asked, h.chunk.text) for h in hits) if c is not None),
+                                     default=None)
         qtype = prepared.qtype
         typed = typed_coverage = None
         if qtype in MUST_STATE:
@@ -248,7 +266,7 @@ class Scorer:
                     covs.append(1.0 if cov is None else cov)
             typed_coverage = max(covs, default=0.0)
             typed = bool(covs) and typed_coverage >= TYPED_MIN_COVERAGE
-        return Confidence(dense, coverage, typed, typed_coverage)
+        return Confidence(dense, coverage, typed, typed_coverage, asked_coverage)
 
     def counted_words(self, prepared: PreparedQuery) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """What a figure question counts: each word of its counted phrase with its terms, as the

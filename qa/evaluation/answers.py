@@ -65,7 +65,7 @@ def score_answers(service, questions: list[Question]) -> dict:
         confs[q.id] = ans.confidence or Confidence(0.0, None, None)
         # decided whatever the thresholds: abstained although they were met (an unknown
         # bureau, nothing found), or answered although they were not (metadata fields)
-        sufficient = confs[q.id].sufficient(settings.abstain_min_dense, settings.abstain_min_coverage)
+        sufficient = confs[q.id].sufficient(settings.abstain_min_dense, settings.abstain_min_coverage, story=True)
         forced[q.id] = ans.abstained if ans.abstained == sufficient else None
     rows = [per_q[q.id] for q in questions]
     kinds = sorted({q.kind for q in questions})
@@ -99,7 +99,7 @@ def abstention_figures(questions: list[Question], confs: dict[str, Confidence], 
     (``forced`` True: declined, False: answered) keeps its decision."""
     none = [q for q in questions if not q.answerable]
     answerable = [q for q in questions if q.answerable]
-    abst = {q.id: bool(not confs[q.id].sufficient(min_dense, min_coverage) if forced[q.id] is None else forced[q.id])
+    abst = {q.id: bool(not confs[q.id].sufficient(min_dense, min_coverage, story=True) if forced[q.id] is None else forced[q.id])
             for q in questions}
     tp = sum(abst[q.id] for q in none)
     fp = sum(abst[q.id] for q in answerable)
