@@ -1659,3 +1659,125 @@ def test_the_bureau_with_stars_and_what_is_left_to_do(service):
     assert a.intent == "meta" and a.lead == "**市公安局**分局（已匿名）：巡察组为市委第六巡察组[1]。"
     b = service.ask("On hooking up the housing estates' CCTV to the police system in Dongying, what's still left to do?")
     assert b.intent == "next_steps" and any("后续还将争取资金" in c.quote for c in b.evidence())
+
+
+# --- the sixth probe round and the fifth round's formerly unread half
+
+@pytest.mark.parametrize("question, chinese", [
+    ("What's the name of 港口分局's 党委书记?", False),  # English, with Chinese terms in it
+    ("How did 横栏分局 deal with the 信访 backlog?", False),
+    ("港口分局 KTV 这些场所怎么管的？", True),
+    ("舟山市公安局的 smart community 建设怎么样？", True),
+])
+def test_an_english_question_with_chinese_terms_is_english(question, chinese):
+    from qa.text import is_chinese
+    assert is_chinese(question) is chinese
+
+
+def test_the_chinese_terms_of_an_english_question_are_looked_up(service):
+    a = service.ask("In Zhoushan's 整改, how many people were 追责问责?")
+    assert not a.abstained and a.lead.startswith("Found") and any("追责问责6人" in c.quote for c in a.evidence())
+    groups = dict(service.answerer.retriever.prepare("What did the masked **分局 do about 辅警 management?").groups)
+    assert groups.get("辅警") == ("辅警",) and not any("分局" in w for w in groups)  # the bureau's name is no term
+    b = service.ask("What did the masked **分局 do about the gaps in 辅警 management?")
+    assert b.intent == "measures" and "警务辅助人员管理有短板" in b.evidence()[0].quote
+    c = service.ask("What's the name of 港口分局's 党委书记?")
+    assert c.abstained  # 党委书记 is named by office only
+
+
+def test_a_word_glossed_in_brackets_or_spelt_two_ways_is_one_word(service):
+    scorer = service.answerer.ctx.scorer
+    prepare = service.answerer.retriever.prepare
+    toks = scorer.question_tokens(prepare("港口、横栏和舟山三家在食堂（饭堂）管理上分别做了哪些整改？"))
+    assert "食堂|饭堂" in toks and "三家" not in toks and "食堂" not in toks
+    assert scorer.coverage({"食堂|饭堂"}, "饭堂食材配送") == 1.0 == scorer.coverage({"食堂|饭堂"}, "加强食堂现金核对")
+    a = service.ask("港口、横栏和舟山三家在食堂（饭堂）管理上分别做了哪些整改？")
+    rows = {b.bureau: b for b in a.blocks}
+    assert a.intent == "compare" and not rows["中山市公安局港口分局"].missing and not rows["舟山市公安局"].missing
+    b = service.ask("舟山市局机关饭堂的钱管得很乱，借支没手续，账也对不上，他们是怎么补这个漏洞的？")  # 舟山 writes 食堂
+    assert b.evidence()[0].quote.startswith("十七、关于“食堂现金监管缺失”问题")
+
+
+def test_after_a_story_what_the_last_sentence_asks_is_enough(service):
+    q = ("我们所里的辅警，培养个一两年刚上手就辞职去厂里或者考别的单位了，工资低、没奔头，干得再好也没什么说法。"
+         "人员流动太快，工作老是接不上。别的单位有没有在留住辅警、稳定辅警队伍上想过办法？")
+    a = service.ask(q)
+    assert not a.abstained and any(w in c.quote for c in a.evidence() if c.role == "problem"
+                                   for w in ("警务辅助人员", "队伍稳定性"))
+    assert a.confidence.coverage < 0.1 <= a.confidence.asked_coverage  # the story alone covers too little
+    assert not a.confidence.sufficient(0.0, 0.1) and a.confidence.sufficient(0.0, 0.1, story=True)
+
+
+@pytest.mark.parametrize("question, existence", [
+    ("发言人可能被问到辅警管理是否规范，请准备口径。", False),  # a quality asked, not whether a notice says it
+    ("横栏分局是否建立了扫黑除恶工作专班？", True),
+    ("哪家单位为了整改聘请了律师？", True),
+])
+def test_whether_a_question_asks_if_a_notice_says_something(question, existence):
+    from qa.answer.decline import EXISTENCE_RE
+    assert bool(EXISTENCE_RE.search(question)) is existence
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("哪家单位为了整改聘请了律师或法律顾问参与案件审核？", "已收录的通报都没有提到“律师、法律顾问”"),
+    ("Did any bureau step up counter-terrorism work while rectifying?", "None of the indexed notices mentions counter-terrorism"),
+])
+def test_which_bureau_did_something_no_notice_mentions_is_declined(service, question, lead):
+    a = service.ask(question)
+    assert a.abstained and a.lead.startswith(lead)
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("几个局里谁在打击治理电信网络诈骗上做了整改？各自的做法是什么？", "compare"),
+    ("那家名字被隐去的分局，集中整改之后准备怎么继续抓？", "next_steps"),
+    ("港口分局有哪些事是一时半会儿改不完、要长期抓的？", "next_steps"),
+    ("对舟山市局的整改有意见，该往哪儿提？", "meta"),
+    ("东营开发区分局一共查了多少本接报警电话的登记本？", "passages"),  # 报警电话: calls, no phone number asked
+])
+def test_the_intents_of_the_fifth_rounds_unread_half(service, question, intent):
+    from qa.query.intent import question_intent, question_type
+    assert question_intent(question, len(service.answerer.retriever.prepare(question).bureaus)) == intent
+    assert question_type(question) != "figure" or intent == "passages"
+
+
+def test_where_to_take_comments_is_answered_with_the_contact_details(service):
+    a = service.ask("对舟山市局的整改有意见，该往哪儿提？")
+    assert a.intent == "meta" and any("0580-2072198" in c.quote for c in a.evidence())
+
+
+@pytest.mark.parametrize("question, units", [
+    ("How many days does Henglan's public notice for unclaimed belongings run?", "天日"),
+    ("东营开发区分局一共查了多少本登记簿？", "本册"),
+    ("有多少本地民警参加了培训？", ""),  # 本地: no measure word
+])
+def test_days_and_books_are_counted_in_their_own_measure_words(question, units):
+    from qa.query.intent import counted_units
+    assert counted_units(question) == units
+
+
+def test_a_count_of_days_is_not_answered_by_a_count_of_things(service):
+    a = service.ask("How many days does Henglan's public notice for the unclaimed belongings run before disposal?")
+    assert a.abstained  # 待公告期满后: no number of days; 560件 counts items
+    from qa.query.intent import question_type
+    assert question_type("横栏分局出差住宿一天能报多少？") == "money"
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("横栏分局推动镇里在涌横路一带新装了多少盏夜间照明灯？", "设置45盏路灯"),
+    ("横栏分局推动各村居新划出了大概多少个停车泊位？", "停车位约700个"),
+    ("酒驾醉驾的案子积压了不少，没按时限移送审查起诉，有没有单位整改过这类问题？怎么做的？", "已移送审查起诉128宗"),
+    ("横栏分局出差回来报销车票那些事被点了，后来咋处理的？", "差旅费报销专项排查整治"),
+    ("横栏分局公车用油充值卡长期搁置不用的情况，是怎么整改的？", "闲置油卡专项排查整治"),
+    ("What did the anonymised branch do about hiring and supervising the civilian assistants who work with its officers?",
+     "规范招聘程序"),
+    ("Henglan had a dangerous motorway exit with a badly lit road. What did the branch do to fix it?", "西江花洲出口"),
+    ("How is Zhoushan cutting the paperwork it pushes down onto villages?", "着力整治突出问题"),
+    ("How did Zhoushan fix its hosting of visiting officials, with approvals done after the fact?", "做好情况核实"),
+    ("Calls that are really for other government services, not police work, swamp our station. What have others done "
+     "to hand those calls off?", "非警务"),
+    ("How did Gangkou tighten the running of the facility where suspects are held and questioned?", "办案场所管理"),
+])
+def test_the_sixth_probe_rounds_words_find_what_the_notices_say(service, question, quote):
+    """Glossary lines of this release: plain Chinese, English paraphrases, precedents."""
+    a = service.ask(question)
+    assert not a.abstained and any(quote in c.quote for c in a.evidence())
