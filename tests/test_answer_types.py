@@ -1781,3 +1781,9 @@ def test_the_sixth_probe_rounds_words_find_what_the_notices_say(service, questio
     """Glossary lines of this release: plain Chinese, English paraphrases, precedents."""
     a = service.ask(question)
     assert not a.abstained and any(quote in c.quote for c in a.evidence())
+
+
+def test_what_exactly_did_a_bureau_do_asks_for_its_measures():
+    from qa.query.intent import question_intent
+    assert question_intent("开发区分局 got flagged for not following 财经制度 strictly — what exactly did they do?", 1) == "measures"
+    assert question_intent("What specifically did Zhoushan do about its canteen cash?", 1) == "measures"

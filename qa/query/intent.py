@@ -127,7 +127,7 @@ _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措�
                        r"采取|做了(哪些|什么)|经验|借鉴|对策|良策|应对|(解决|处理|整治|整改)过(?!程)|"
                        r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞|弄)了(一?些|点)?(啥|什么)|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"^(?!.*\bhow (often|frequently|long|soon)\b).*\bhow\b(?! (many|much)\b)|"  # how often … how it goes: when
-                       r"what (did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
+                       r"what (exactly |specifically |actually |precisely )?(did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
                        r"\bwhat (is|are|was|were|has|have)\b.{0,60}\b(doing|been doing)\b|"
                        r"\bwhat (did|has|have|does|do|was|were)\b.{0,80}\b(change|changed|fix|fixed|improve|improved|"
                        r"carry out|carried out|undertake|undertaken|adopt|adopted|introduce|introduced|put in place)\b|"
