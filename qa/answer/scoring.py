@@ -124,6 +124,19 @@ def _token_set(tokenizer: Tokenizer, text: str) -> frozenset[str]:
     return frozenset(tokenizer(text))
 
 
+@lru_cache(maxsize=4096)
+def _question_words(tokenizer: Tokenizer, text: str) -> frozenset[str]:
+    """Scorer.question_tokens, once per question (it is asked for again and again)."""
+    toks = {t for t in _token_set(tokenizer, text) - PHRASING if not _COUNT_WORD.match(t)}
+    glossed = [(tokenize(a)[-1], b) for a, b in _ALTERNATIVE.findall(text) if tokenize(a)]
+    pairs = [(a, b) for a, b in glossed if a != b and {a, b} <= toks]
+    pairs += [(a, b) for a, b in SAME_THING if a in toks or b in toks]
+    for a, b in pairs:
+        toks -= {a, b}
+        toks.add(f"{a}|{b}")
+    return frozenset(toks)
+
+
 @dataclass
 class Candidate:
     hit_rank: int
@@ -189,15 +202,7 @@ class Scorer:
         """The words a passage answering a Chinese question should contain; a count of the
         bureaus or things asked about (三家, 五个) is none; a word the question glosses in
         brackets (食堂（饭堂）) is one word with two spellings, ``A|B``."""
-        text = prepared.coverage_text
-        toks = {t for t in self._tokens(text) - PHRASING if not _COUNT_WORD.match(t)}
-        glossed = [(tokenize(a)[-1], b) for a, b in _ALTERNATIVE.findall(text) if tokenize(a)]
-        pairs = [(a, b) for a, b in glossed if a != b and {a, b} <= toks]
-        pairs += [(a, b) for a, b in SAME_THING if a in toks or b in toks]
-        for a, b in pairs:
-            toks -= {a, b}
-            toks.add(f"{a}|{b}")
-        return frozenset(toks)
+        return _question_words(self.tokenize, prepared.coverage_text)
 
     def idf(self, token: str) -> float:
         if "|" in token:  # either spelling (question_tokens)
@@ -217,8 +222,14 @@ class Scorer:
         token of the text is a part of its normalised form, so that test covers both."""
         norm = _normalized(text)
         toks = self._tokens(text)
-        return sum(self.idf(t) for t in qtoks
-                   if any((x in norm if len(x) >= 2 else x in toks) for x in t.split("|")))
+        found = 0.0
+        for t in qtoks:  # the hot path: every sentence of every retrieved section
+            if "|" in t:
+                if any((x in norm if len(x) >= 2 else x in toks) for x in t.split("|")):
+                    found += self.idf(t)
+            elif t in norm if len(t) >= 2 else t in toks:
+                found += self.idf(t)
+        return found
 
     def _asking_tokens(self, prepared: PreparedQuery, qtoks: set[str]) -> set[str]:
         """The words of a Chinese question's last sentence when sentences before it tell a story
