@@ -128,7 +128,7 @@ def _token_set(tokenizer: Tokenizer, text: str) -> frozenset[str]:
 def _question_words(tokenizer: Tokenizer, text: str) -> frozenset[str]:
     """Scorer.question_tokens, once per question (it is asked for again and again)."""
     toks = {t for t in _token_set(tokenizer, text) - PHRASING if not _COUNT_WORD.match(t)}
-    glossed = [(tokenize(a)[-1], b) for a, b in _ALTERNATIVE.findall(text) if tokenize(a)]
+    glossed = [(words[-1], b) for a, b in _ALTERNATIVE.findall(text) if (words := tokenizer(a))]
     pairs = [(a, b) for a, b in glossed if a != b and {a, b} <= toks]
     pairs += [(a, b) for a, b in SAME_THING if a in toks or b in toks]
     for a, b in pairs:

@@ -382,8 +382,8 @@ _EN_COUNTED = (
      "名人位"),
     (re.compile(r"cases?|incidents?|petitions?|complaints?"), "起件宗"),
     (re.compile(r"units?|stations?|companies|businesses|enterprises|firms|venues?|schools?"), "家个所间"),
-    (re.compile(r"years?"), "年"),
-    (re.compile(r"days?"), "天日"),  # how many days the notice runs: 30日, not 560件  # how many years in the same post: 超10年, not 11名
+    (re.compile(r"years?"), "年"),  # how many years in the same post: 超10年, not 11名
+    (re.compile(r"days?"), "天日"),  # how many days the notice runs: 30日, not 560件
 )
 _EN_HOW_MANY = re.compile(r"\bhow many\s+((?:[\w'-]+\s*){1,4})", re.I)
 _EN_NOUN_END = re.compile(r"\b(did|do|does|were|was|are|is|has|have|had|will|in|of|at|for|under|on|to|that|which|"
