@@ -45,6 +45,14 @@ def test_english_question_finds_chinese_passages(engine):
     assert any("共检查接处警登记簿365本" in h.chunk.text for h in hits)
 
 
+def test_the_glossary_gives_each_word_once():
+    """A word given twice would silently take its last line's terms."""
+    from qa.config import PROJECT_ROOT
+    keys = [line.split("\t")[0] for line in (PROJECT_ROOT / "data" / "glossary.tsv").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert len(keys) == len(set(keys))
+
+
 def test_english_words_of_the_field_are_translated_by_the_glossary(engine):
     """data/glossary.tsv's English lines win over the dictionary's first senses (officers:
     民警, not 干部); a word mapped to "-" (bureau) adds no term and names no bureau."""

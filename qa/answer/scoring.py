@@ -14,12 +14,13 @@ import numpy as np
 
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import heading_only
+from qa.query.glossary import SAME_THING
 from qa.query.intent import MUST_STATE, counted_phrase, counted_units
 from qa.query.retrieval import Hit, PreparedQuery
 from qa.text import PHRASING, Tokenizer, normalize, tokenize
 
 HAS_TYPE = {
-    "person": re.compile(r"(?!习近平)[\u4e00-\u9fff]{2,3}同志(?!为核心)"),
+    "person": re.compile(r"(?!习近平)[\u4e00-\u9fff]{2,3}(?<!负责)(?<!领导)(?<!有关)(?<!相关)(?<!全体)同志(?!为核心)"),  # not 主要负责同志
     "money": re.compile(r"[\d*]+(\.\d+)?\s*(万|亿)?元"),
     "date": re.compile(r"\d{1,4}年\d{1,2}月(\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}年|[*]+年|[*]+月"),
     "figure": re.compile(r"\d|[*]+[个次名人份场项处件宗辆%张路盏台套集部块间座]|"
@@ -41,8 +42,6 @@ _ASKS_LIMIT = re.compile(r"超过|超出|以上|最多|上限|限额|标准|门�
 _LIMIT_AMOUNT = re.compile(r"(超过|超出|超|不超过|低于|高于)\s*[\d.]+\s*(万|亿)?元|[\d.]+\s*(万|亿)?元(以上|以下|以内)")
 _POSTCODE = re.compile(r"邮编|邮政编码|\bpost ?code\b|\bzip ?code\b", re.I)
 _GRADE = re.compile(r"(?<![上下同高低])[一二三四五六][级等](?=[\u4e00-\u9fff])")  # 一级嘉奖, 三等功: a grade asked
-# words the notices use for the same thing (港口 writes 饭堂, 舟山 食堂): either spelling covers it
-SAME_THING = (("食堂", "饭堂"),)
 _COUNT_WORD = re.compile(r"^[\d一二两三四五六七八九十]+[个家份项条]$")  # 三家, 五个: how many are asked about
 # a word glossed in brackets (食堂（饭堂）, 智慧安防小区（社区）): its last word, the gloss
 _ALTERNATIVE = re.compile(r"([\u4e00-\u9fff]{2,8})[（(]([\u4e00-\u9fff]{2,4})[）)]")
@@ -130,7 +129,7 @@ def _question_words(tokenizer: Tokenizer, text: str) -> frozenset[str]:
     toks = {t for t in _token_set(tokenizer, text) - PHRASING if not _COUNT_WORD.match(t)}
     glossed = [(words[-1], b) for a, b in _ALTERNATIVE.findall(text) if (words := tokenizer(a))]
     pairs = [(a, b) for a, b in glossed if a != b and {a, b} <= toks]
-    pairs += [(a, b) for a, b in SAME_THING if a in toks or b in toks]
+    pairs += [(a, b) for a, b in SAME_THING if a in toks or b in toks]  # either spelling covers it
     for a, b in pairs:
         toks -= {a, b}
         toks.add(f"{a}|{b}")

@@ -35,11 +35,18 @@ def load_glossary(path: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return _load(str(path), path.stat().st_mtime)
 
 
+# words the notices use for the same thing (港口 writes 饭堂, 舟山 食堂): a question saying one
+# is searched with the other too, and either spelling covers it (qa.answer.scoring); not a
+# glossary line, which would replace the word the question says by the other
+SAME_THING = (("食堂", "饭堂"),)
+
+
 def expand(query: str, glossary) -> tuple[list[str], list[str]]:
-    """(official terms, plain words they replace) for the glossary words in ``query``;
+    """(official terms, plain words they replace) for the glossary words in ``query``, and
+    the other spelling of a word the notices spell two ways (SAME_THING), replacing none;
     terms already in the query are not repeated."""
     q = normalize(query)
-    terms: list[str] = []
+    terms: list[str] = [b if a in q else a for a, b in SAME_THING if (a in q) != (b in q)]
     keys: list[str] = []
     for key, vals in glossary:
         if key in q and not any(key in k for k in keys):

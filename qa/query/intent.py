@@ -24,6 +24,7 @@ QTYPES = (
     ("frequency", re.compile(r"多久.{0,12}一次|多长时间.{0,12}一次|隔多长时间|频次|频率|(几|多少)(天|周|个月|年)一次|"
                              r"\bhow (often|frequently|regularly)\b|\bat what (frequency|intervals?)\b", re.I)),
     ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(分别|都|各自)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
+                          r"哪(一)?位(同志|局长|政委|领导|民警|负责人|书记|主任|干部)|"
                           r"\bwho (is|was)\b(?! (in charge|responsible))|\bwho (led|leads|headed|heads|chaired) the (\w+ )?inspection (team|group)|name of (the )?.{0,40}(chief|head|secretary|director|leader|书记|局长|政委|组长|负责人)", re.I)),
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
                          r"欠了?多少(?!个|项|笔|家)|(能|可以|可)报(销)?多少|多少(债|欠款)|(债务|欠款|负债)(总额|总共|一共|共)?(是|有|达)?多少|"
@@ -35,6 +36,7 @@ QTYPES = (
                         r"what (exact |specific |precise )?(date|day)|which (exact |specific )?day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|几成|(?<![这那哪好])几([个次名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|\bpercentage\b|\bwhat (share|proportion)\b|by how much|"
+                          r"\bwhat (?:[\w-]+ ){0,3}rate\b|"
                           # the number asked for, not one cut down or raised
                           r"(?<!cut down the )(?<!cut the )(?<!reduce the )(?<!lower the )(?<!decrease the )"
                           r"(?<!increase the )(?<!raise the )(?<!bring down the )\bnumber of\b", re.I)),
@@ -363,7 +365,7 @@ def asks_measures(question: str) -> bool:
 # anything, but not times: 多少个问题 is not answered by 7次)
 _UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处所名人位件起宗份部类张路盏台辆套块间座", "次": "次场轮期批", "场": "场次", "轮": "轮次",
           "名": "名人位", "人": "人名位", "位": "位名人", "件": "件起宗", "起": "起件宗", "宗": "宗件起",
-          "家": "家个所", "份": "份个", "篇": "篇期", "期": "期篇次", "张": "张份个", "路": "路个", "盏": "盏个",
+          "家": "家个所", "份": "份个单", "篇": "篇期", "期": "期篇次", "张": "张份个单", "路": "路个", "盏": "盏个",
           "台": "台部个", "辆": "辆台部", "套": "套个", "集": "集部期", "部": "部个集", "块": "块个", "间": "间个",
           "座": "座个", "处": "处个", "本": "本册", "分": "分"}
 # a count asked for (not 家长, 名称, 名单, 部门, 路段, 处理; nor 好几个, several)
@@ -392,6 +394,7 @@ _EN_NOUN_END = re.compile(r"\b(did|do|does|were|was|are|is|has|have|had|will|in|
 
 # a percentage asked for (满意率达到百分之多少, what share): only a percentage answers it
 _PERCENT = re.compile(r"百分之(多少|几)|多少%|百分比|比例.{0,4}(多少|几成)|几成|率(是|为|达到|达|有|在)?了?(多少|几成)|\bwhat (percentage|proportion)\b|"
+                      r"\bwhat (?:[\w-]+ ){0,3}rate\b|"
                       r"\bpercentage\b|\bwhat share\b", re.I)
 
 
