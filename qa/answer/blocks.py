@@ -198,7 +198,12 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
     out = [problem_block(index, problem_of[k], unit_rows[k][0]) for k in chosen]
     taken = set(chosen)
     first_cov = topic[top] if covers is not None else 1.0
-    for score, key in ranked[1:]:
+    rest = ranked[1:]
+    if not scoped:  # each further bureau's best problem before a bureau's second one
+        seen = {top[0]}
+        firsts = [e for e in rest if e[1][0] not in seen and not seen.add(e[1][0])]
+        rest = firsts + [e for e in rest if e not in firsts]
+    for score, key in rest:
         if len(out) == MAX_BLOCKS:
             break
         if key in taken:
