@@ -1537,6 +1537,11 @@ def test_a_thousand_households_states_no_count_of_companies():
     ("舟山市公安局机关伙房的零用钱款缺少管控，推进了哪些纠治办法？", "规范备用金"),
     ("横栏那条晚上黑灯瞎火的路后来装了多少灯", "设置45盏路灯"),
     ("开发区去所里翻了多少本出警记录本", "接处警登记簿365本"),
+    ("港口分局在群众被骗之前提前示警、上门拦阻这块能力偏弱，后续抓了哪些工作？", "完善预警劝阻闭环工作流程"),
+    ("**分局对扣押款项迟迟没有退还当事人的情况，推进了哪些办法？", "积极与分局各办案单位对接"),
+    # a story of one sentence, then an is-there question naming a glossary word (分出去: 分流)
+    ("我们所每天接的110一大半不是警察该管的事，邻居装修吵、楼上漏水、路灯不亮，民警去了也解决不了。"
+     "别的单位有没有把这类警情分出去给其他部门处理的做法？", "非警务警情分流"),
 ])
 def test_the_probe_rounds_words_find_what_the_notices_say(service, question, quote):
     """Glossary lines and phrasing of the fifth to seventh probe rounds: plain Chinese, English
@@ -1794,3 +1799,11 @@ def test_what_exactly_did_a_bureau_do_asks_for_its_measures():
     from qa.query.intent import question_intent
     assert question_intent("开发区分局 got flagged for not following 财经制度 strictly — what exactly did they do?", 1) == "measures"
     assert question_intent("What specifically did Zhoushan do about its canteen cash?", 1) == "measures"
+
+
+def test_a_question_naming_no_bureau_gets_each_bureaus_best_problem_before_a_second_one(service):
+    """Five blocks at most: a bureau's second problem does not crowd out another bureau's first."""
+    a = service.ask("What remedial steps have been taken where the law-enforcement case-handling centres were not "
+                    "run to standard?")
+    bureaus = [b.bureau for b in a.blocks]
+    assert a.intent == "measures" and len(bureaus) == 5 and len(set(bureaus)) >= 4

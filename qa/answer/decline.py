@@ -178,8 +178,10 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
     if existence and asking.strip() != text.strip("？?！!。 "):
         # the thing asked about: in the asking clause when it names one that a notice uses (…工资低…。
         # 别的单位有没有在留住辅警上想过办法？), else before it (民警下了班干啥都没人知道，有没有单位想出啥招来管？)
-        named_there = [t for t in nouns_of(asking) if in_corpus(ctx, t, loose=True, docs=docs)]
-        story = re.search(r"[。！!？?]", text.replace(asking, " ").strip("？?！!。 "))
+        named_there = [t for t in nouns_of(asking) if in_corpus(ctx, t, loose=True, docs=docs)] + [
+            k for k in prepared.keys if k in asking and _official_term_used(ctx, k, docs)]  # 分出去: 分流
+        at = text.find(asking)  # a sentence ends before it (several asking clauses: between them)
+        story = re.search(r"[。！!？?]", text[:at] if at >= 0 else text.replace(asking, " ").strip("？?！!。 "))
         text = asking if named_there and story else text.replace(asking, " ")
     nouns = nouns_of(text)
     words = [t for t in nouns if not in_corpus(ctx, t, loose=True, docs=docs) and not _said_plainly(ctx, t, nouns, docs)]
