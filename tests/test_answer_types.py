@@ -1248,6 +1248,13 @@ def test_more_figures_in_plain_words(service, question, figure):
     # a rate asked in English; a person asked by 哪位同志 (主要负责同志 names an office, not a person)
     ("Henglan ran a helmet campaign. What helmet-wearing rate did the town reach?", "The notices do not state the figure"),
     ("信要是寄到横栏政工监督室，是哪位同志负责回复？", "通报中没有写明所问的姓名"),
+    # a notice published after the indexed ones; the inspectors' feedback itself, which the notices only sum up
+    ("港口分局后来又发了新的整改通报吗？", "已收录的是各单位本轮巡察的整改进展通报（中山市公安局港口分局"),
+    ("Has Gangkou since put out a later notice saying the long-term items are done?",
+     "The indexed notices are the rectification progress notices listed"),
+    ("能把市委巡察组给横栏的巡察反馈意见原文发我看看吗？", "已收录的是各单位的巡察整改进展通报，只概述了巡察反馈意见，不含其原文。"),
+    ("Can you pull the original 巡察反馈意见 the inspectors gave 港口?", "The indexed documents are the bureaus' "
+     "rectification progress notices; they only sum up the inspectors' feedback"),
 ])
 def test_what_the_notices_cannot_answer_is_declined_with_that_reason(service, question, lead):
     a = service.ask(question)

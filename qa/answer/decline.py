@@ -121,10 +121,14 @@ def other_round(ctx: Context, prepared, bureaus) -> str | None:
         return None
     notices = [ctx.index.notices[d] for d in (ctx.docs_in_scope(prepared, bureaus) or ctx.index.notices)]
     rounds = [(n.meta.bureau_label, n.meta.inspection_round) for n in notices if n.meta.inspection_round]
-    if asked != "previous" and (not rounds or any(asked in r for _, r in rounds)):
+    if asked not in ("previous", "later") and (not rounds or any(asked in r for _, r in rounds)):
         return None  # the notices do not say which round, or one is of that round
     en = prepared.lang == "en"
     said = "; ".join(f"{b}: {r}" for b, r in rounds) if en else "；".join(f"{b}：{r}" for b, r in rounds)
+    if asked == "later":
+        return ("The indexed notices are the rectification progress notices listed"
+                + (f" ({said})" if said else "") + "; none published after them is indexed." if en else
+                "已收录的是各单位本轮巡察的整改进展通报" + (f"（{said}）" if said else "") + "，没有在此之后发布的通报。")
     what = ("an earlier round" if asked == "previous" else f"the {asked} round") if en else (
         "上一轮" if asked == "previous" else asked)
     if en:
@@ -301,6 +305,7 @@ DOCUMENT_TEXT = re.compile(r"(?P<a>《[^》]{2,60}》).{0,20}?(原文|全文|条
                            r"具体内容|全部内容|都写了(什么|啥|哪些)|(有|列了|包括|规定了)哪(几|些)(条|项|点|要点)|"
                            r"(里|中)的?.{0,20}具体(分值|指标|条款|条文|数值))|"
                            r"(?P<c>[\u4e00-\u9fff]{2,12}(?:方案|规定|办法|细则|实施意见))的?(原文|全文)(在哪|哪里|去哪|从哪|怎么|能不能|可以)|"
+                           r"(原文|全文|原件|原稿|original).{0,12}(?P<d>巡察反馈意见|反馈意见|巡察报告)|(?P<e>巡察反馈意见|巡察报告)的?(原文|全文|原件)|"
                            r"(原文|全文|条款|条文|full text|exact wording|clauses|articles).{0,30}?(?P<b>《[^》]{2,60}》)", re.I)
 
 # ... asked in English without the title (the actual wording of Henglan's financial management
@@ -337,6 +342,12 @@ def document_text(ctx: Context, prepared, cands: list[Candidate], conf: Confiden
                         lead=f"The notices only name {title}; they do not contain its text.")
     if m is None:
         return None
+    if m.group("d") or m.group("e"):  # the inspectors' feedback itself: the notices only sum it up
+        name = m.group("d") or m.group("e")
+        return finalize(ctx.index, prepared.text, prepared.lang, True, [], conf, lead=(
+            f"The indexed documents are the bureaus' rectification progress notices; they only sum up the inspectors' "
+            f"feedback ({name}) and do not contain its original text." if prepared.lang == "en" else
+            f"已收录的是各单位的巡察整改进展通报，只概述了{name}，不含其原文。"))
     if m.group("c"):  # a document named in the question's own words, the bureau's name aside (开发区整改方案)
         own = DOCUMENT_TEXT.search(prepared.content or prepared.text)
         name = (own.group("c") if own and own.group("c") else m.group("c")).strip()

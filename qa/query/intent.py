@@ -435,6 +435,10 @@ _EN_ROUND_NAMED = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b(?= (?:municipal |cit
 _ROUND_BEFORE = re.compile(r"上一轮|上轮|前一轮|上一届|上届|previous (inspection )?round|last (inspection )?round|"
                            r"earlier (inspection )?round|prior (inspection )?round", re.I)
 _ABOUT_NOTICE = re.compile(r"通报|报告|notice|report", re.I)
+# ... or a notice published after the indexed ones (a later notice saying the long-term items are done)
+_LATER_NOTICE = re.compile(r"(后来|之后|此后|随后|后续|最近)又?(发|出|发布|公布|出台)了?(一份|新的|新)?的?(整改)?(通报|报告)|"
+                           r"新一?份?的?整改通报|\b(a |any )?(later|newer|subsequent|follow-up|updated|more recent) "
+                           r"(notice|report)s?\b", re.I)
 _THIS_ROUND = re.compile(r"这次|本次|此次|这一轮|本轮|this (time|round)", re.I)
 _DIGITS = "一二三四五六七八九"
 
@@ -447,7 +451,8 @@ def _chinese_number(n: int) -> str:
 def asked_round(question: str) -> str | None:
     """The inspection round a question asks about when it names one (十四届; the 14th
     committee: 十四届), "previous" for the notice of an earlier round (上一轮…的整改通报,
-    but not 上一轮发现的问题这次怎么解决的), else None."""
+    but not 上一轮发现的问题这次怎么解决的), "later" for a notice published after the
+    indexed ones (后来又发了通报, a later notice), else None."""
     m = _ROUND_NAMED.search(question)
     if m:
         return m.group(1) + "届"
@@ -456,4 +461,6 @@ def asked_round(question: str) -> str | None:
         return _chinese_number(int(m.group(1))) + "届"
     if _ROUND_BEFORE.search(question) and _ABOUT_NOTICE.search(question) and not _THIS_ROUND.search(question):
         return "previous"
+    if _LATER_NOTICE.search(question):
+        return "later"
     return None
