@@ -84,15 +84,6 @@ def listed_readings(ctx: Context, prepared) -> list:
     return []
 
 
-def _typed_covers(ctx: Context, readings: list):
-    """Text -> the best share over the readings of a Chinese question's words it contains,
-    leaving out what stands for the figure (几次, 多少) and lone characters (开了几次会: 开, 会),
-    which a sentence stating the figure says in its own way (召开党委会议7次)."""
-    sets = [{t for t in ctx.scorer.question_tokens(p) if len(t) >= 2 and not re.search(r"[几多少]", t)}
-            for p in readings]
-    return lambda text: max(((ctx.scorer.coverage(toks, text) or 0.0) for toks in sets if toks), default=None)
-
-
 def _covers_any(ctx: Context, readings: list):
     """Text -> the best share of the question's words it contains over its readings."""
     fns = [ctx.scorer.question_coverage(p) for p in readings]
@@ -158,9 +149,8 @@ def _row(ctx: Context, readings: list, b: str, doc: str, qvec, svec, kinds, over
     best = sorted(cands, key=lambda c: -c.score)
     if prepared.qtype:  # only sentences stating the figure, date, name or frequency asked for, on topic
         said = [(c, ctx.sentence(c)) for c in best[:TYPE_WINDOW]]
-        on_topic_of = _typed_covers(ctx, readings) if prepared.lang == "zh" else covers
         best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
-                and (on_topic_of(text) or 0.0) >= COMPARE_TYPED_COVERAGE]
+                and (covers(text) or 0.0) >= COMPARE_TYPED_COVERAGE]
         if not best:
             return BlockSpec("row", b, doc, b, [], missing=True)
     best = sorted(on_topic(ctx, best[:COMPARE_QUOTES], covers), key=lambda c: (c.row, c.idx))
