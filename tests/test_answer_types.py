@@ -1255,6 +1255,9 @@ def test_more_figures_in_plain_words(service, question, figure):
     ("能把市委巡察组给横栏的巡察反馈意见原文发我看看吗？", "已收录的是各单位的巡察整改进展通报，只概述了巡察反馈意见，不含其原文。"),
     ("Can you pull the original 巡察反馈意见 the inspectors gave 港口?", "The indexed documents are the bureaus' "
      "rectification progress notices; they only sum up the inspectors' feedback"),
+    # a sum over several bureaus' figures: each notice states its own
+    ("五家单位追赃挽损加起来一共多少钱？", "各单位的通报只写本单位的数字，没有几个单位加起来的合计"),
+    ("What is the combined number of new rules across all five bureaus?", "Each notice states its own bureau's figures only"),
 ])
 def test_what_the_notices_cannot_answer_is_declined_with_that_reason(service, question, lead):
     a = service.ask(question)
@@ -1827,3 +1830,10 @@ def test_the_masked_branch_named_in_english(service, question):
     """"masked" before a bureau noun names the anonymised branch (not "the masked figure")."""
     assert service.answerer.retriever.prepare(question).bureaus == ("**市公安局**分局（已匿名）",)
     assert service.answerer.retriever.prepare("What is the masked figure for fraud cases?").bureaus == ()
+
+
+def test_a_sum_of_one_bureaus_figures_is_still_asked_of_its_notice():
+    from qa.query.intent import asks_sum_across
+    assert not asks_sum_across("横栏分局集中整改那段时间，新立的和改过的规章制度、工作方案加起来一共多少个？", 1)
+    assert not asks_sum_across("各单位一共新建了多少项制度？", 0)  # 一共: each one's total
+    assert asks_sum_across("港口和横栏两家的保证金合计多少钱？", 2)

@@ -27,6 +27,7 @@ from qa.answer.decline import (
     other_bureau,
     other_round,
     problems_counted,
+    summed_across,
     uncounted,
     unseen_lead,
     unseen_terms,
@@ -49,6 +50,7 @@ from qa.query.intent import (
     asks_most,
     asks_overall,
     asks_problem_list,
+    asks_sum_across,
 )
 from qa.query.retrieval import Retriever
 
@@ -84,6 +86,8 @@ class Answerer:
         most = asks_most(q)
         if most and len(self.ctx.bureaus_in_scope(prepared, bureaus)) != 1:  # 哪个单位整改的问题最多
             return finalize(self.index, q, lang, True, [], lead=most_counted(self.ctx, prepared, bureaus, most))
+        if asks_sum_across(q, len(prepared.bureaus)):  # 五家单位…加起来一共多少钱: no notice adds up others'
+            return finalize(self.index, q, lang, True, [], lead=summed_across(lang))
         qvec = self.retriever.embed(prepared)
         unscoped = prepared.intent == "measures" and not (prepared.bureaus or bureaus)  # what did any bureau do
         hits = self.retriever.search(prepared, k=UNSCOPED_CHUNKS if unscoped else context.MAX_CHUNKS,

@@ -87,6 +87,13 @@ def most_counted(ctx: Context, prepared, bureaus, what: str) -> str:
             + "；".join(f"{b} {k} {unit}" for b, k in each) + "。")
 
 
+def summed_across(lang: str) -> str:
+    """The lead for a sum over several bureaus' figures: each notice states its own only."""
+    return ("Each notice states its own bureau's figures only; none adds up several bureaus' figures. Ask about "
+            "each bureau to see the figure its notice gives." if lang == "en" else
+            "各单位的通报只写本单位的数字，没有几个单位加起来的合计；可以分别问各单位，看其通报写的数字。")
+
+
 def nothing_asked(ctx: Context, prepared, bureaus: list[str] | None) -> str:
     """The lead for a question that names nothing to look up (的, How?, 横栏分局？): what
     it lacks and how to ask, with the bureau it names, if any."""

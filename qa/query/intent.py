@@ -339,6 +339,20 @@ _MOST = re.compile(r"(问题|措施|举措)[^，,。？?]{0,6}(最多|最少)|(�
                    r"\b(most|fewest|least) (\w+ ){0,2}(problems|issues|measures)\b", re.I)
 
 
+# a sum across bureaus (五家单位追赃挽损加起来一共多少钱, the combined total of all bureaus): each
+# notice states its own figures only; not 一共 alone (各单位一共新建了多少项制度: each one's)
+_SUM = re.compile(r"加起来|合计|总计|加总|\bcombined\b|\baltogether\b|\badd(?:ed)? up\b|\bin total\b", re.I)
+_SEVERAL_BUREAUS = re.compile(r"[两三四五几这]家|所有(单位|分局)|全部(单位|分局)|\ball (the )?(five |four |three )?"
+                              r"(bureaus|branches|notices)\b", re.I)
+
+
+def asks_sum_across(question: str, named: int) -> bool:
+    """Whether a figure question asks for a sum over several bureaus (``named``: how many
+    it names)."""
+    return bool(_SUM.search(question)) and question_type(question) in ("figure", "money") and (
+        named >= 2 or (named == 0 and bool(WHICH_BUREAUS.search(question) or _SEVERAL_BUREAUS.search(question))))
+
+
 def asks_most(question: str) -> str | None:
     """"problems" or "measures" for a question asking which bureau reports on the most (or
     fewest) of them, else None."""
