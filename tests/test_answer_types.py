@@ -1219,7 +1219,12 @@ def test_a_bureau_named_in_chinese_inside_an_english_question_is_checked(service
 
 @pytest.mark.parametrize("question, bureau", [("舟山市局下步工作打算", "舟山市公安局"), ("匿名分局往后咋巩固整改", "**市公安局**分局"),
                                               ("What longer-term commitments does the anonymised branch make at the end of "
-                                               "its report?", "**市公安局**分局")])
+                                               "its report?", "**市公安局**分局"),
+                                              # "set out at the end of its notice" names no topic (完毕 of a measure)
+                                              ("What longer-term plans does the Henglan sub-bureau set out at the end of "
+                                               "its notice?", "横栏分局"),
+                                              ("What follow-up work does the Dongying Economic Development Zone branch plan "
+                                               "after its concentrated rectification period?", "开发区分局")])
 def test_next_steps_in_short_or_other_words(service, question, bureau):
     a = service.ask(question)
     assert a.intent == "next_steps" and len(a.blocks) == 1 and bureau in a.blocks[0].bureau
