@@ -1296,6 +1296,12 @@ def test_new_users_names_and_plain_words_reach_the_problem(service, question, fi
     ("港口分局那次巡察，巡察组在他们那儿前后待了多久？从哪天到哪天？", ["2024年4月1日至2024年6月28日"]),
     ("舟山市公安局这轮巡察是哪天开始哪天结束的？结果什么时候反馈给市局？", ["2024年9月9日至2024年10月24日", "2025年1月8日"]),
     ("给舟山市公安局打电话反映巡察整改的问题，打哪个号码？", ["0580-2072198"]),
+    ("港口分局这份东西在外面公示，大概要挂多少天才撤下来？还有，巡察组当初是在哪天向他们反馈意见的？",
+     ["2024年7月25日", "2025年4月27日至5月11日"]),
+    # the period asked apart from the feedback date ("and when did the group report back")
+    ("For the Zhoushan city police notice, which inspection group was it and over what dates did they inspect? And "
+     "when did the group report back to the bureau's Party committee?",
+     ["市委第一巡察组", "2024年9月9日至2024年10月24日", "2025年1月8日"]),
 ])
 def test_notice_details_asked_in_everyday_words(service, question, spans):
     a = service.ask(question)

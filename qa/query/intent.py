@@ -92,6 +92,7 @@ _WHEN_INSPECTED_SAID = (r"(?:^|(?<=[？?。；;]))(?![^？?。；;]*(反馈|发�
 # ... in English: the inspectors' findings handed back (the feedback), the notice's date,
 # how long it is posted, how to reach the bureau
 _EN_FINDINGS = (r"\b(findings|results|conclusions)\b.{0,30}\b(delivered|handed|presented|reported|given|fed|passed|back)\b|"
+                r"\b(group|team|inspectors?)\b.{0,20}\breport(ed)? back\b|"
                 r"\b(deliver|hand|present|report|give|feed|pass)\w*\b.{0,25}\b(findings|results|conclusions)\b")
 _EN_GROUP = (r"\bwhich .{0,40}\b(inspection|inspectors?)\b.{0,10}\b(teams?|groups?)\b|\bteam of inspectors\b|"
              r"\bwho (carried out|conducted|did|led|ran|performed) the inspection|\binspection teams? (carried out|conducted)|"
@@ -251,7 +252,7 @@ META_FIELDS = (
     ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|"
                                     r"(发布|落款|公布|印发)的?(日期|时间)|落款.{0,3}(哪天|哪一天|什么时候|何时|几号)|通报.{0,2}是?(哪天|哪一天|什么时候|何时)(发|出)的|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
-    ("disclosure_period", re.compile(r"公开期限|意见.{0,10}(截止|最晚|最迟|(哪天|什么时候|几号)(之前|以前|前))|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|啥时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
+    ("disclosure_period", re.compile(r"公开期限|(通报|这份东西|这份).{0,12}(公示|挂|公开).{0,12}(多少天|几天|多久|多长时间)|意见.{0,10}(截止|最晚|最迟|(哪天|什么时候|几号)(之前|以前|前))|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|啥时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
     ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|(哪个|什么|啥)号码|号码是多少|电话号码|\bcall\b|\bring\b|\bwhat number\b",
                          re.I)),
@@ -289,7 +290,11 @@ def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
              and not (name == "inspection_group" and leader)}
     period, feedback = found.get("inspection_period"), found.get("feedback_date")
     if period and feedback and period[0] < feedback[1] and feedback[0] < period[1]:
-        del found["inspection_period"]  # when did the inspection team give its feedback: one clause, the feedback
+        # when did the inspection team give its feedback: one clause, the feedback; unless the
+        # period is asked elsewhere too (over what dates did they inspect? And when did the group report back?)
+        rest = question[:feedback[0]] + " " * (feedback[1] - feedback[0]) + question[feedback[1]:]
+        if not dict(META_FIELDS)["inspection_period"].search(rest):
+            del found["inspection_period"]
     return tuple(found), bool(_META_OTHER.search(question)) or leader
 
 
