@@ -1797,6 +1797,10 @@ def test_the_intents_of_the_fifth_rounds_unread_half(service, question, intent):
 def test_where_to_take_comments_is_answered_with_the_contact_details(service):
     a = service.ask("对舟山市局的整改有意见，该往哪儿提？")
     assert a.intent == "meta" and any("0580-2072198" in c.quote for c in a.evidence())
+    # a request listing the channels (its last clause asks nothing): every contact clause
+    b = service.ask("请介绍一下舟山市公安局通报中公布的意见建议反映渠道，包括联系电话、邮寄地址和网上信箱等，发言人需要对外公布。")
+    said = " ".join(c.quote for c in b.evidence())
+    assert "0580-2072198" in said and "千岛路99号" in said and "部门信箱" in said
 
 
 @pytest.mark.parametrize("question, units", [

@@ -302,7 +302,8 @@ def asks_contact(question: str) -> bool:
     """Whether a metadata question asks where or how to send comments."""
     # not 骗子打电话…，各地是怎么应对的？ (an English clause before a comma says what is asked: If I want to mail…, where)
     asking = asking_clauses(question) if is_chinese(question) else question
-    return bool(_CONTACT.search(asking)) and not re.search(r"多少|几(个|项|类)|how many", asking)
+    listed = len({m.group(0).lower() for m in _CONTACT.finditer(question)}) >= 3  # 联系电话、邮寄地址和网上信箱
+    return bool(_CONTACT.search(asking) or listed) and not re.search(r"多少|几(个|项|类)|how many", asking)
 
 
 def asks_metadata(question: str) -> bool:
