@@ -1129,6 +1129,7 @@ def test_metadata_asked_in_a_new_users_order(service):
     ("开发区分局把新建小区的监控接进公安平台，到2025年5月接了多少路摄像头？", "332路"),  # 摄像, 像头 of 摄像头
     ("舟山市公安局2025年有多少名辅警拿到了二级嘉奖？", "26名"),  # 拿到: a verb, not what is counted
     ("横栏分局如果要修车或者花一笔比较大的钱，超过多少就得好几个领导签字？", "5000元"),  # 好几个 asks no count
+    ("港口分局党委在这轮督改推进过程中，一共专门上会研究了几回？", "召开党委会议7次"),  # 几回: counted in 次
 ])
 def test_a_figure_asked_in_a_new_users_words_is_answered_where_stated(service, question, figure):
     a = service.ask(question)

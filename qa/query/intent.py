@@ -34,7 +34,7 @@ QTYPES = (
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what (exact |specific |precise )?(date|day)|which (exact |specific )?day|which year|what time", re.I)),  # not "…when pupils arrive"
-    ("figure", re.compile(r"多少|几成|(?<![这那哪好])几([个次名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
+    ("figure", re.compile(r"多少|几成|(?<![这那哪好])几([个次回名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|\bpercentage\b|\bwhat (share|proportion)\b|by how much|"
                           r"\bwhat (?:[\w-]+ ){0,3}rate\b|"
                           # the number asked for, not one cut down or raised
@@ -384,7 +384,7 @@ def asks_measures(question: str) -> bool:
 
 # 多少项 is answered by 17项 or 34条, not by 100%: the measure words that count alike (个 counts
 # anything, but not times: 多少个问题 is not answered by 7次)
-_UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处所名人位件起宗份部类张路盏台辆套块间座", "次": "次场轮期批", "场": "场次", "轮": "轮次",
+_UNITS = {"项": "项条个部份", "条": "条项个", "个": "个项条家处所名人位件起宗份部类张路盏台辆套块间座", "次": "次场轮期批回", "回": "回次场轮", "场": "场次", "轮": "轮次",
           "名": "名人位", "人": "人名位", "位": "位名人", "件": "件起宗", "起": "起件宗", "宗": "宗件起",
           "家": "家个所", "份": "份个单", "篇": "篇期", "期": "期篇次", "张": "张份个单", "路": "路个", "盏": "盏个",
           "台": "台部个", "辆": "辆台部", "套": "套个", "集": "集部期", "部": "部个集", "块": "块个", "间": "间个",
