@@ -1788,6 +1788,8 @@ def test_whether_a_question_asks_if_a_notice_says_something(question, existence)
     ("港口分局有哪些事是一时半会儿改不完、要长期抓的？", "next_steps"),
     ("对舟山市局的整改有意见，该往哪儿提？", "meta"),
     ("东营开发区分局一共查了多少本接报警电话的登记本？", "passages"),  # 报警电话: calls, no phone number asked
+    ("开发区党委开会议事不规范 那个整改搞了哪些", "measures"),
+    ("市公安局**分局应退未退的涉案资金迟迟清退不到位，分局打通了哪些堵点？", "measures"),
 ])
 def test_the_intents_of_the_fifth_rounds_unread_half(service, question, intent):
     from qa.query.intent import question_intent, question_type

@@ -129,7 +129,8 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.
                    r"published", re.I)
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"
                        r"采取|做了(哪些|什么)|经验|借鉴|对策|良策|应对|(解决|处理|整治|整改)过(?!程)|"
-                       r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞|弄)了(一?些|点)?(啥|什么)|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
+                       r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞|弄)了(一?些|点)?(啥|什么)|(搞|弄|干)了哪些|"
+                       r"(打通|疏通)了?哪些(堵点|难点)|补(齐|强)了?哪些|抓了哪些|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"^(?!.*\bhow (often|frequently|long|soon)\b).*\bhow\b(?! (many|much)\b)|"  # how often … how it goes: when
                        r"what (exactly |specifically |actually |precisely )?(did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
                        r"\bwhat (is|are|was|were|has|have)\b.{0,60}\b(doing|been doing)\b|"
