@@ -1232,6 +1232,12 @@ def test_next_steps_in_short_or_other_words(service, question, bureau):
     assert not a.blocks[0].of  # the whole part: these questions name no topic within it
 
 
+def test_feedback_about_follow_up_work_asks_where_to_send_it():
+    from qa.query.intent import question_intent
+    assert question_intent("What's the email for sending feedback to the Dongying Development Zone branch about its "
+                           "follow-up work?", 1) == "meta"
+
+
 @pytest.mark.parametrize("question, figure", [
     ("横栏分局人手紧，机关的人被派到一线帮忙校园安保、夜查、驻守，到2025年3月累计派了多少人次？", "2000余人次"),
     ("港口分局自己回头翻查各支部的党建台账，一共揪出了多少处不规范的地方？", "问题28个"),  # 地方 names nothing counted

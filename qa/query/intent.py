@@ -68,7 +68,7 @@ NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打�
                    r"(较长|长)时间.{0,4}推进|长远(打算|规划|计划|考虑|目标|安排)|从长远|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
                    r"long(er)?[- ]term|\b(what'?s|what is|anything) (still )?left to (do|fix)\b|\bstill left\b|\bfocus on next\b|\bwill (now )?focus on\b|\bpromis(e|es|ed|ing) to (keep|continue|do|work)\b|\bkeep doing\b|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|\bstill working on\b|after (the|its|their) .{0,40}(period|phase)\b|"
-                   r"\bfollow[- ]up (work|plans?|steps?)\b|"
+                   r"(?<!about its )(?<!about their )(?<!about the )\bfollow[- ]up (work|plans?|steps?)\b|"
                    r"\bonce the .{0,40}\b(is|are) over\b|\b(once|after|when) (the|its|their) .{0,40}\b(ends|is finished|finishes|wraps up)\b|\bfrom here( on)?\b|\bover the long run\b|"
                    r"\bstill (need|needs|has|have) to\b|\boutstanding (items?|tasks?|work|issues?|problems?)\b|"
                    r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b|"
@@ -253,7 +253,7 @@ META_FIELDS = (
     ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|"
                                     r"(发布|落款|公布|印发)的?(日期|时间)|落款.{0,3}(哪天|哪一天|什么时候|何时|几号)|通报.{0,2}是?(哪天|哪一天|什么时候|何时)(发|出)的|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
-    ("disclosure_period", re.compile(r"公开期限|(通报|这份东西|这份).{0,12}(公示|挂|公开).{0,12}(多少天|几天|多久|多长时间)|意见.{0,10}(截止|最晚|最迟|(哪天|什么时候|几号)(之前|以前|前))|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|啥时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
+    ("disclosure_period", re.compile(r"公开期限|(公示|公开).{0,12}挂.{0,6}(多少天|几天|多久|多长时间)|意见.{0,10}(截止|最晚|最迟|(哪天|什么时候|几号)(之前|以前|前))|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|啥时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
                                      re.I)),
     ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|(哪个|什么|啥)号码|号码是多少|电话号码|\bcall\b|\bring\b|\bwhat number\b",
                          re.I)),
