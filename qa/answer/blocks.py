@@ -159,6 +159,16 @@ def unit_relevance(index: LoadedIndex, cands: list[Candidate]) -> dict[tuple[str
     return out
 
 
+def _bureaus_first(ranked: list[tuple[float, tuple[str, int]]], doc: str) -> list[tuple[float, tuple[str, int]]]:
+    """Ranked problems with each further bureau's best (not ``doc``'s) before any bureau's
+    second one, so that a bureau with many close problems does not crowd the others out."""
+    firsts: dict[str, tuple[float, tuple[str, int]]] = {}
+    for e in ranked:
+        if e[1][0] != doc:
+            firsts.setdefault(e[1][0], e)
+    return list(firsts.values()) + [e for e in ranked if e not in firsts.values()]
+
+
 def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem], hits: list[Hit],
                    cands: list[Candidate], unit_rows: dict[tuple[str, int], list[int]],
                    covers: Callable[[str], float | None] | None = None, scoped: bool = True,
@@ -198,12 +208,7 @@ def measure_blocks(index: LoadedIndex, problem_of: dict[tuple[str, int], Problem
     out = [problem_block(index, problem_of[k], unit_rows[k][0]) for k in chosen]
     taken = set(chosen)
     first_cov = topic[top] if covers is not None else 1.0
-    rest = ranked[1:]
-    if not scoped:  # each further bureau's best problem before a bureau's second one
-        seen = {top[0]}
-        firsts = [e for e in rest if e[1][0] not in seen and not seen.add(e[1][0])]
-        rest = firsts + [e for e in rest if e not in firsts]
-    for score, key in rest:
+    for score, key in (ranked[1:] if scoped else _bureaus_first(ranked[1:], top[0])):
         if len(out) == MAX_BLOCKS:
             break
         if key in taken:
