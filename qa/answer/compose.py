@@ -145,10 +145,6 @@ class Answerer:
                 if found is not None:  # a named bureau's plans in words of its own (长远打算): that part of its notice
                     return found
             if conf.typed is False and conf.coverage is not None and conf.coverage >= self.ctx.min_coverage:
-                if prepared.intent == "compare":  # 各单位开了几次会: each bureau's passages may state it
-                    found = self._structured(prepared, qvec, svec, hits, cands, bureaus, kinds, conf)
-                    if found is not None:
-                        return found
                 return not_stated(self.ctx, prepared, cands, conf)  # on topic, but what is asked is not stated
             return finalize(self.index, q, lang, True, [], conf)
         return None

@@ -30,8 +30,12 @@ _GENERIC = re.compile(r"^(各|哪|其他|其它|这|那|该|本|兄弟|有的|�
 CITY_LEVEL = re.compile(r"本级|(市公安局|市局)(自身|本身)|city[- ]level|bureau itself|"
                         r"(as opposed to|rather than|not) (to )?(its|the) (sub-)?(branches|sub-bureaus)", re.I)
 ANONYMISED_WORDS = ("匿名", "隐去", "未具名", "星号", "打码", "打星")  # 星号那个分局, 打码的分局, 打星那个分局
-ANONYMISED_EN = re.compile(r"\b(anonymi[sz]ed|unnamed|redacted|asterisked)\b|"  # ... in an English question
+_ANONYMISED_EN_WORDS = r"anonymi[sz]ed|unnamed|redacted|asterisked"
+# ... in an English question ("masked" only before a bureau noun: not the masked figure)
+ANONYMISED_EN = re.compile(rf"\b(?:{_ANONYMISED_EN_WORDS})\b|"
                            r"\bmasked\b(?=(?:[\s-]+[\w*-]+){0,2}[\s-]+(?:branch|bureau|sub-bureau|subbureau|unit|notice)\b)", re.I)
+# ... any of its words, "masked" too, within a phrase already taken for a bureau's name
+ANONYMISED_EN_WORD = re.compile(rf"\b(?:{_ANONYMISED_EN_WORDS}|masked)\b", re.I)
 
 
 def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:

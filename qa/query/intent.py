@@ -283,6 +283,9 @@ _OTHER_DOCUMENT = re.compile(r"^(?!.*(通报|notice)).*(方案|办法|规定|细
 _GROUP_LEADER = re.compile(r"组长|带队|领队|\b(led|leader|leads|headed|heads|chief|chaired)\b", re.I)
 
 
+_PERIOD_ASKED = dict(META_FIELDS)["inspection_period"]
+
+
 def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
     """The metadata fields a question asks for, and whether it asks for more than they hold."""
     leader = bool(_GROUP_LEADER.search(question))
@@ -294,7 +297,7 @@ def asked_fields(question: str) -> tuple[tuple[str, ...], bool]:
         # when did the inspection team give its feedback: one clause, the feedback; unless the
         # period is asked elsewhere too (over what dates did they inspect? And when did the group report back?)
         rest = question[:feedback[0]] + " " * (feedback[1] - feedback[0]) + question[feedback[1]:]
-        if not dict(META_FIELDS)["inspection_period"].search(rest):
+        if not _PERIOD_ASKED.search(rest):
             del found["inspection_period"]
     return tuple(found), bool(_META_OTHER.search(question)) or leader
 

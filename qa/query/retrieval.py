@@ -14,7 +14,7 @@ from qa.index.embedders import Embedder
 from qa.index.filters import AllowedRows, Filter
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import KIND_LABELS, KINDS
-from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_WORDS, CITY_LEVEL, mentions, spans
+from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_EN_WORD, ANONYMISED_WORDS, CITY_LEVEL, mentions, spans
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
@@ -189,7 +189,7 @@ class Retriever:
             content = re.sub(r"\s+", " ", content).strip() or q
         elif words:  # English: the translations that only name a bureau
             terms = [t for t in terms if normalize(t) not in words]
-            groups = tuple((w, ts) for w, ts in groups if not ((ANONYMISED_EN.fullmatch(w) or w.lower() == "masked") and named)
+            groups = tuple((w, ts) for w, ts in groups if not (ANONYMISED_EN_WORD.fullmatch(w) and named)
                            and (not ts or any(normalize(t) not in words for t in ts)))
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
         return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
@@ -244,7 +244,7 @@ class Retriever:
             name = " ".join(w for w in m.group(1).split() if w.lower() not in _EN_GENERIC_NAME)
             if not name:  # the Municipal Public Security Bureau: no place named
                 continue
-            if ANONYMISED_EN.search(name) or "masked" in name.lower() or f"{name} branch".lower() in glossary:
+            if ANONYMISED_EN_WORD.search(name) or f"{name} branch".lower() in glossary:
                 continue
             groups = translate(name, self.index.crosslingual, self.index.idf, glossary)
             if groups and not any(normalize(t) in self.index.bureau_aliases for _, ts in groups for t in ts):
