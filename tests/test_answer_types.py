@@ -1861,3 +1861,46 @@ def test_a_sum_of_one_bureaus_figures_is_still_asked_of_its_notice():
     assert not asks_sum_across("横栏分局集中整改那段时间，新立的和改过的规章制度、工作方案加起来一共多少个？", 1)
     assert not asks_sum_across("各单位一共新建了多少项制度？", 0)  # 一共: each one's total
     assert asks_sum_across("港口和横栏两家的保证金合计多少钱？", 2)
+
+
+def test_a_bureau_left_out_is_not_asked_about(service):
+    """除了横栏，还有哪家…: the other bureaus, compared; the lead says which is left out."""
+    a = service.ask("扫黑除恶的整改，除了横栏，还有哪家写了？")
+    assert a.intent == "compare" and a.lead.startswith("（不含中山市公安局横栏分局）")
+    assert "中山市公安局横栏分局" not in {b.bureau for b in a.blocks} and len(a.blocks) == 4
+    en = service.ask("Apart from Henglan, which bureaus mention drones?")
+    assert en.lead.startswith("Leaving out 中山市公安局横栏分局") and len(en.blocks) == 4
+    _verbatim(service, a)
+
+
+def test_each_bureau_asked_one_by_one_is_a_comparison(service):
+    a = service.ask("意识形态工作责任制这块，五个单位逐家说说，谁写了、谁没写？")
+    assert a.intent == "compare" and len(a.blocks) == 5
+    missing = {b.bureau for b in a.blocks if not b.citations}
+    assert "东营市公安局东营经济技术开发区分局" in missing and "中山市公安局港口分局" not in missing
+
+
+def test_a_quoted_item_keeps_its_label(service):
+    """A sentence after an item's label sentence ((一)优化勤务安排。) is quoted with it."""
+    a = service.ask("舟山市局在让一线民警喘口气、能休息、能回家团圆方面，有哪些落细落小的制度安排？")
+    assert any(c.quote.startswith("(一)优化勤务安排。落实") for c in a.citations)
+    _verbatim(service, a)
+
+
+def test_a_count_in_a_comparison_found_when_the_question_has_words_no_sentence_uses(service):
+    a = service.ask("港口跟横栏，民警轮岗这块分别咋搞的，各轮了多少人？")
+    rows = {b.bureau: [c.quote for c in a.citations if c.n in b.citations] for b in a.blocks}
+    assert any("11名" in q for q in rows["中山市公安局港口分局"])
+    assert any("15人" in q for q in rows["中山市公安局横栏分局"])
+
+
+def test_which_days_asks_for_days_that_a_year_does_not_state(service):
+    a = service.ask("港口分局2024年办的那4场便民办证专场，具体是哪几天？")
+    assert a.abstained and "日期" in a.lead
+
+
+def test_an_english_story_before_the_question_is_no_unseen_word(service):
+    a = service.ask("We are designing a regime of structured one-to-one 'heart-to-heart' talks between commanders "
+                    "and officers. How did 港口分局, the Dongying development-zone branch and Zhoushan's municipal "
+                    "bureau each approach those talks? I'd like to compare the three.")
+    assert not a.abstained and "designing" not in a.lead

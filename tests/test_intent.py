@@ -403,3 +403,22 @@ def test_several_metadata_fields_asked_colloquially(question, fields):
 def test_measures_and_plans_asked_in_everyday_words(question, intent):
     assert question_intent(question, named=1) == intent
     assert question_intent("港口分局和横栏分局各单位的饭堂是怎么整改的？", named=2) == "compare"
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("开发区集中整改那一阵过去以后，剩下的巡察问题归谁盯、怎么个盯法，通报里有交代吗？", "next_steps"),
+    ("Looking forward rather than back: what does the Zhoushan bureau say it will do after this round?", "next_steps"),
+    ("涉案财物管理，五家是不是都有涉及？逐家说说各自写在哪一条。", "compare"),
+    ("The anonymised branch finally got a union bank account — which bank signed off on it?", "passages"),
+])
+def test_the_intents_of_the_seventh_rounds_unread_half(question, intent):
+    assert question_intent(question) == intent
+
+
+@pytest.mark.parametrize("question,qtype", [
+    ("港口分局2024年办的那4场便民办证专场，具体是哪几天？", "date"),
+    ("What is the value of that supply contract?", "money"),
+    ("Who actually put out the Dongying notice, and what date is it signed off with?", "date"),
+])
+def test_the_types_of_the_seventh_rounds_unread_half(question, qtype):
+    assert question_type(question) == qtype

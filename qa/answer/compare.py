@@ -34,6 +34,8 @@ COMPARE_MIN_COVERAGE = 0.5
 NAMED_COMPARE_MIN_COVERAGE = 0.4
 # ... and for a figure, date or name, a sentence stating one that covers this share
 COMPARE_TYPED_COVERAGE = 0.3
+# ... or as much as the bureau's best sentence covers, when that is under it but at least this
+COMPARE_TYPED_FLOOR = 0.2
 
 
 # where a listed thing ends (before it: 涉及扫黑除恶; after it: 工会账户这块): particles, place
@@ -149,8 +151,10 @@ def _row(ctx: Context, readings: list, b: str, doc: str, qvec, svec, kinds, over
     best = sorted(cands, key=lambda c: -c.score)
     if prepared.qtype:  # only sentences stating the figure, date, name or frequency asked for, on topic
         said = [(c, ctx.sentence(c)) for c in best[:TYPE_WINDOW]]
+        # ... or, when the question has words no sentence of the bureau uses (咋搞), as much as any
+        top = max((covers(text) or 0.0 for _, text in said), default=0.0)
         best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
-                and (covers(text) or 0.0) >= COMPARE_TYPED_COVERAGE]
+                and (covers(text) or 0.0) >= min(COMPARE_TYPED_COVERAGE, max(top, COMPARE_TYPED_FLOOR))]
         if not best:
             return BlockSpec("row", b, doc, b, [], missing=True)
     best = sorted(on_topic(ctx, best[:COMPARE_QUOTES], covers), key=lambda c: (c.row, c.idx))

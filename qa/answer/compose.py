@@ -52,6 +52,7 @@ from qa.query.intent import (
     asks_problem_list,
     asks_sum_across,
 )
+from qa.query.bureaus import except_clause
 from qa.query.retrieval import Retriever
 
 # retrieved sections for a question naming no bureau (context.MAX_CHUNKS otherwise;
@@ -69,13 +70,33 @@ class Answerer:
         self.index, self.retriever, self.scorer, self.problem_of = index, retriever, self.ctx.scorer, self.ctx.problem_of
 
     def ask(self, question: str, bureaus: list[str] | None = None, kinds: list[str] | None = None) -> Answer:
+        left_out: list[str] = []
+        if bureaus is None:  # 除了横栏，还有哪家写了: the other bureaus, asked without the clause
+            question, bureaus, left_out = self._without_excepted(question)
         prepared = self.retriever.prepare(question)
         answer = self._ask(prepared, bureaus, kinds)
+        if left_out:
+            en = prepared.lang == "en"
+            answer.lead = (f"Leaving out {', '.join(left_out)}: " if en else f"（不含{'、'.join(left_out)}）") + answer.lead
         if answer.abstained and asks_problem_count(prepared):  # 一共有多少个问题, not stated: what
             answer.lead += problems_counted(self.ctx, prepared, bureaus)  # the structure shows
         if prepared.unknown_bureaus and prepared.bureaus:  # 港口分局和小榄分局…: say which is not indexed
             answer.lead = not_indexed(self.ctx, prepared) + answer.lead
         return answer
+
+    def _without_excepted(self, question: str) -> tuple[str, list[str] | None, list[str]]:
+        """The question without a clause leaving bureaus out, the other bureaus, those left out;
+        the question as it was when it leaves none out."""
+        clause = except_clause(question)
+        if clause is None:
+            return question, None, []
+        start, end, a, b = clause
+        left_out = sorted({lb for s, e, labels in self.retriever.bureau_spans(question) if a <= s and e <= b
+                           for lb in labels})
+        others = [x for x in self.index.bureaus if x not in left_out]
+        if not left_out or not others:
+            return question, None, []
+        return (question[:start] + question[end:]).strip(" ，,"), others, left_out
 
     def _ask(self, prepared, bureaus: list[str] | None, kinds: list[str] | None) -> Answer:
         q, lang = prepared.text, prepared.lang

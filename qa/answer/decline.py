@@ -167,8 +167,10 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
     docs = tuple(named or ())  # given only for an "is there" question
     if prepared.lang == "en":
         groups = prepared.groups
-        if existence:  # words whose every translation (the glossary's) no notice uses
-            return [w for w, ts in groups if ts and not any(in_corpus(ctx, t, docs=docs) for t in ts)]
+        if existence:  # words of the asking sentences whose every translation (the glossary's) no notice
+            asked = _en_asking(prepared.text)  # uses; not the story before them (We are designing …)
+            return [w for w, ts in groups if ts and w.lower() in asked
+                    and not any(in_corpus(ctx, t, docs=docs) for t in ts)]
         unknown = [w for w, ts in groups if not ts]
         if prepared.bureaus or len(groups) < 3 or len(unknown) < EN_UNKNOWN_SHARE * len(groups):
             return []
@@ -208,6 +210,14 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
     words = [w for w in words if not any(w != v and w in v for v in words)]  # 健身 in 健身房
     toks = tokenize(text)  # each named as the question's longest word holding it (人机: 无人机)
     return list(dict.fromkeys(max((t for t in toks if w in t), key=len, default=w) for w in words))
+
+
+def _en_asking(text: str) -> str:
+    """The sentences of an English question that ask (end in a question mark), lower-cased;
+    the whole question when none does or all do."""
+    sentences = re.findall(r"[^.?!]+[.?!]*", text)
+    asking = [x for x in sentences if x.rstrip().endswith("?")]
+    return (" ".join(asking) if asking else text).lower()
 
 
 def _said_plainly(ctx: Context, token: str, nouns: list[str], docs: tuple[str, ...]) -> bool:

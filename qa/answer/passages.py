@@ -26,7 +26,8 @@ RELATED = 3  # "possibly related" passages shown when abstaining
 # (chosen on the development questions, eval/tuning_answers.md; 0.06 before the split).
 MARGIN = 0.02
 # an item's label sentence (三是开展专项整治。): no evidence without the sentence after it
-_LABEL_ONLY_RE = re.compile(r"^\s*(整改(落实)?情况[：:])?[一二三四五六七八九十]{1,3}是[^。；;，,]{0,30}[。；;：:]?\s*$")
+_LABEL_ONLY_RE = re.compile(r"^\s*(整改(落实)?情况[：:])?([一二三四五六七八九十]{1,3}是|[（(][一二三四五六七八九十\d]{1,3}[）)])"
+                            r"[^。；;，,]{0,30}[。；;：:]?\s*$")
 
 
 def pick(ctx: Context, q: str, cands: list[Candidate], qtype: str | None,
@@ -79,8 +80,11 @@ def quotable(ctx: Context, chosen: list[Candidate]) -> list[Candidate]:
         heading = any(hs <= c.start and c.end <= he + 1 and not bare
                       for hs, he, bare, _ in ctx.scorer.headings(c.row))
         spans, _ = ctx.index.chunk_sentences(c.row)
+        text = ctx.index.notices[ctx.index.chunks[c.row].doc].text
         if (heading or _LABEL_ONLY_RE.match(ctx.sentence(c))) and c.idx + 1 < len(spans):
             c = Candidate(c.hit_rank, c.row, c.start, int(spans[c.idx + 1][1]), c.score, c.idx + 1)
+        elif c.idx > 0 and _LABEL_ONLY_RE.match(text[int(spans[c.idx - 1][0]):int(spans[c.idx - 1][1])]):
+            c = Candidate(c.hit_rank, c.row, int(spans[c.idx - 1][0]), c.end, c.score, c.idx)  # with its label
         out.append(c)
     return _merge_adjacent(out)
 

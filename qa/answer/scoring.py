@@ -47,7 +47,7 @@ _COUNT_WORD = re.compile(r"^[\d一二两三四五六七八九十]+[个家份项�
 _ALTERNATIVE = re.compile(r"([\u4e00-\u9fff]{2,8})[（(]([\u4e00-\u9fff]{2,4})[）)]")
 _MASKED_DATE = re.compile(r"[*＊]+\s*[年月日]")  # a year, month or day the notice masks
 _CLAUSE = re.compile(r"[^，,；;。：:]+")
-_ASKS_DAY = re.compile(r"哪一?天|几号|哪日|具体日期|\b(which|what|exact(ly)?( what)?) (day|date)\b|on what date", re.I)
+_ASKS_DAY = re.compile(r"哪一?天|哪几天|几号|哪日|具体日期|\b(which|what|exact(ly)?( what)?) (day|date)\b|on what date", re.I)
 _DAY = re.compile(r"\d{1,2}\s*日|[*]+日|\d{4}-\d{1,2}-\d{1,2}")
 TYPE_WINDOW = 6  # the answer type must appear among this many best sentences
 # ... in a sentence covering at least this share of the question's words. Measured on the

@@ -152,3 +152,19 @@ def spans(text: str, table: dict[str, tuple[set[str], bool]]) -> list[tuple[int,
         if at >= 0 and not any(taken[at:at + len(name)]):
             out.append((at, at + len(name), []))
     return sorted(out)
+
+
+# "apart from X, which others…": X is left out of the bureaus asked about (除了横栏，还有哪家写了？)
+_EXCEPT = re.compile(r"除了?(?P<x>[^，,。？?！!]{2,30}?)(?:以外|之外|外)?[，,、]?\s*(?=还有|另外|其他|其它|别的|哪|谁|有没有|有哪)|"
+                     r"\b(?:apart from|besides|other than|aside from|except(?: for)?)\s+(?P<y>[^,?.;]{2,80}?)\s*,?\s*"
+                     r"(?=\b(?:which|what|did|does|do|who|has|have|are|is|were|was|any)\b)", re.I)
+
+
+def except_clause(text: str) -> tuple[int, int, int, int] | None:
+    """(clause start, clause end, named part start, named part end) of a clause leaving
+    bureaus out (除了横栏，; apart from Henglan,), or None."""
+    m = _EXCEPT.search(text)
+    if m is None:
+        return None
+    g = "x" if m.group("x") is not None else "y"
+    return m.start(), m.end(), m.start(g), m.end(g)

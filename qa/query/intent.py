@@ -29,9 +29,9 @@ QTYPES = (
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
                          r"欠了?多少(?!个|项|笔|家)|(能|可以|可)报(销)?多少|多少(债|欠款)|(债务|欠款|负债)(总额|总共|一共|共)?(是|有|达)?多少|"
                          r"\b(total )?amount of debt\b|\bhow much debt\b|"
-                         r"how much money|\bhow much [a-z-]+ money\b|^(?!\s*how (did|does|do|has|have|is|are|was|were)\b).*\bcost\b|\b(total|how much) .{0,30}expenditure\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
+                         r"how much money|\bhow much [a-z-]+ money\b|\bvalue of (the|that|this|its|their) .{0,30}\b(contract|deal|tender|purchase)\b|^(?!\s*how (did|does|do|has|have|is|are|was|were)\b).*\bcost\b|\b(total|how much) .{0,30}expenditure\b|\bbudget\b|\bsalary\b|\bwages?\b|\b(monthly|annual) pay\b|"
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
-    ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
+    ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|哪几天|几号|哪几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
                         r"what (exact |specific |precise )?(date|day)|which (exact |specific )?day|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|几成|(?<![这那哪好])几([个次回名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
@@ -53,7 +53,7 @@ MUST_STATE = ("person", "money", "date", "figure", "name")
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
 WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|各家|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家(?!" + _ORGANISATION + r")|哪个单位|哪家(?!" + _ORGANISATION + r")|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
-                            r"其他(单位|分局)|别的(单位|分局)|(单位|分局|通报|几个局)((里|中|当中)有?|有)谁|谁的通报|谁(提到|提及|写到|说到)|"
+                            r"其他(单位|分局)|别的(单位|分局)|逐家|挨家|挨个单位|(?<!每家)每一?家(?!每户)|谁(写|提)了|谁没(写|提)|(是不是|是否)都有?(涉及|提到|提及|写到?)|(单位|分局|通报|几个局)((里|中|当中)有?|有)谁|谁的通报|谁(提到|提及|写到|说到)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
                             r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
@@ -64,7 +64,7 @@ _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何
 NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以后|之后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
             r".{0,4}(怎么|如何|还要|打算|咋|准备)|接着(抓|改|推|干|往下)|怎么继续(抓|推|改|干|搞)"  # 整改以后效果怎么样: the results
 NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打算|准备|计划)(干|做|搞|弄)|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|改不完|长期(抓|盯)|一时半会|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
-                   r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
+                   r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|剩下的?(巡察)?(问题|事|活)|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|长远(打算|规划|计划|考虑|目标|安排)|从长远|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
                    r"long(er)?[- ]term|\b(what'?s|what is|anything) (still )?left to (do|fix)\b|\bstill left\b|\bfocus on next\b|\bwill (now )?focus on\b|\bpromis(e|es|ed|ing) to (keep|continue|do|work)\b|\bkeep doing\b|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|\bstill working on\b|after (the|its|their) .{0,40}(period|phase)\b|"
@@ -74,7 +74,7 @@ NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打�
                    r"\b(still|remain|remaining) outstanding\b|\bclosing[- ]out\b|\block in\b|"
                    r"\b(remain|remains|remaining|still|are|is) (unresolved|unfinished|undone|pending)\b|"
                    r"\bnot (yet )?(been )?(fully )?(fixed|resolved|rectified|completed|finished)\b|\blooking ahead\b|"
-                   r"\bwill (keep|continue)\b|\bonce (the|its|their) .{0,40}\b(is|are) (over|done|complete|completed|finished)\b|"
+                   r"\bwill (keep|continue)\b|\blooking forward\b(?! to)|\b(say|says|said) (it|they) will do\b|\bwill do after\b|\bonce (the|its|their) .{0,40}\b(is|are) (over|done|complete|completed|finished)\b|"
                    r"\bafter the .{0,40}\b(have|has) been (addressed|fixed|resolved|rectified)\b",
                    re.I)
 # asks which inspection group (not any question that mentions one: 巡察组移交的信访件)
@@ -102,7 +102,7 @@ _EN_PERIOD = (r"(?:\bover what (dates|period)" + _NOT_POSTED + r"|\bwhat dates\b
               r"\bwhen .{0,30}\binspection .{0,20}\b(take place|happen|run|start)|\bhow long did .{0,40}\binspection\b|"
               r"\binspection\b.{0,40}\blast(ed)?\b|\binspect\w*\b.{0,60}\band when\b)")
 _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update)|"
-                 r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b")
+                 r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b|\bdate is it signed\b|\bsigned off with\b")
 _EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b|"
               r"\b(remain|stay|be) (publicly )?(posted|displayed|public|on display)\b|\bpublicly posted\b|"
               r"\buntil when\b.{0,60}\b(posted|displayed|public|display|up)\b|\b(posted|displayed|on display|public) until\b|"
@@ -258,7 +258,8 @@ META_FIELDS = (
     ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|(哪个|什么|啥)号码|号码是多少|电话号码|\bcall\b|\bring\b|\bwhat number\b",
                          re.I)),
     ("email", re.compile(r"邮箱|(电子|发)邮件|e-?mail", re.I)),
-    ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title", re.I)),
+    ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title|"
+                        r"\bwho (actually )?(put out|issued|published|released)\b", re.I)),
 )
 # sending comments by post (信寄到哪里, 寄意见信), not anything sent (给民警家属寄廉政家书)
 _SEND = r"寄(信|.{0,6}(哪|何处|什么地方|地址))|(意见|建议|信)[^，。？]{0,8}寄|寄.{0,4}(意见|建议)"
