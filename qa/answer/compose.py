@@ -41,6 +41,7 @@ from qa.answer.topic import topic_coverage
 from qa.answer.whole import EN_OVERALL_WORDS, OVERALL_WORDS, list_topic, overall_answer, problem_list
 from qa.index.store import LoadedIndex
 from qa.ingest.problems import Problem
+from qa.query.bureaus import except_clause
 from qa.query.intent import (
     MUST_STATE,
     asked_fields,
@@ -52,7 +53,6 @@ from qa.query.intent import (
     asks_problem_list,
     asks_sum_across,
 )
-from qa.query.bureaus import except_clause
 from qa.query.retrieval import Retriever
 
 # retrieved sections for a question naming no bureau (context.MAX_CHUNKS otherwise;
