@@ -42,7 +42,7 @@ PHRASING = frozenset("""
 其他 其它 别的 别人 人家 兄弟 我们 咱们 我局 本局 局
 哪几 哪几个 哪家 哪儿 一个 几项 几份 几条 整改措施
 比一比 比比 比较一下 对比一下 看看 说说 讲讲 聊聊 这件 这件事 那件事 不能 作了 做了
-白跑 一趟 白跑一趟 步步 一步步 总数 给出 手头 交代 有交代
+白跑 一趟 白跑一趟 步步 一步步 总数 给出 手头 交代 有交代 写明 写了 给了
 """.split())
 
 
@@ -111,6 +111,29 @@ def normalize(text: str) -> str:
 def simplified(text: str) -> str:
     """Traditional characters as simplified (會議紀要 → 会议纪要), nothing else changed."""
     return _opencc().convert(text) if _CJK.search(text) else text
+
+
+# Cantonese as typed in Zhongshan (港口分局有冇…, 点样整改, 几多钱) read as the Mandarin the
+# notices and the rules that read a question use; longer forms first
+_CANTONESE = [(re.compile(p), r) for p, r in (
+    (r"有冇", "有没有"), (r"冇", "没有"), (r"几多", "多少"), (r"点样", "怎样"), (r"点解", "为什么"),
+    (r"点(?=搞|整改|处理|做|办|改|弄)", "怎么"), (r"乜嘢|乜|咩", "什么"), (r"边(?=个|几|度|间|家|样|位)", "哪"),
+    (r"边度", "哪里"), (r"佢哋", "他们"), (r"我哋", "我们"), (r"你哋", "你们"), (r"佢", "他"), (r"嘅", "的"),
+    (r"咗", "了"), (r"唔该", "请"), (r"唔", "不"), (r"嗰度", "那里"), (r"嗰", "那"), (r"啲", "些"), (r"嚟", "来"), (r"喺", "在"),
+    (r"入面", "里面"), (r"搞掂", "搞定"), (r"睇", "看"), (r"揾", "找"), (r"攞", "拿"), (r"做嘢", "做事"),
+    (r"嘢", "东西"), (r"系咪", "是不是"), (r"系(?=几时|哪|什么|怎|多少|俾|不是|唔)", "是"), (r"咁", "这么"), (r"噉", "这样"),
+    (r"而家", "现在"), (r"食晏", "午饭"), (r"呃", "骗"), (r"后尾", "后来"), (r"俾", "被"), (r"几时", "什么时候"),
+)]
+_CANTONESE_MARK = re.compile(r"[冇咩佢哋嘅咗唔嗰啲嚟喺睇揾攞嘢乜咁噉]|几多|点样|点解|边个|边几|边度|而家|食晏|后尾")
+
+
+def mandarin(text: str) -> str:
+    """Cantonese words of a question as Mandarin (有冇 → 有没有, 点样 → 怎样); other text unchanged."""
+    if not _CANTONESE_MARK.search(text):
+        return text
+    for pattern, repl in _CANTONESE:
+        text = pattern.sub(repl, text)
+    return text
 
 
 _EN_WORD = re.compile(r"[A-Za-z]{2,}")

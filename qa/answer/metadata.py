@@ -61,11 +61,18 @@ def fields_answer(ctx: Context, prepared, docs: list[str], conf, several: bool) 
     fields, other = asked_fields(prepared.text)
     if not fields or other:
         return None
-    if not several:
-        unstated = _unstated(ctx, prepared, fields, docs, conf)
+    if not several or all(_gaps(ctx, doc, fields) == list(fields) for doc in docs):
+        unstated = _unstated(ctx, prepared, fields, docs, conf)  # several notices: when none states one
         if unstated is not None:
             return unstated
     return _meta_answer(ctx, prepared, fields, docs, conf, several)
+
+
+def _gaps(ctx: Context, doc: str, fields: tuple[str, ...]) -> list[str]:
+    """The fields asked for that a notice does not state."""
+    meta = ctx.index.notices[doc].meta
+    return [f for f in fields if getattr(meta, f) is None
+            and _labelled_clause(ctx, doc, f, 1, []) is None]  # 电子邮箱:登陆“…平台…”: stated, as a channel
 
 
 def _unstated(ctx: Context, prepared, fields: tuple[str, ...], docs: list[str], conf) -> Answer | None:
@@ -75,8 +82,7 @@ def _unstated(ctx: Context, prepared, fields: tuple[str, ...], docs: list[str], 
     missing = []
     for doc in docs:
         meta = ctx.index.notices[doc].meta
-        gaps = [FIELD_LABELS[f][en] for f in fields if getattr(meta, f) is None
-                and _labelled_clause(ctx, doc, f, 1, []) is None]  # 电子邮箱:登陆“…平台…”: stated, as a channel
+        gaps = [FIELD_LABELS[f][en] for f in _gaps(ctx, doc, fields)]
         if gaps:
             missing.append(f"the notice of {meta.bureau_label} does not state its {', '.join(gaps)}" if en
                            else f"{meta.bureau_label}的通报没有写明{'、'.join(gaps)}")

@@ -130,7 +130,7 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"
                        r"采取|做了(哪些|什么)|经验|借鉴|对策|良策|应对|(解决|处理|整治|整改)过(?!程)|"
                        r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞|弄)了(一?些|点)?(啥|什么)|(搞|弄|干)了哪些|"
-                       r"(打通|疏通)了?哪些(堵点|难点)|补(齐|强)了?哪些|抓了哪些|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
+                       r"(打通|疏通)了?哪些(堵点|难点)|补(齐|强)了?哪些|抓了哪些|从哪(些|几个)方面|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"^(?!.*\bhow (often|frequently|long|soon)\b).*\bhow\b(?! (many|much)\b)|"  # how often … how it goes: when
                        r"what (exactly |specifically |actually |precisely )?(did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
                        r"\bwhat (is|are|was|were|has|have)\b.{0,60}\b(doing|been doing)\b|"
@@ -424,6 +424,10 @@ _PERCENT = re.compile(r"百分之(多少|几)|多少%|百分比|比例.{0,4}(多
                       r"\bpercentage\b|\bwhat share\b", re.I)
 
 
+# which or how many bureaus (哪几家给出了总数, 有几家单位写明了): not the figure asked for
+_BUREAUS_COUNTED = re.compile(r"[哪有]几家(单位|分局)?|几家(单位|分局|局)")
+
+
 @lru_cache(maxsize=1024)
 def counted_units(question: str) -> str:
     """The measure words a figure answer must use (多少项 -> 项条个部份; how many rounds of
@@ -436,7 +440,8 @@ def counted_units(question: str) -> str:
         head = words[-1].lower() if words else ""  # how many case review workshops: workshops
         return next((units for pattern, units in _EN_COUNTED if pattern.fullmatch(head)), "")
     # every count asked (停了多少条船、查了多少起案子: 条 or 起)
-    units = (_UNITS.get(m.group(1), m.group(1)) for m in _ASKED_UNIT.finditer(asking_clauses(question)))
+    asked = _BUREAUS_COUNTED.sub("", asking_clauses(question))
+    units = (_UNITS.get(m.group(1), m.group(1)) for m in _ASKED_UNIT.finditer(asked))
     return "".join(dict.fromkeys("".join(units)))
 
 

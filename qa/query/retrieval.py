@@ -18,7 +18,7 @@ from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_EN_WORD, ANONYMISED_WORDS
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
-from qa.text import PHRASING, Tokenizer, clean_query, is_chinese, normalize, simplified, tokenize
+from qa.text import PHRASING, Tokenizer, clean_query, is_chinese, mandarin, normalize, simplified, tokenize
 
 MAX_QUERY_CHARS = 2000
 _EN_BUREAU_NAME = re.compile(r"\b((?:[A-Z][a-z]+ ){0,2}[A-Z][a-z]+)(?:'s)? (?i:police )?(?:sub-bureau|district branch|branch|"
@@ -162,8 +162,8 @@ class Retriever:
     def prepare(self, query: str) -> PreparedQuery:
         q = check_query(query)
         lang = "zh" if is_chinese(q) else "en"
-        if lang == "zh":  # what it asks is read in simplified characters (會議紀要 → 会议纪要, 怎麼 → 怎么)
-            q = simplified(q)
+        if lang == "zh":  # what it asks is read in simplified characters (會議紀要 → 会议纪要, 怎麼 → 怎么),
+            q = mandarin(simplified(q))  # Cantonese as Mandarin (有冇 → 有没有)
         terms: list[str] = []
         keys: list[str] = []
         groups: tuple = ()
