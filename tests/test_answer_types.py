@@ -1904,3 +1904,33 @@ def test_an_english_story_before_the_question_is_no_unseen_word(service):
                     "and officers. How did 港口分局, the Dongying development-zone branch and Zhoushan's municipal "
                     "bureau each approach those talks? I'd like to compare the three.")
     assert not a.abstained and "designing" not in a.lead
+
+
+def test_cantonese_is_read_as_mandarin(service):
+    """Zhongshan officers type Cantonese: 有冇 asks whether, 几多钱 asks for an amount."""
+    from qa.text import mandarin
+    assert mandarin("港口分局有冇请心理咨询师？") == "港口分局有没有请心理咨询师？"
+    assert mandarin("整改咗啲咩？点样改嘅？几多钱？") == "整改了些什么？怎样改的？多少钱？"
+    assert mandarin("体系关系怎么样") == "体系关系怎么样"  # Mandarin unchanged
+    a = service.ask("港口分局2024年帮被骗群众追返咗几多钱？")
+    assert a.abstained  # the notice gives no amount
+    b = service.ask("港口分局同舟山市局喺反诈宣传方面分别做咗啲咩？")
+    assert b.intent == "compare" and all(x.citations for x in b.blocks)
+
+
+def test_metadata_no_notice_states_is_declined(service):
+    a = service.ask("开发区分局和舟山市公安局这两份通报的公示期限分别是从哪天到哪天？")
+    assert a.abstained and a.lead.count("没有写明公开期限") == 2
+    b = service.ask("港口分局和开发区分局的公示期限分别是什么？")
+    assert not b.abstained and "2025年4月27日" in b.lead  # one states it: answered, the other 未写明
+
+
+def test_which_bureaus_give_a_total_is_not_the_unit_counted(service):
+    a = service.ask("整改期间新建、修订了多少制度，哪几家给出了总数？各是多少？")
+    assert not a.abstained and a.intent == "compare"
+    assert any("共17项" in c.quote for c in a.citations)
+
+
+def test_a_case_sent_to_the_procuratorate_in_plain_words(service):
+    a = service.ask("横栏分局酒驾刑事案件长期压在手里、没有及时送交检察机关，这一问题整改中都做了哪些工作？")
+    assert a.intent == "measures" and "醉驾案件移送审查起诉" in a.blocks[0].heading

@@ -422,3 +422,7 @@ def test_the_intents_of_the_seventh_rounds_unread_half(question, intent):
 ])
 def test_the_types_of_the_seventh_rounds_unread_half(question, qtype):
     assert question_type(question) == qtype
+
+
+def test_from_which_aspects_asks_for_measures():
+    assert question_intent("开发区分局党委会议题提报随意，整改中从哪些方面把议事决策程序立起来？", 1) == "measures"
