@@ -1934,3 +1934,8 @@ def test_which_bureaus_give_a_total_is_not_the_unit_counted(service):
 def test_a_case_sent_to_the_procuratorate_in_plain_words(service):
     a = service.ask("横栏分局酒驾刑事案件长期压在手里、没有及时送交检察机关，这一问题整改中都做了哪些工作？")
     assert a.intent == "measures" and "醉驾案件移送审查起诉" in a.blocks[0].heading
+
+
+def test_every_item_asked_for_is_no_topic_of_next_steps(service):
+    a = service.ask("港口分局下一步工作打算，都有哪几条？一条不落地列出来。")
+    assert a.intent == "next_steps" and "共 3 项，逐项引述" in a.lead and len(a.evidence()) == 3

@@ -426,3 +426,17 @@ def test_the_types_of_the_seventh_rounds_unread_half(question, qtype):
 
 def test_from_which_aspects_asks_for_measures():
     assert question_intent("开发区分局党委会议题提报随意，整改中从哪些方面把议事决策程序立起来？", 1) == "measures"
+
+
+@pytest.mark.parametrize("question,intent", [
+    ("What future rectification plans does the Dongying Development Zone sub-bureau announce in its notice?", "next_steps"),
+    ("What are the Zhoushan bureau's next-step plans after this rectification round?", "next_steps"),
+])
+def test_the_intents_of_the_eighth_rounds_read_half(question, intent):
+    assert question_intent(question, 1) == intent
+
+
+def test_how_many_days_the_inspection_lasted_asks_for_its_period():
+    assert question_type("For each bureau, how many days did the inspection last?") is None
+    assert question_type("横栏分局巡察了多少天？") is None
+    assert question_type("横栏分局开展了多少天的宣传？") == "figure"

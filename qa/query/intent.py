@@ -66,7 +66,7 @@ NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以�
 NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打算|准备|计划)(干|做|搞|弄)|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|改不完|长期(抓|盯)|一时半会|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|剩下的?(巡察)?(问题|事|活)|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|长远(打算|规划|计划|考虑|目标|安排)|从长远|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
-                   r"long(er)?[- ]term|\b(what'?s|what is|anything) (still )?left to (do|fix)\b|\bstill left\b|\bfocus on next\b|\bwill (now )?focus on\b|\bpromis(e|es|ed|ing) to (keep|continue|do|work)\b|\bkeep doing\b|next steps?|next (stage|phase)|what next|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
+                   r"long(er)?[- ]term|\b(what'?s|what is|anything) (still )?left to (do|fix)\b|\bstill left\b|\bfocus on next\b|\bwill (now )?focus on\b|\bpromis(e|es|ed|ing) to (keep|continue|do|work)\b|\bkeep doing\b|next[- ]steps?|next (stage|phase)|what next|\bfuture (\w+ )?plans?\b|\b(do|doing|planned|plan|plans|happen|happens|comes?) next\b|going forward|plans? (for|to)|still (open|to be|unfinished)|"
                    r"in (the )?future|from now on|keep (up|working|at it|.{0,40}going)|\bstill working on\b|after (the|its|their) .{0,40}(period|phase)\b|"
                    r"(?<!about its )(?<!about their )(?<!about the )\bfollow[- ]up (work|plans?|steps?)\b|"
                    r"\bonce the .{0,40}\b(is|are) over\b|\b(once|after|when) (the|its|their) .{0,40}\b(ends|is finished|finishes|wraps up)\b|\bfrom here( on)?\b|\bover the long run\b|"
@@ -180,11 +180,16 @@ _SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局|局)(?=.*(
 _PLAN_ITEMS = re.compile(r"(分了?|分成|列了?|一共|共|总共)?(有)?(几|多少)(条|项|点|个方面)(?=[？?。，,！!]|$)")
 
 
+_INSPECTION_DAYS = re.compile(r"\bhow many days\b.{0,40}\binspect|巡察.{0,10}(多少|几)天|(多少|几)天.{0,6}巡察", re.I)
+
+
 def question_type(question: str) -> str | None:
     asking = asking_clauses(question)
     if NEXT_RE.search(question):
         asking = _PLAN_ITEMS.sub("", asking)
     for name, pattern in QTYPES:
+        if name == "figure" and _INSPECTION_DAYS.search(asking):
+            continue  # how many days the inspection lasted: its period, a field of the notice
         if pattern.search(_SEVERAL.sub("", asking) if name == "figure" else asking):
             return name
     return None
