@@ -1939,3 +1939,18 @@ def test_a_case_sent_to_the_procuratorate_in_plain_words(service):
 def test_every_item_asked_for_is_no_topic_of_next_steps(service):
     a = service.ask("港口分局下一步工作打算，都有哪几条？一条不落地列出来。")
     assert a.intent == "next_steps" and "共 3 项，逐项引述" in a.lead and len(a.evidence()) == 3
+
+
+def test_a_fax_postcode_or_web_address_a_notice_does_not_give_is_declined(service):
+    assert service.ask("What fax number does the Gangkou sub-bureau provide for sending comments?").abstained
+    a = service.ask("What is the postal code for the Dongying Development Zone sub-bureau's mailing address for comments?")
+    assert a.abstained and "postcode" in a.lead
+    assert service.ask("What is the URL of the website where the Henglan sub-bureau posts announcements?").abstained
+    b = service.ask("港口分局的邮政编码是多少？")
+    assert not b.abstained and any(c.quote.startswith("528447") or "528447" in c.quote for c in b.citations)
+    c = service.ask("各家通报里写的寄信邮编都是多少？")
+    assert not c.abstained and {"528447", "528400", "316021"} <= {x.quote for x in c.citations}
+    d = service.ask("舟山市局的通信地址和邮编是什么？")  # the address too: the contact clauses, whole
+    assert any("千岛路99号" in x.quote for x in d.citations)
+    e = service.ask("During what period is the Dongying Development Zone sub-bureau's notice open for public comment?")
+    assert e.abstained and "disclosure period" in e.lead

@@ -70,3 +70,12 @@ def test_broken_sidecar_is_reported_and_the_notice_still_indexed(tmp_path):
     n = load_notice(p)
     assert n.meta.bureau == "东营市公安局东营经济技术开发区分局"
     assert any("未知字段" in w and "colour" in w for w in n.warnings)
+
+
+def test_fax_postcode_and_web_address_are_read_from_the_closing_paragraph(tmp_path):
+    text = notice_path("000").read_text(encoding="utf-8").replace(
+        "邮政编码：528447；", "邮政编码：528447；传真：0760-7654321；网址：https://www.example.gov.cn/notice；")
+    (tmp_path / "000.txt").write_text(text, encoding="utf-8")
+    m = load_notice(tmp_path / "000.txt").meta
+    assert (m.fax, m.postcode, m.website) == ("0760-7654321", "528447", "https://www.example.gov.cn/notice")
+    assert (meta("003").postcode, meta("003").fax, meta("004").postcode) == (None, None, "316021")

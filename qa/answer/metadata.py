@@ -21,6 +21,7 @@ _CLAUSE_RE = re.compile(r"[^。；;\n]+")
 # the labels of the closing paragraph's fields (qa.ingest.metadata), where a notice may write
 # something other than a value after them
 LABELLED_FIELDS = {"email": r"电子邮箱|电子信箱", "phone": r"联系电话", "disclosure_period": r"公开期限|公示期限?"}
+ONE_VALUE_FIELDS = frozenset({"postcode", "fax", "website"})
 _CONTACT_CLAUSE_RE = re.compile(r"电话|信箱|邮政|邮编|邮箱|平台|@")
 
 
@@ -59,8 +60,10 @@ def fields_answer(ctx: Context, prepared, docs: list[str], conf, several: bool) 
     sentence per notice from them, each field cited, or the fields a notice does not
     state; None when the question asks for more than the fields hold."""
     fields, other = asked_fields(prepared.text)
-    if not fields or other:
+    if not fields or other and not set(fields) <= ONE_VALUE_FIELDS:
         return None
+    if other and not several and not _gaps(ctx, docs[0], fields):
+        return None  # a postcode with the address (通信地址和邮编): the contact clauses, whole
     if not several or all(_gaps(ctx, doc, fields) == list(fields) for doc in docs):
         unstated = _unstated(ctx, prepared, fields, docs, conf)  # several notices: when none states one
         if unstated is not None:

@@ -103,7 +103,7 @@ _EN_PERIOD = (r"(?:\bover what (dates|period)" + _NOT_POSTED + r"|\bwhat dates\b
               r"\binspection\b.{0,40}\blast(ed)?\b|\binspect\w*\b.{0,60}\band when\b)")
 _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update)|"
                  r"\bwhen did .{0,50}\b(put out|publish|release|issue)\b|\bdated\b|\bdate is it signed\b|\bsigned off with\b")
-_EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b|"
+_EN_POSTED = (r"\bhow long .{0,40}\b(up|posted|displayed|on display|open|public)\b|\bpublic (viewing|display)\b|\bopen for (public )?comments?\b|"
               r"\b(remain|stay|be) (publicly )?(posted|displayed|public|on display)\b|\bpublicly posted\b|"
               r"\buntil when\b.{0,60}\b(posted|displayed|public|display|up)\b|\b(posted|displayed|on display|public) until\b|"
               # the last day for comments (By when do I need to get comments in?): the disclosure period
@@ -263,12 +263,15 @@ META_FIELDS = (
     ("phone", re.compile(_PHONE + r"|" + _EN_PHONE + r"|(哪个|什么|啥)号码|号码是多少|电话号码|\bcall\b|\bring\b|\bwhat number\b",
                          re.I)),
     ("email", re.compile(r"邮箱|(电子|发)邮件|e-?mail", re.I)),
+    ("fax", re.compile(r"传真|\bfax\b", re.I)),
+    ("postcode", re.compile(r"邮编|邮政编码|\bpost ?code\b|\bpostal code\b|\bzip code\b", re.I)),
+    ("website", re.compile(r"网址|\bURL\b|web address|\bwebsite address\b", re.I)),
     ("title", re.compile(r"全称|标题|叫什么名字|full title|what is the title|official title|complete title|"
                         r"\bwho (actually )?(put out|issued|published|released)\b", re.I)),
 )
 # sending comments by post (信寄到哪里, 寄意见信), not anything sent (给民警家属寄廉政家书)
 _SEND = r"寄(信|.{0,6}(哪|何处|什么地方|地址))|(意见|建议|信)[^，。？]{0,8}寄|寄.{0,4}(意见|建议)"
-_META_OTHER = re.compile(r"地址|邮编|邮政|信箱|信封|" + _SEND + r"|渠道|平台|网上(?!公示|公开)|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
+_META_OTHER = re.compile(r"地址|邮政(?!编码)|信箱|信封|" + _SEND + r"|渠道|平台|网上(?!公示|公开)|多少(个|项|类)?问题|几(个|项|类)问题|文件叫|"
                          r"(?<!e-mail )(?<!email )(?:" + _EN_ADDRESS + r")|" + _EN_POST + r"|(?<!-)\bmail\b|\b(send|write|mail|post)\w* .{0,30}\bletters?\b|\bletters? to\b|envelope|channel|online (channel|platform|portal)|platform|"
                          r"internet|website|"
                          r"how many", re.I)
