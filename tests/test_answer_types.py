@@ -1954,3 +1954,15 @@ def test_a_fax_postcode_or_web_address_a_notice_does_not_give_is_declined(servic
     assert any("千岛路99号" in x.quote for x in d.citations)
     e = service.ask("During what period is the Dongying Development Zone sub-bureau's notice open for public comment?")
     assert e.abstained and "disclosure period" in e.lead
+
+
+@pytest.mark.parametrize("question,reason", [
+    ("Can you pull up the original feedback report the 市委第八巡察组 gave Gangkou and tell me exactly what they criticised?",
+     "do not contain its original text"),
+    ("Zhoushan inspection feedback full text", "do not contain its original text"),
+    ("What did Henglan report in its rectification notice for the previous round of inspections, before the 十五届 one?",
+     "none is the notice of an earlier round"),
+])
+def test_another_document_asked_in_english_is_declined(service, question, reason):
+    a = service.ask(question)
+    assert a.abstained and reason in a.lead

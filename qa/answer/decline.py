@@ -322,7 +322,9 @@ DOCUMENT_TEXT = re.compile(r"(?P<a>《[^》]{2,60}》).{0,20}?(原文|全文|条
                            r"具体内容|全部内容|都写了(什么|啥|哪些)|(有|列了|包括|规定了)哪(几|些)(条|项|点|要点)|"
                            r"(里|中)的?.{0,20}具体(分值|指标|条款|条文|数值))|"
                            r"(?P<c>[\u4e00-\u9fff]{2,12}(?:方案|规定|办法|细则|实施意见))的?(原文|全文)(在哪|哪里|去哪|从哪|怎么|能不能|可以)|"
-                           r"(原文|全文|原件|原稿|original).{0,12}(?P<d>巡察反馈意见|反馈意见|巡察报告)|(?P<e>巡察反馈意见|巡察报告)的?(原文|全文|原件)|"
+                           r"(原文|全文|原件|原稿|original).{0,12}(?P<d>巡察反馈意见|反馈意见|巡察报告|"
+                           r"(?<=original )(inspection )?feedback( report)?|(?<=original )inspection report)|"
+                           r"(?P<e>巡察反馈意见|巡察报告|inspection feedback)的?\s?(原文|全文|原件|full text)|"
                            r"(原文|全文|条款|条文|full text|exact wording|clauses|articles).{0,30}?(?P<b>《[^》]{2,60}》)", re.I)
 
 # ... asked in English without the title (the actual wording of Henglan's financial management

@@ -478,6 +478,7 @@ _ABOUT_NOTICE = re.compile(r"通报|报告|notice|report", re.I)
 _LATER_NOTICE = re.compile(r"(后来|之后|此后|随后|后续|最近)又?(发|出|发布|公布|出台)了?(一份|新的|新)?的?(整改)?(通报|报告)|"
                            r"新一?份?的?整改通报|\b(a |any )?(later|newer|subsequent|follow-up|updated|more recent) "
                            r"(notice|report)s?\b", re.I)
+_BEFORE_NAMED = re.compile(r"\b(before|prior to|preceding) (the )?\S{0,4}届|[一二三四五六七八九十]{1,3}届.{0,4}(之前|以前|前面)", re.I)
 _THIS_ROUND = re.compile(r"这次|本次|此次|这一轮|本轮|this (time|round)", re.I)
 _DIGITS = "一二三四五六七八九"
 
@@ -492,6 +493,8 @@ def asked_round(question: str) -> str | None:
     committee: 十四届), "previous" for the notice of an earlier round (上一轮…的整改通报,
     but not 上一轮发现的问题这次怎么解决的), "later" for a notice published after the
     indexed ones (后来又发了通报, a later notice), else None."""
+    if _ROUND_BEFORE.search(question) and _ABOUT_NOTICE.search(question) and _BEFORE_NAMED.search(question):
+        return "previous"  # the previous round, before the 十五届 one
     m = _ROUND_NAMED.search(question)
     if m:
         return m.group(1) + "届"
