@@ -1966,3 +1966,12 @@ def test_a_fax_postcode_or_web_address_a_notice_does_not_give_is_declined(servic
 def test_another_document_asked_in_english_is_declined(service, question, reason):
     a = service.ask(question)
     assert a.abstained and reason in a.lead
+
+
+@pytest.mark.parametrize("question", [
+    "Can people in Gangkou sort out urgent passport or travel-permit paperwork over the lunch break? Since when?",
+    "在港口分局办护照、港澳通行证，中午休息时间有急事能不能办？从什么时候开始的？",
+])
+def test_lunchtime_is_noon(service, question):
+    a = service.ask(question)
+    assert a.evidence()[0].quote.startswith("2024年8月起，出入境业务窗口中午提供")
