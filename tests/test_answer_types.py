@@ -1912,6 +1912,7 @@ def test_cantonese_is_read_as_mandarin(service):
     assert mandarin("港口分局有冇请心理咨询师？") == "港口分局有没有请心理咨询师？"
     assert mandarin("整改咗啲咩？点样改嘅？几多钱？") == "整改了些什么？怎样改的？多少钱？"
     assert mandarin("体系关系怎么样") == "体系关系怎么样"  # Mandarin unchanged
+    assert mandarin("横栏那边几个派出所做咗啲咩？") == "横栏那边几个派出所做了些什么？"  # 那边 is Mandarin too
     a = service.ask("港口分局2024年帮被骗群众追返咗几多钱？")
     assert a.abstained  # the notice gives no amount
     b = service.ask("港口分局同舟山市局喺反诈宣传方面分别做咗啲咩？")
