@@ -180,6 +180,7 @@ _SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局|局)(?=.*(
 _PLAN_ITEMS = re.compile(r"(分了?|分成|列了?|一共|共|总共)?(有)?(几|多少)(条|项|点|个方面)(?=[？?。，,！!]|$)")
 
 
+# how many days an inspection lasted (巡察了多少天; how many days did the inspection last): its period
 _INSPECTION_DAYS = re.compile(r"\bhow many days\b.{0,40}\binspect|巡察.{0,10}(多少|几)天|(多少|几)天.{0,6}巡察", re.I)
 
 
