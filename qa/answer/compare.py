@@ -151,10 +151,12 @@ def _row(ctx: Context, readings: list, b: str, doc: str, qvec, svec, kinds, over
     best = sorted(cands, key=lambda c: -c.score)
     if prepared.qtype:  # only sentences stating the figure, date, name or frequency asked for, on topic
         said = [(c, ctx.sentence(c)) for c in best[:TYPE_WINDOW]]
-        # ... or, when a Chinese question has words no sentence of the bureau uses (咋搞), as much as any
-        top = max((covers(text) or 0.0 for _, text in said), default=0.0) if prepared.lang == "zh" else 1.0
+        need = COMPARE_TYPED_COVERAGE
+        if prepared.lang == "zh":  # ... or, when the question has words no sentence of the bureau uses (咋搞), as much as any
+            top = max((covers(text) or 0.0 for _, text in said), default=0.0)
+            need = min(need, max(top, COMPARE_TYPED_FLOOR))
         best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
-                and (covers(text) or 0.0) >= min(COMPARE_TYPED_COVERAGE, max(top, COMPARE_TYPED_FLOOR))]
+                and (covers(text) or 0.0) >= need]
         if not best:
             return BlockSpec("row", b, doc, b, [], missing=True)
     best = sorted(on_topic(ctx, best[:COMPARE_QUOTES], covers), key=lambda c: (c.row, c.idx))

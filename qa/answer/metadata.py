@@ -62,9 +62,10 @@ def fields_answer(ctx: Context, prepared, docs: list[str], conf, several: bool) 
     fields, other = asked_fields(prepared.text)
     if not fields or other and not set(fields) <= ONE_VALUE_FIELDS:
         return None
-    if other and not several and not _gaps(ctx, docs[0], fields):
+    gaps = [_gaps(ctx, doc, fields) for doc in docs]
+    if other and not several and not gaps[0]:
         return None  # a postcode with the address (通信地址和邮编): the contact clauses, whole
-    if not several or all(_gaps(ctx, doc, fields) == list(fields) for doc in docs):
+    if not several or all(g == list(fields) for g in gaps):
         unstated = _unstated(ctx, prepared, fields, docs, conf)  # several notices: when none states one
         if unstated is not None:
             return unstated

@@ -31,6 +31,9 @@ EMAIL_RE = re.compile(r"[A-Za-z0-9._\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 FAX_RE = re.compile(r"传真[：:]?\s*([0-9][0-9\-]{6,})")
 POSTCODE_RE = re.compile(r"(?:邮政编码|邮编)[：:]?\s*([0-9]{6})(?![0-9])")
 WEBSITE_RE = re.compile(r"(?:https?://|www\.)[A-Za-z0-9./?=&%_\-]+")
+# the closing paragraph's fields: (name, pattern, group holding the value)
+CLOSING_FIELDS = (("disclosure_period", DISCLOSURE_RE, 1), ("phone", PHONE_RE, 1), ("email", EMAIL_RE, 0),
+                  ("fax", FAX_RE, 1), ("postcode", POSTCODE_RE, 1), ("website", WEBSITE_RE, 0))
 FULL_DATE_LINE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
 INTRO_RE = re.compile(r"^(根据|按照)")
 
@@ -133,15 +136,9 @@ def infer_meta(text: str, sections: list[Section]) -> NoticeMeta:
         if m:
             meta.publication_date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             break
-    m = DISCLOSURE_RE.search(closing_text)
-    meta.disclosure_period = m.group(1).strip() if m else None
-    m = PHONE_RE.search(closing_text)
-    meta.phone = m.group(1) if m else None
-    m = EMAIL_RE.search(closing_text)
-    meta.email = m.group(0) if m else None
-    for name, pattern, group in _CLOSING_FIELDS[3:]:
+    for name, pattern, group in CLOSING_FIELDS:
         m = pattern.search(closing_text)
-        setattr(meta, name, m.group(group) if m else None)
+        setattr(meta, name, m.group(group).strip() if m else None)
     return meta
 
 
@@ -209,9 +206,6 @@ FIELD_LABELS = {
     "postcode": ("邮政编码", "postcode"),
     "website": ("网址", "web address"),
 }
-# the closing paragraph's fields: (name, pattern, group holding the value)
-_CLOSING_FIELDS = (("disclosure_period", DISCLOSURE_RE, 1), ("phone", PHONE_RE, 1), ("email", EMAIL_RE, 0),
-                   ("fax", FAX_RE, 1), ("postcode", POSTCODE_RE, 1), ("website", WEBSITE_RE, 0))
 
 
 def field_spans(text: str, sections: list[Section], meta: NoticeMeta) -> dict[str, tuple[int, int]]:
@@ -274,7 +268,7 @@ def _closing_spans(text: str, closing: Section, meta: NoticeMeta) -> dict[str, t
         d = FULL_DATE_LINE_RE.match(text[a:b])
         if d and f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}" == meta.publication_date:
             spans["publication_date"] = (a, b)
-    for name, pattern, group in _CLOSING_FIELDS:
+    for name, pattern, group in CLOSING_FIELDS:
         m = pattern.search(text, closing.start, closing.end)
         if m and m.group(group).strip() == getattr(meta, name):
             s = m.start(group)

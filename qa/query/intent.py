@@ -188,9 +188,10 @@ def question_type(question: str) -> str | None:
     asking = asking_clauses(question)
     if NEXT_RE.search(question):
         asking = _PLAN_ITEMS.sub("", asking)
+    period = bool(_INSPECTION_DAYS.search(asking))  # how many days it lasted: its period, a field of the notice
     for name, pattern in QTYPES:
-        if name == "figure" and _INSPECTION_DAYS.search(asking):
-            continue  # how many days the inspection lasted: its period, a field of the notice
+        if name == "figure" and period:
+            continue
         if pattern.search(_SEVERAL.sub("", asking) if name == "figure" else asking):
             return name
     return None
