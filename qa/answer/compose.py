@@ -36,7 +36,7 @@ from qa.answer.measures import followup_problem, measure_specs, named_problem
 from qa.answer.metadata import contact_answer, fields_answer, meta
 from qa.answer.passages import pick
 from qa.answer.result import Answer, finalize, finalize_blocks
-from qa.answer.scoring import counts, states_type
+from qa.answer.scoring import counts, states_asked
 from qa.answer.topic import topic_coverage
 from qa.answer.whole import EN_OVERALL_WORDS, OVERALL_WORDS, list_topic, overall_answer, problem_list
 from qa.index.store import LoadedIndex
@@ -180,11 +180,11 @@ class Answerer:
         picked = pick(self.ctx, q, cands, prepared.qtype, self.scorer.question_coverage(prepared),
                       passages.FOCUSED_QUOTES if focused else passages.MAX_QUOTES)
         problems = asks_problem_count(prepared)  # held to a clause that counts problems (not 提醒20期)
-        stating = [c for c, _ in picked if states_type(prepared.qtype, self.ctx.sentence(c), q)
+        stating = [c for c, _ in picked if states_asked(prepared.qtype, self.ctx.sentence(c), q)
                    and (not problems or counts((("问题",),), self.ctx.sentence(c), q))] if prepared.qtype in MUST_STATE else []
         if prepared.qtype in MUST_STATE and not stating:
             return not_stated(self.ctx, prepared, cands, conf)
-        masked = bool(stating) and not any(states_type(prepared.qtype, self.ctx.sentence(c), q, masked=False)
+        masked = bool(stating) and not any(states_asked(prepared.qtype, self.ctx.sentence(c), q, masked=False)
                                            for c in stating)
         if masked and prepared.qtype == "date":
             return masked_date(self.ctx, prepared, stating, conf)  # 具体是哪天: the notice writes *月**日

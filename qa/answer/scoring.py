@@ -15,7 +15,7 @@ import numpy as np
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import heading_only
 from qa.query.glossary import SAME_THING
-from qa.query.intent import MUST_STATE, counted_phrase, counted_units
+from qa.query.intent import MUST_STATE, counted_phrase, counted_units, question_type
 from qa.query.retrieval import Hit, PreparedQuery
 from qa.text import PHRASING, Tokenizer, normalize, tokenize
 
@@ -100,6 +100,19 @@ def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -
     if qtype == "date" and _ASKS_DAY.search(question):  # 哪一天: a month does not say
         return bool(_DAY.search(sentence))
     return bool(HAS_TYPE[qtype].search(sentence))
+
+
+_ASKED_PART = re.compile(r"[^？?]+[？?]")
+
+
+def states_asked(qtype: str, sentence: str, question: str, masked: bool = True) -> bool:
+    """states_type, for a question asking two things in two sentences (信访件办结了多少？追责问责了
+    多少人？) of either part that asks for a type: a sentence stating the first part's figure
+    answers it, though it counts no person."""
+    parts = [(t, p) for p in _ASKED_PART.findall(question) if (t := question_type(p)) in MUST_STATE]
+    if len(parts) < 2:
+        return states_type(qtype, sentence, question, masked)
+    return any(states_type(t, sentence, p, masked) for t, p in parts)
 
 
 def counts(counted: tuple[tuple[str, ...], ...], sentence: str, question: str) -> bool:
@@ -285,7 +298,8 @@ class Scorer:
         if not phrase:
             return ()
         if prepared.lang == "en":
-            return tuple((w, ts) for w, ts in prepared.groups if ts and w.lower() in phrase.lower())
+            return tuple((w, ts) for w, ts in prepared.groups  # a whole word (punish is not in punished)
+                         if ts and re.search(rf"\b{re.escape(w.lower())}\b", phrase.lower()))
         return tuple((t, (t,)) for t in tokenize(phrase)
                      if len(t) >= 2 and t not in PHRASING and not re.search(r"[几多少\d]", t))
 

@@ -33,9 +33,9 @@ ANONYMISED_WORDS = ("匿名", "隐去", "未具名", "星号", "打码", "打星
 _ANONYMISED_EN_WORDS = r"anonymi[sz]ed|unnamed|redacted|asterisked"
 # ... in an English question ("masked" only before a bureau noun: not the masked figure)
 ANONYMISED_EN = re.compile(rf"\b(?:{_ANONYMISED_EN_WORDS})\b|"
-                           r"\bmasked\b(?=(?:[\s-]+[\w*-]+){0,2}[\s-]+(?:branch|bureau|sub-bureau|subbureau|unit|notice)\b)", re.I)
+                           r"\b(?:masked|anonymous|nameless)\b(?=(?:[\s-]+[\w*-]+){0,2}[\s-]+(?:branch|bureau|sub-bureau|subbureau|unit|notice)\b)", re.I)
 # ... any of its words, "masked" too, within a phrase already taken for a bureau's name
-ANONYMISED_EN_WORD = re.compile(rf"\b(?:{_ANONYMISED_EN_WORDS}|masked)\b", re.I)
+ANONYMISED_EN_WORD = re.compile(rf"\b(?:{_ANONYMISED_EN_WORDS}|masked|anonymous|nameless)\b", re.I)
 
 
 def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:

@@ -130,10 +130,11 @@ _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.
 _MEASURES = re.compile(r"(怎么|如何|怎样|哪些|什么)整改|整改(措施|情况|得怎么样)|措施|举措|办法|做法|怎么(?!样)|如何|怎样|解决了吗|"
                        r"采取|做了(哪些|什么)|经验|借鉴|对策|良策|应对|(解决|处理|整治|整改)过(?!程)|"
                        r"咋|(啥|什么)(整改|改进)?的?(高招|妙招|招)|啥(办法|措施|举措|做法)|(做|干|搞|弄)了(一?些|点)?(啥|什么)|(搞|弄|干)了哪些|"
-                       r"(打通|疏通)了?哪些(堵点|难点)|补(齐|强)了?哪些|抓了哪些|从哪(些|几个)方面|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
+                       r"(打通|疏通)了?哪些(堵点|难点)|补(齐|强)了?哪些|抓了哪些|从哪(些|几个)方面|(哪些|什么|啥)动作|靠(什么|啥)(保证|确保|防止|避免)|"
+                       r"改了(些|点)?(什么|哪些|啥)|(分|有)(几|哪几)个层面|(哪些|什么)(改进|改善|纠正|机制|制度|工作)|"
                        r"^(?!.*\bhow (often|frequently|long|soon)\b).*\bhow\b(?! (many|much)\b)|"  # how often … how it goes: when
                        r"what (exactly |specifically |actually |precisely )?(did|has|have|does|do)\b.*\b(do|done|take|taken|did)\b|\bmeasures?\b|\bsteps?\b|"
-                       r"\bwhat (is|are|was|were|has|have)\b.{0,60}\b(doing|been doing)\b|"
+                       r"\bwhat (is|are|was|were|has|have)\b.{0,60}\b(doing|been doing)\b|\bwhat (they|it|he|she) (do|did|does|done)\b|"
                        r"\bwhat (did|has|have|does|do|was|were)\b.{0,80}\b(change|changed|fix|fixed|improve|improved|"
                        r"carry out|carried out|undertake|undertaken|adopt|adopted|introduce|introduced|put in place)\b|"
                        r"\bwhat('s| has)? changed\b|\b(corrective|remedial) (actions?|work)\b|\bwhat (rectification|remediation)\b|"
@@ -177,7 +178,16 @@ _SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局|局)(?=.*(
 
 
 # the items of a bureau's plans counted (往后还打算咋干？分了几条？): the list answers it, no figure
-_PLAN_ITEMS = re.compile(r"(分了?|分成|列了?|一共|共|总共)?(有)?(几|多少)(条|项|点|个方面)(?=[？?。，,！!]|$)")
+_PLAN_ITEMS = re.compile(r"(分了?|分成|列了?|一共|共|总共)?(有)?(几|多少)(条|项|点|个方面|个层面)(?=[？?。，,！!\s]|$)")
+# ... and a problem's measures counted (整改落实情况分几个层面？; 整改措施有几条？): the measures answer it
+_MEASURE_ITEMS = re.compile(r"(整改|措施|举措|落实情况)[^？?。，,]{0,8}(分了?|分成|列了?|一共|共|总共)?(有)?(几|多少)(条|项|点|个方面|个层面)"
+                            r"(?=[？?。，,！!\s]|$)")
+
+
+# whether a notice gives a figure at all (哪几家提到了追赃挽损？有没有给出金额？): which do, not the figure
+_WHETHER_GIVEN = re.compile(r"(有没有|是否|有无)(给出|写明?|写出|公布|提到|提及|披露|说明?|交代)(了)?(具体的?)?(金额|数字|数据|数额|人数|时间|日期)"
+                            r"|\b(whether|if) (it|they|the notices?|each) (gives?|states?|report|reports|mentions?) (an? |the |any )?"
+                            r"(amount|figure|number|date)s?\b", re.I)
 
 
 # how many days an inspection lasted (巡察了多少天; how many days did the inspection last): its period
@@ -186,8 +196,9 @@ _INSPECTION_DAYS = re.compile(r"\bhow many days\b.{0,40}\binspect|巡察.{0,10}(
 
 def question_type(question: str) -> str | None:
     asking = asking_clauses(question)
-    if NEXT_RE.search(question):
+    if NEXT_RE.search(question) or _MEASURE_ITEMS.search(asking):
         asking = _PLAN_ITEMS.sub("", asking)
+    asking = _WHETHER_GIVEN.sub("", asking)  # 有没有给出金额: whether, not how much
     period = bool(_INSPECTION_DAYS.search(asking))  # how many days it lasted: its period, a field of the notice
     for name, pattern in QTYPES:
         if name == "figure" and period:
@@ -197,6 +208,10 @@ def question_type(question: str) -> str | None:
     return None
 
 
+# a second sentence asking for the measures themselves, after one asking a figure or date
+_MEASURES_THEN = re.compile(r"(那|那么|另外|还有)?(具体|都|又|分别)?(改了|做了|采取了)(些|点|哪些)?(什么|哪些|啥)(措施|举措)?[？?]|"
+                            r"(那|那么|另外)?(具体)?(整改)?措施(都)?(有|是)(哪些|什么|啥)[？?]|"
+                            r"(那|那么|另外)?具体(是)?(怎么|如何|怎样)(整改|改)的?[？?]", re.I)
 _THING_WITH_CONTACT = re.compile(r"^\s*how many\b.{0,60}\bwith\b.{0,30}\bcontact (details|information)\b", re.I)
 _OWN_UNITS = re.compile(r"各单位|各个?单位")  # ... in a question naming one bureau: its units
 
@@ -226,6 +241,8 @@ def question_intent(question: str, named: int = 0) -> str:
     if named == 1 and len(first) == 2 and first[1].strip() and _MEASURES.search(first[0]) \
             and question_type(first[0]) is None:
         return "measures"  # 横栏分局…是怎么整改的？积压的案子清理了多少？: its measures, the figure among them
+    if named == 1 and len(first) == 2 and _MEASURES_THEN.fullmatch(first[1].strip()):
+        return "measures"  # 整改是从哪个月开始动的？具体改了什么？: the measures, the month among them
     if named == 1 and is_keywords(question) and question_type(question) is None:
         return "measures"  # 港口 办证窗口 业务不熟 群众投诉: a bureau's problem typed as keywords
     return "passages"
