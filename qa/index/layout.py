@@ -20,7 +20,7 @@ from pathlib import Path
 
 from qa.index.lexical import bm25
 
-FORMAT_VERSION = 6  # 6: notices' fax, postcode and web address; 5: BM25 term counts stored (bm25/), tokens.jsonl dropped, manifest in index order
+FORMAT_VERSION = 7  # 7: readings of the characters that sound like a bureau name's (crosslingual.json); 6: notices' fax, postcode and web address; 5: BM25 term counts stored (bm25/), tokens.jsonl dropped, manifest in index order
 REBUILD_HINT = "请运行 `qa index --rebuild` 重建索引"
 
 

@@ -74,6 +74,42 @@ def alias_table(notices: dict[str, Notice]) -> dict[str, tuple[set[str], bool]]:
     return {**{a: (v, False) for a, v in strong.items()}, **{a: (v, True) for a, v in weak.items()}}
 
 
+_NAMED_TAIL = ("分局", "市局", "公安局")
+_SEVERAL_BEFORE = set("各些他它别个家两几")  # 各分居, 其他分据: 分局 typed with a character of its sound
+
+
+def correct_names(text: str, table: dict[str, tuple[set[str], bool]], sounds: dict[str, str]) -> tuple[str, list[tuple[str, str]]]:
+    """A bureau's name typed with characters of the same reading (横拦分局, 港口分居, 各分居:
+    a pinyin input method's wrong pick) as the name; (the text, (as typed, as read) each).
+    ``sounds``: a character's toneless reading, for the characters that sound like a name's."""
+    if not sounds:
+        return text, []
+    fixes: list[tuple[str, str]] = []
+    ju = sounds.get("局")
+    chars = list(text)
+    for i in range(1, len(chars) - 1):  # 各分居 -> 各分局
+        if chars[i] == "分" and chars[i - 1] in _SEVERAL_BEFORE and chars[i + 1] != "局" and sounds.get(chars[i + 1]) == ju:
+            fixes.append((chars[i] + chars[i + 1], "分局"))
+            chars[i + 1] = "局"
+    text = "".join(chars)
+    names = sorted({a for a, (_, city_only) in table.items() if not city_only and a.endswith(_NAMED_TAIL)
+                    and all("\u4e00" <= ch <= "\u9fff" for ch in a)}, key=len, reverse=True)
+    for name in names:
+        n = len(name)
+        i = 0
+        while i + n <= len(text):
+            window = text[i:i + n]
+            diff = [j for j in range(n) if window[j] != name[j]]
+            if diff and len(diff) <= max(1, (n - 2) // 2) and all(
+                    sounds.get(window[j]) is not None and sounds.get(window[j]) == sounds.get(name[j]) for j in diff):
+                fixes.append((window, name))
+                text = text[:i] + name + text[i + n:]
+                i += n
+                continue
+            i += 1
+    return text, list(dict.fromkeys(fixes))
+
+
 def mentions(question: str, table: dict[str, tuple[set[str], bool]],
              known_unknown: tuple[str, ...] = (), city_level: bool = False) -> tuple[list[str], list[str], list[str]]:
     """(indexed bureaus the question names, bureau names it uses that the corpus lacks,

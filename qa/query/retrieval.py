@@ -14,7 +14,7 @@ from qa.index.embedders import Embedder
 from qa.index.filters import AllowedRows, Filter
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import KIND_LABELS, KINDS
-from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_EN_WORD, ANONYMISED_WORDS, CITY_LEVEL, mentions, spans
+from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_EN_WORD, ANONYMISED_WORDS, CITY_LEVEL, correct_names, mentions, spans
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
@@ -49,6 +49,7 @@ class PreparedQuery:
     unknown_bureaus: tuple[str, ...] = ()  # bureau names in the question the corpus lacks
     intent: str = "passages"  # how the answer is built (qa.query.intent)
     qtype: str | None = None  # person / money / date / figure / name, or None
+    read_as: tuple[tuple[str, str], ...] = ()  # a bureau's name typed wrong: (as typed, as read)
 
     @property
     def search_text(self) -> str:
@@ -162,13 +163,16 @@ class Retriever:
     def prepare(self, query: str) -> PreparedQuery:
         q = check_query(query)
         lang = "zh" if is_chinese(q) else "en"
+        read_as: list[tuple[str, str]] = []
         if lang == "zh":  # what it asks is read in simplified characters (會議紀要 → 会议纪要, 怎麼 → 怎么),
             q = mandarin(simplified(q))  # Cantonese as Mandarin (有冇 → 有没有)
+            q, read_as = correct_names(q, self.index.bureau_aliases, self.index.crosslingual.get("sounds", {}))
         terms: list[str] = []
         keys: list[str] = []
         groups: tuple = ()
         if lang == "en" and self.settings.translate:
-            groups = tuple(translate(q, self.index.crosslingual, self.index.idf, english_glossary(self.glossary)))
+            groups = tuple(translate(q, self.index.crosslingual, self.index.idf, english_glossary(self.glossary),
+                                     read_as))
             groups += self._chinese_words(q)
             terms = list(dict.fromkeys(t for _, ts in groups for t in ts))
         elif lang == "zh" and self.settings.expand:
@@ -193,7 +197,7 @@ class Retriever:
                            and (not ts or any(normalize(t) not in words for t in ts)))
         dense_terms = self.settings.translate_dense if lang == "en" else self.settings.expand_dense
         return PreparedQuery(q, lang, content, tuple(terms), tuple(keys), dense_terms, groups, tuple(named),
-                             tuple(unknown), question_intent(q, len(named)), question_type(q))
+                             tuple(unknown), question_intent(q, len(named)), question_type(q), tuple(read_as))
 
     def _chinese_words(self, question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The Chinese words of an English question (How did 横栏分局 handle the 信访 backlog?),

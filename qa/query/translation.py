@@ -61,7 +61,8 @@ def _phrases(gloss: str) -> list[str]:
 
 def build_table(vocab: set[str], names: Collection[str] = frozenset(), path: Path | None = None) -> dict:
     """{"en": {phrase: [zh words]}, "pinyin": {syllables: [zh words]}} over corpus words;
-    ``names`` (words of bureau and city names) are also reachable by their pinyin."""
+    ``names`` (words of bureau and city names) are also reachable by their pinyin ("names":
+    those keys), and "sounds" gives the reading of every character that sounds like one of theirs."""
     path = path or cedict_path()
     if path is None:
         return {"en": {}, "pinyin": {}}
@@ -86,12 +87,19 @@ def build_table(vocab: set[str], names: Collection[str] = frozenset(), path: Pat
             key = re.sub(r"[^a-z]", "", pinyin.lower())
             if key and pinyin[:1].isupper():  # proper names: Zhou1 shan1
                 py[key].add(simp)
+    name_keys = set()
     for name in names:  # 横栏 -> henglan, from the readings of its characters
         if len(name) >= 2 and all(ch in char_py for ch in name):
             py["".join(char_py[ch] for ch in name)].add(name)
+            name_keys.add("".join(char_py[ch] for ch in name))
     table_en = {k: [[w, pos] for w, pos in sorted(v.items(), key=lambda wp: (wp[1], -len(wp[0])))]
                 for k, v in en.items()}
-    return {"en": table_en, "pinyin": {k: sorted(v) for k, v in py.items()}}
+    # the characters that sound like one of a name's (拦 like 栏): a bureau's name typed with a
+    # wrong character of the same reading (横拦分局) is still that bureau (qa.query.bureaus.correct_names)
+    heard = {char_py[ch] for name in names for ch in name if ch in char_py}
+    sounds = {ch: p for ch, p in char_py.items() if p in heard}
+    return {"en": table_en, "pinyin": {k: sorted(v) for k, v in py.items()}, "sounds": sounds,
+            "names": sorted(name_keys)}
 
 
 def _lemmas(word: str) -> list[str]:
@@ -103,15 +111,32 @@ def _lemmas(word: str) -> list[str]:
     return out
 
 
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one letter changed, added or dropped (Hengnan, Henglan)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+NAME_MIN_LETTERS = 6  # a name's pinyin this long is matched with one letter wrong (shorter ones are too alike)
+
+
 def translate(question: str, table: dict, idf: dict[str, float] | None = None,
-              glossary: dict[str, tuple[str, ...]] | None = None) -> list[tuple[str, tuple[str, ...]]]:
+              glossary: dict[str, tuple[str, ...]] | None = None,
+              fixes: list[tuple[str, str]] | None = None) -> list[tuple[str, tuple[str, ...]]]:
     """(English word or phrase, Chinese corpus words) for the content words of
     ``question``: longest phrases first, a few translations each (a word's first senses
     first, then the words the notices use most), names through their pinyin; numbers as
     they are; a word without translation gets an empty tuple. ``glossary`` (the English
     lines of data/glossary.tsv) gives the notices' own terms for words of the field, before
-    the dictionary (officers: 民警, not the dictionary's 干部)."""
+    the dictionary (officers: 民警, not the dictionary's 干部). A capitalised name is also read
+    written in two words (Heng Lan) or with one letter wrong (Hengnan: ``fixes`` gets
+    (as written, the name's pinyin))."""
     en, py = table.get("en", {}), table.get("pinyin", {})
+    capitalised = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", question)}
     glossary = glossary or {}  # a word mapped to nothing (bureau) names no topic: it is skipped
     words = [w.removesuffix("'s").strip("'-") for w in _WORD.findall(question.lower())]
     used = [False] * len(words)
@@ -149,6 +174,18 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
                     add(i, gram[0], py[v.replace("-", "")])
                     used[i] = True
                     break
+            if n == 2 and set(gram) <= capitalised and "".join(gram) in py and not any(w in en for w in gram):
+                add(i, " ".join(gram), py["".join(gram)])  # Heng Lan, Gang Kou
+                used[i:i + 2] = [True, True]
+            if n == 1 and not used[i] and gram[0] in capitalised and len(gram[0]) >= NAME_MIN_LETTERS \
+                    and gram[0] not in en and gram[0] not in glossary:
+                near = [k for k in table.get("names", ()) if len(k) >= NAME_MIN_LETTERS and _one_edit(gram[0], k)]
+                if len(near) == 1:  # Hengnan: Henglan
+                    add(i, gram[0], py[near[0]])
+                    used[i] = True
+                    if fixes is not None:
+                        written = re.search(rf"\b{re.escape(gram[0])}\b", question, re.I)
+                        fixes.append((written.group(0) if written else gram[0], near[0]))
     for i, w in enumerate(words):
         if not used[i] and w not in _NO_TOPIC and len(w) > 2:
             add(i, w, [])
