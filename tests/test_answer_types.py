@@ -1976,3 +1976,43 @@ def test_another_document_asked_in_english_is_declined(service, question, reason
 def test_lunchtime_is_noon(service, question):
     a = service.ask(question)
     assert a.evidence()[0].quote.startswith("2024年8月起，出入境业务窗口中午提供")
+
+
+def test_a_bureau_name_typed_wrong_is_read_as_the_bureau(service):
+    """A pinyin input method's wrong character of the same reading (横拦, 分居), English pinyin in
+    two words or with one letter wrong: the bureau, and the lead says how it was read; an
+    unknown bureau (小榄, Xiaolan) is still not indexed."""
+    a = service.ask("横拦分局公务车加油卡管里有漏洞 后来怎么整改的")
+    assert a.lead.startswith("（“横拦分局”按“横栏分局”理解）") and a.intent == "measures"
+    assert all(c.bureau == "中山市公安局横栏分局" for c in a.evidence())
+    b = service.ask("各分居轮岗工作各自轮了多少人 对比下")
+    assert "（“分居”按“分局”理解）" in b.lead and b.intent == "compare"
+    c = service.ask("Hengnan bureau feedback email address")
+    assert c.lead.startswith("(Read “Hengnan” as Henglan.)") and "zssgajhlfj@163.com" in c.lead
+    d = service.ask("Heng Lan next work arrangement (下一步) have which points?")
+    assert d.intent == "next_steps" and {x.bureau for x in d.evidence()} == {"中山市公安局横栏分局"}
+    assert service.ask("小榄分局怎么整改食堂问题").abstained
+    assert service.ask("Xiaolan sub-bureau canteen measures?").abstained
+
+
+def test_a_question_asking_two_figures_is_answered_by_either(service):
+    """信访件办结了多少？追责问责了多少人？: the sentence stating the first answers, though it counts
+    no person; an English counted word is matched whole (punish is not in punished)."""
+    a = service.ask("舟山市局巡察期间巡察组移交的信访件办结了多少？整改中追责问责了多少人、怎么处理的？")
+    assert not a.abstained and any("办结10件" in c.quote for c in a.evidence())
+    b = service.ask("Zhoushan how many people be punished in the rectification? What kind punish?")
+    assert not b.abstained and any("追责问责6人" in c.quote for c in b.evidence())
+    c = service.ask("Zhoushan used robot phone calls to warn people about scams — roughly how many people did those calls reach?")
+    assert not c.abstained and any("9.7万余人" in x.quote for x in c.evidence())  # 万 between the figure and 人
+
+
+def test_the_measures_of_a_problem_asked_with_a_month(service):
+    a = service.ask("舟山市局食堂现金几乎没人管，整改是从哪个月开始动的？具体改了什么？")
+    assert a.intent == "measures" and len(a.evidence()) >= 4
+
+
+def test_an_english_analysts_discourse_words_name_no_topic(service):
+    a = service.ask("Compare the measures by which the anonymised sub-bureau and the Dongying development-zone "
+                    "sub-bureau sought to tighten the management of auxiliary police (辅警), with particular "
+                    "attention to recruitment, training rules and supervision, and note where either is silent.")
+    assert not a.abstained and a.intent == "compare" and all(x.citations for x in a.blocks)

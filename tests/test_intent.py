@@ -440,3 +440,27 @@ def test_how_many_days_the_inspection_lasted_asks_for_its_period():
     assert question_type("For each bureau, how many days did the inspection last?") is None
     assert question_type("横栏分局巡察了多少天？") is None
     assert question_type("横栏分局开展了多少天的宣传？") == "figure"
+
+
+@pytest.mark.parametrize("question", [
+    "东营开发区分局被指财经制度执行不严，还背着债，整改清单上到底列了哪些动作？",
+    "东营开发区分局党委开会议事不规范，整改后靠什么保证不再走过场？",
+    "舟山市局食堂现金几乎没人管，整改是从哪个月开始动的？具体改了什么？",
+    "匿名分局“关于对意识形态工作重视不够”问题，整改落实情况分几个层面？",
+    "The anonymous branch returned case money late, what they do?",
+])
+def test_measures_asked_in_the_ninth_rounds_words(question):
+    assert question_intent(question, named=1) == "measures"
+
+
+def test_counting_items_asks_for_the_items_and_whether_a_figure_is_given_is_no_figure():
+    assert question_type("港口分局通报第四部分“下一步工作打算”有几条？分别是什么？") is None
+    assert question_type("匿名分局意识形态问题的整改落实情况分几个层面？") is None
+    assert question_type("哪几家单位在整改里提到了追赃挽损？有没有给出金额？") is None
+    assert question_type("港口分局追赃挽损的金额是多少？") == "money"
+    assert question_type("横栏分局开展了多少天的宣传？") == "figure"  # a figure still asked
+
+
+def test_phone_calls_made_are_no_phone_number():
+    assert question_intent("Zhoushan used robot phone calls to warn people — how many people did they reach?", 1) != "meta"
+    assert question_intent("What is the Henglan sub-bureau's phone number?", 1) == "meta"

@@ -87,7 +87,7 @@ def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -
         if grades and not any(g in sentence for g in grades):
             return False  # 一级嘉奖 is not answered by 26名辅警获二级嘉奖
         units = counted_units(question) if qtype == "figure" else ""
-        if units and not re.search(rf"[\d*一二两三四五六七八九十百千]\s*[余多]?\s*[{units}]", sentence):
+        if units and not re.search(rf"[\d*一二两三四五六七八九十百千]\s*[万千百亿]?\s*[余多]?\s*[{units}]", sentence):  # 9.7万余人
             return False  # 多少个问题 is not answered by 7次
         asked = set(re.findall(r"\d+(?:\.\d+)?", question))
         for m in HAS_TYPE[qtype].finditer(sentence):

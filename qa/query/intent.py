@@ -117,7 +117,7 @@ _EN_POST = r"\b(by|via|through) post\b|\bpost (office|box)\b"
 # a phone number, not a phone card (涉“两卡”：银行卡、电话卡) or phone fraud
 _PHONE = r"(?<![打接拨报警])电话(?!卡|诈骗|骗|.{0,4}(处理|处置|分流|怎么办|应对))"  # not 打电话, 电话怎么处理: calls
 # ... in English, not phone scams
-_EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)"
+_EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)(?!\s+calls?\b)"  # nor phone calls made
 # where to take comments (有意见该往哪儿提)
 _OPINION = r"(有|提)意见.{0,8}(往哪|向哪|找谁|找哪|在哪|怎么提|如何提|怎么反映|如何反映)|(意见|建议).{0,4}(往哪|向哪|提给谁|找谁)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
