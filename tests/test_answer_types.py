@@ -2016,3 +2016,15 @@ def test_an_english_analysts_discourse_words_name_no_topic(service):
                     "sub-bureau sought to tighten the management of auxiliary police (辅警), with particular "
                     "attention to recruitment, training rules and supervision, and note where either is silent.")
     assert not a.abstained and a.intent == "compare" and all(x.citations for x in a.blocks)
+
+
+def test_a_story_s_words_are_no_reason_to_decline_what_its_question_asks(service):
+    """孩子 in the story before the asking clause, jieba's 类人 (这类人): not words no notice uses."""
+    a = service.ask("我们所有三对两口子都是民警，一到节假日两个人同时被叫去备勤，孩子只能托给邻居照看。"
+                    "有没有单位对夫妻俩都当警察的家庭定过照顾的规矩？")
+    assert not a.abstained and any("双警家庭" in c.quote for c in a.evidence())
+    b = service.ask("我们辖区有十几个脑子有毛病的人，家里人看不住，隔三岔五就跑出来闹事。"
+                    "有没有单位对这类人搞过一套固定的建档、上门和定期评估的办法？")
+    assert not b.abstained and any("重点人员档案" in c.quote for c in b.evidence())
+    c = service.ask("我们所两位女民警刚生完孩子，还在喂奶，值夜班很难排。有没有单位对怀孕、喂奶期间的女民警有专门的照顾安排？")
+    assert c.abstained  # 女民警 in the asking clause: still no notice's

@@ -464,3 +464,10 @@ def test_counting_items_asks_for_the_items_and_whether_a_figure_is_given_is_no_f
 def test_phone_calls_made_are_no_phone_number():
     assert question_intent("Zhoushan used robot phone calls to warn people — how many people did they reach?", 1) != "meta"
     assert question_intent("What is the Henglan sub-bureau's phone number?", 1) == "meta"
+
+
+def test_whether_any_bureau_and_the_masked_name_ask_for_no_name():
+    assert question_type("有没有哪个单位整改过这类问题？") is None  # whether any, not which one's name
+    assert question_type("名称打码的那家分局是不是把户籍业务审批权下放到派出所了？") is None
+    assert question_type("港口分局的饭堂是哪个单位配送的？") == "name"
+    assert question_type("那个专项行动的名称是什么？") == "name"

@@ -20,6 +20,7 @@ from qa.text import (
     is_verb,
     is_verb_complement,
     is_word,
+    normalize,
     tokenize,
     word_tag,
 )
@@ -185,7 +186,8 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
                 and not COUNT_RE.match(t) and not ZH_ASKING.search(t) and not any(t in k for k in prepared.keys)
                 and (existence or word_tag(t) != "nr")  # 车开进 (不让车开进去): a fragment jieba took for a name
                 and not (LOCATIVE.fullmatch(t) and word_tag(t) != "n")  # not 邻里 (neighbours), a noun
-                and not UNIT_LOCATIVE.fullmatch(t)]
+                and not UNIT_LOCATIVE.fullmatch(t)
+                and not t.startswith("类")]  # 这类人: jieba's 类人 names nothing
 
     asking = asking_clauses(text, last=True)
     if existence and asking.strip() != text.strip("？?！!。 "):
@@ -198,7 +200,7 @@ def unseen_terms(ctx: Context, prepared, existence: bool, named: list[str] | Non
         text = asking if named_there and story else text.replace(asking, " ")
     nouns = nouns_of(text)
     words = [t for t in nouns if not in_corpus(ctx, t, loose=True, docs=docs) and not _said_plainly(ctx, t, nouns, docs)]
-    keys = [k for k in prepared.keys if is_noun(k)]
+    keys = [k for k in prepared.keys if is_noun(k) and k in normalize(text)]  # not the story's (孩子 before the asking clause)
     words += [k for k in keys if not _official_term_used(ctx, k, docs)  # 孩子: no notice says 子女
               and not in_corpus(ctx, k, docs=docs)]  # 户籍 (glossed 户政), which the masked notice says itself
     if existence:  # a term the question quotes (“黑飞”), whatever its part of speech

@@ -40,7 +40,7 @@ QTYPES = (
                           # the number asked for, not one cut down or raised
                           r"(?<!cut down the )(?<!cut the )(?<!reduce the )(?<!lower the )(?<!decrease the )"
                           r"(?<!increase the )(?<!raise the )(?<!bring down the )\bnumber of\b", re.I)),
-    ("name", re.compile(r"叫什么|名称|全称|标题|哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
+    ("name", re.compile(r"叫什么|名称(?![被已]?(打码|打了码|打星|隐去|遮|隐藏|匿名))|全称|标题|(?<!有)哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
                         r"哪(一?家|一?所|个)" + _ORGANISATION + r"|"
                         r"\bname\b|which (inspection )?group|what title|"
                         r"\b(which|what) (?!(bureau|branch|unit|office|notice|police|station)\w*\b)([\w-]+ )?" + _EN_ORGANISATION, re.I)),
