@@ -2028,3 +2028,13 @@ def test_a_story_s_words_are_no_reason_to_decline_what_its_question_asks(service
     assert not b.abstained and any("重点人员档案" in c.quote for c in b.evidence())
     c = service.ask("我们所两位女民警刚生完孩子，还在喂奶，值夜班很难排。有没有单位对怀孕、喂奶期间的女民警有专门的照顾安排？")
     assert c.abstained  # 女民警 in the asking clause: still no notice's
+
+
+def test_a_figure_stated_in_the_next_sentence_of_the_paragraph(service):
+    """出台《…奖励办法》,明确…嘉奖表彰。 is quoted; the sentence after it in its paragraph states the count."""
+    a = service.ask("舟山今年辅警嘉奖了几个")
+    assert not a.abstained and any("26名辅警获二级嘉奖" in c.quote for c in a.evidence())
+    b = service.ask("横栏那边出租屋墙上贴的警民联系卡和分色牌，重新印了多少？")
+    assert not b.abstained and any("10万张联系卡" in c.quote for c in b.evidence())
+    c = service.ask("那家匿名分局里牵头抓整改的副区长、党委书记兼局长，叫什么名字？")
+    assert c.abstained  # a person: the masked name is no answer, nor a document's title after it

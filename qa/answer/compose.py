@@ -58,6 +58,9 @@ from qa.query.retrieval import Retriever
 # retrieved sections for a question naming no bureau (context.MAX_CHUNKS otherwise;
 # qa.answer.blocks.UNSCOPED_BLOCK_MARGIN; make tune)
 UNSCOPED_CHUNKS = 15
+# a figure, date or name not in the quoted sentences may be stated this many sentences after one
+NEXT_SENTENCES = 2
+NEXT_STATED = ("figure", "money", "date")  # not a person or a name: a title in 《》 names no one asked
 
 
 class Answerer:
@@ -187,13 +190,30 @@ class Answerer:
         stating = [c for c, _ in picked if states_asked(prepared.qtype, self.ctx.sentence(c), q)
                    and (not problems or counts((("问题",),), self.ctx.sentence(c), q))] if prepared.qtype in MUST_STATE else []
         if prepared.qtype in MUST_STATE and not stating:
-            return not_stated(self.ctx, prepared, cands, conf)
+            after = self._stated_next(prepared, picked, cands) if prepared.qtype in NEXT_STATED else None
+            if after is None:
+                return not_stated(self.ctx, prepared, cands, conf)
+            picked, stating = picked + [(after, "evidence")], [after]
         masked = bool(stating) and not any(states_asked(prepared.qtype, self.ctx.sentence(c), q, masked=False)
                                            for c in stating)
         if masked and prepared.qtype == "date":
             return masked_date(self.ctx, prepared, stating, conf)  # 具体是哪天: the notice writes *月**日
         masked = masked and prepared.qtype in ("figure", "money")  # quoted, the caveat first
         return finalize(self.index, q, lang, False, picked, conf, lead=masked_lead(lang) if masked else None)
+
+    def _stated_next(self, prepared, picked, cands):
+        """For a figure, date or name that no quoted sentence states: the sentence right after a
+        quoted one, in the same paragraph, that states it (出台《…奖励办法》,明确…予以嘉奖表彰。 is
+        followed by 2025年共有26名辅警获二级嘉奖…); None when none does."""
+        for c, _ in picked:
+            text = self.index.notices[self.index.chunks[c.row].doc].text
+            for d in sorted((d for d in cands if d.row == c.row and c.idx < d.idx <= c.idx + NEXT_SENTENCES),
+                            key=lambda d: d.idx):
+                if "\n" in text[c.end:d.start]:
+                    break  # another paragraph
+                if states_asked(prepared.qtype, text[d.start:d.end], prepared.text):
+                    return d
+        return None
 
     def _by_structure_alone(self, prepared, qvec, svec, hits, cands, bureaus, conf) -> Answer | None:
         """What the notices' structure answers whatever the retrieved passages: metadata
