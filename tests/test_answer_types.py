@@ -1980,7 +1980,7 @@ def test_lunchtime_is_noon(service, question):
 
 def test_a_bureau_name_typed_wrong_is_read_as_the_bureau(service):
     """A pinyin input method's wrong character of the same reading (横拦, 分居), English pinyin in
-    two words or with one letter wrong: the bureau, and the lead says how it was read; an
+    two words or as heard (l as n, ng as n, sh as s): the bureau, and the lead says how it was read; an
     unknown bureau (小榄, Xiaolan) is still not indexed."""
     a = service.ask("横拦分局公务车加油卡管里有漏洞 后来怎么整改的")
     assert a.lead.startswith("（“横拦分局”按“横栏分局”理解）") and a.intent == "measures"
@@ -1989,6 +1989,8 @@ def test_a_bureau_name_typed_wrong_is_read_as_the_bureau(service):
     assert "（“分居”按“分局”理解）" in b.lead and b.intent == "compare"
     c = service.ask("Hengnan bureau feedback email address")
     assert c.lead.startswith("(Read “Hengnan” as Henglan.)") and "zssgajhlfj@163.com" in c.lead
+    assert service.retriever.prepare("Zhousan police canteen measures?").bureaus == ("舟山市公安局",)
+    assert not service.retriever.prepare("Dongyang police canteen measures?").bureaus  # another city, not Dongying
     d = service.ask("Heng Lan next work arrangement (下一步) have which points?")
     assert d.intent == "next_steps" and {x.bureau for x in d.evidence()} == {"中山市公安局横栏分局"}
     assert service.ask("小榄分局怎么整改食堂问题").abstained

@@ -111,17 +111,13 @@ def _lemmas(word: str) -> list[str]:
     return out
 
 
-def _one_edit(a: str, b: str) -> bool:
-    """Whether ``a`` becomes ``b`` by one letter changed, added or dropped (Hengnan, Henglan)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+def _heard(pinyin: str) -> str:
+    """A name's pinyin as an ear or a hurried typist may confuse it: l as n, ng as n, zh ch sh
+    as z c s (Hengnan, Henglan: hennan; Zhousan, Zhoushan; not Dongyang, Dongying)."""
+    return re.sub(r"([zcs])h", r"\1", pinyin).replace("ng", "n").replace("l", "n")
 
 
-NAME_MIN_LETTERS = 6  # a name's pinyin this long is matched with one letter wrong (shorter ones are too alike)
+NAME_MIN_LETTERS = 6  # a name's pinyin this long is matched as heard (shorter ones are too alike)
 
 
 def translate(question: str, table: dict, idf: dict[str, float] | None = None,
@@ -133,7 +129,7 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
     they are; a word without translation gets an empty tuple. ``glossary`` (the English
     lines of data/glossary.tsv) gives the notices' own terms for words of the field, before
     the dictionary (officers: 民警, not the dictionary's 干部). A capitalised name is also read
-    written in two words (Heng Lan) or with one letter wrong (Hengnan: ``fixes`` gets
+    written in two words (Heng Lan) or as heard (Hengnan, Zhousan: ``fixes`` gets
     (as written, the name's pinyin))."""
     en, py = table.get("en", {}), table.get("pinyin", {})
     capitalised = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+\b", question)}
@@ -179,7 +175,7 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
                 used[i:i + 2] = [True, True]
             if n == 1 and not used[i] and gram[0] in capitalised and len(gram[0]) >= NAME_MIN_LETTERS \
                     and gram[0] not in en and gram[0] not in glossary:
-                near = [k for k in table.get("names", ()) if len(k) >= NAME_MIN_LETTERS and _one_edit(gram[0], k)]
+                near = [k for k in table.get("names", ()) if len(k) >= NAME_MIN_LETTERS and _heard(gram[0]) == _heard(k)]
                 if len(near) == 1:  # Hengnan: Henglan
                     add(i, gram[0], py[near[0]])
                     used[i] = True
