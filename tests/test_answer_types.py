@@ -1991,6 +1991,9 @@ def test_a_bureau_name_typed_wrong_is_read_as_the_bureau(service):
     assert c.lead.startswith("(Read “Hengnan” as Henglan.)") and "zssgajhlfj@163.com" in c.lead
     assert service.retriever.prepare("Zhousan police canteen measures?").bureaus == ("舟山市公安局",)
     assert not service.retriever.prepare("Dongyang police canteen measures?").bureaus  # another city, not Dongying
+    assert service.retriever.prepare("Gang Kou case handling place, what they do?").bureaus == ("中山市公安局港口分局",)
+    words = dict(service.retriever.prepare("The Zhoushan police canteen had no checks on its cash").groups)
+    assert "canteen" in words and "police" not in " ".join(words)  # a name is one word: the phrase after it is read
     d = service.ask("Heng Lan next work arrangement (下一步) have which points?")
     assert d.intent == "next_steps" and {x.bureau for x in d.evidence()} == {"中山市公安局横栏分局"}
     assert service.ask("小榄分局怎么整改食堂问题").abstained

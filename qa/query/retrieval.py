@@ -14,7 +14,15 @@ from qa.index.embedders import Embedder
 from qa.index.filters import AllowedRows, Filter
 from qa.index.store import LoadedIndex
 from qa.ingest.structure import KIND_LABELS, KINDS
-from qa.query.bureaus import ANONYMISED_EN, ANONYMISED_EN_WORD, ANONYMISED_WORDS, CITY_LEVEL, correct_names, mentions, spans
+from qa.query.bureaus import (
+    ANONYMISED_EN,
+    ANONYMISED_EN_WORD,
+    ANONYMISED_WORDS,
+    CITY_LEVEL,
+    correct_names,
+    mentions,
+    spans,
+)
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate

@@ -120,6 +120,33 @@ def _heard(pinyin: str) -> str:
 NAME_MIN_LETTERS = 6  # a name's pinyin this long is matched as heard (shorter ones are too alike)
 
 
+def _variants(gram: list[str], glossary: dict, en: dict) -> list[str]:
+    """The forms a phrase is looked up in: its last word's lemmas (police officers: police
+    officer), a hyphenated word's spellings (check-ups: check up, checkup; fixed-asset: the
+    dictionary's fixed assets)."""
+    variants = [" ".join(gram[:-1] + [w]) for w in _lemmas(gram[-1])]
+    if len(gram) == 1 and "-" in gram[0]:
+        variants += [v.replace("-", sep) for v in variants for sep in (" ", "")]
+        if not any(v in glossary or v in en for v in variants):
+            variants += [v + "s" for v in variants if v + "s" in en and v + "s" not in glossary]
+    return variants
+
+
+def _name_key(gram: list[str], capitalised: set[str], en: dict, glossary: dict, py: dict,
+              names: Collection[str]) -> str | None:
+    """The pinyin key of a bureau's or city's name written in two capitalised words (Heng Lan,
+    Gang Kou) or, one capitalised word no dictionary knows, as heard (Hengnan: henglan); None
+    otherwise."""
+    if len(gram) == 2:
+        key = "".join(gram)
+        return key if set(gram) <= capitalised and key in names and key in py else None  # Gang Kou, though gang is a word
+    word = gram[0]
+    if len(gram) != 1 or word not in capitalised or len(word) < NAME_MIN_LETTERS or word in en or word in glossary:
+        return None
+    near = [k for k in names if len(k) >= NAME_MIN_LETTERS and _heard(word) == _heard(k)]
+    return near[0] if len(near) == 1 and near[0] in py else None
+
+
 def translate(question: str, table: dict, idf: dict[str, float] | None = None,
               glossary: dict[str, tuple[str, ...]] | None = None,
               fixes: list[tuple[str, str]] | None = None) -> list[tuple[str, tuple[str, ...]]]:
@@ -151,11 +178,7 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
             gram = words[i:i + n]
             if n == 1 and gram[0] in _NO_TOPIC:
                 continue
-            variants = [" ".join(gram[:-1] + [w]) for w in _lemmas(gram[-1])]  # police officers: police officer
-            if n == 1 and "-" in gram[0]:  # check-ups: check up, checkup
-                variants += [v.replace("-", sep) for v in variants for sep in (" ", "")]
-                if not any(v in glossary or v in en for v in variants):  # fixed-asset: the dictionary's fixed assets
-                    variants += [v + "s" for v in variants if v + "s" in en and v + "s" not in glossary]
+            variants = _variants(gram, glossary, en)
             # the glossary's form of any variant before the dictionary's (fixed: fix -> 整改)
             found = next((glossary[v] for v in variants if v in glossary), None)
             if found is None:
@@ -170,18 +193,13 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
                     add(i, gram[0], py[v.replace("-", "")])
                     used[i] = True
                     break
-            if n == 2 and set(gram) <= capitalised and "".join(gram) in py and not any(w in en for w in gram):
-                add(i, " ".join(gram), py["".join(gram)])  # Heng Lan, Gang Kou
-                used[i:i + 2] = [True, True]
-            if n == 1 and not used[i] and gram[0] in capitalised and len(gram[0]) >= NAME_MIN_LETTERS \
-                    and gram[0] not in en and gram[0] not in glossary:
-                near = [k for k in table.get("names", ()) if len(k) >= NAME_MIN_LETTERS and _heard(gram[0]) == _heard(k)]
-                if len(near) == 1:  # Hengnan: Henglan
-                    add(i, gram[0], py[near[0]])
-                    used[i] = True
-                    if fixes is not None:
-                        written = re.search(rf"\b{re.escape(gram[0])}\b", question, re.I)
-                        fixes.append((written.group(0) if written else gram[0], near[0]))
+            key = None if any(used[i:i + n]) else _name_key(gram, capitalised, en, glossary, py, table.get("names", ()))
+            if key is not None:
+                add(i, " ".join(gram), py[key])
+                used[i:i + n] = [True] * n
+                if n == 1 and key != gram[0] and fixes is not None:  # Hengnan: Henglan, said in the lead
+                    written = re.search(rf"\b{re.escape(gram[0])}\b", question, re.I)
+                    fixes.append((written.group(0) if written else gram[0], key))
     for i, w in enumerate(words):
         if not used[i] and w not in _NO_TOPIC and len(w) > 2:
             add(i, w, [])
