@@ -9,8 +9,9 @@ from qa.answer import context
 from qa.answer.blocks import BlockSpec, Quote, items_block, measure_blocks, quoted_text
 from qa.answer.context import Context, appended
 from qa.answer.passages import on_topic, quotable
-from qa.answer.scoring import TYPE_WINDOW, states_type
+from qa.answer.scoring import TYPE_WINDOW, counts, states_type
 from qa.answer.topic import topic_coverage
+from qa.query.glossary import COUNTED_KIN
 from qa.query.intent import NEXT_RE, ZH_ASKING, asks_measures
 from qa.text import PHRASING, jieba_cut
 
@@ -155,8 +156,11 @@ def _row(ctx: Context, readings: list, b: str, doc: str, qvec, svec, kinds, over
         if prepared.lang == "zh":  # ... or, when the question has words no sentence of the bureau uses (咋搞), as much as any
             top = max((covers(text) or 0.0 for _, text in said), default=0.0)
             need = min(need, max(top, COMPARE_TYPED_FLOOR))
+        # 多少项制度 counts rules (制定办法规定6个), not 4项意见建议: the figure must count them
+        counted = tuple(COUNTED_KIN[k] for k in dict.fromkeys(t for ts in ctx.scorer.counted_terms(prepared)
+                                                               for t in ts if t in COUNTED_KIN))
         best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
-                and (covers(text) or 0.0) >= need]
+                and (covers(text) or 0.0) >= need and (not counted or counts(counted, text, prepared.text))]
         if not best:
             return BlockSpec("row", b, doc, b, [], missing=True)
     best = sorted(on_topic(ctx, best[:COMPARE_QUOTES], covers), key=lambda c: (c.row, c.idx))

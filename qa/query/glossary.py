@@ -39,6 +39,8 @@ def load_glossary(path: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
 # is searched with the other too, and either spelling covers it (qa.answer.scoring); not a
 # glossary line, which would replace the word the question says by the other
 SAME_THING = (("食堂", "饭堂"),)
+# what a count of rules may be a count of (新建了多少项制度: 制定办法规定6个, 建章立制、制定相关工作规范34项)
+COUNTED_KIN = {"制度": ("制度", "规定", "办法", "规范", "机制", "方案", "细则")}
 
 
 def expand(query: str, glossary) -> tuple[list[str], list[str]]:
