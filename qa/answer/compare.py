@@ -159,8 +159,8 @@ def _row(ctx: Context, readings: list, b: str, doc: str, qvec, svec, kinds, over
         # 多少项制度 counts rules (制定办法规定6个), not 4项意见建议: the figure must count them
         counted = tuple(COUNTED_KIN[k] for k in dict.fromkeys(t for ts in ctx.scorer.counted_terms(prepared)
                                                                for t in ts if t in COUNTED_KIN))
-        best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text)
-                and (covers(text) or 0.0) >= need and (not counted or counts(counted, text, prepared.text))]
+        best = [c for c, text in said if states_type(prepared.qtype, text, prepared.text) and (
+            counts(counted, text, prepared.text) if counted else (covers(text) or 0.0) >= need)]  # a count of rules is the topic
         if not best:
             return BlockSpec("row", b, doc, b, [], missing=True)
     best = sorted(on_topic(ctx, best[:COMPARE_QUOTES], covers), key=lambda c: (c.row, c.idx))

@@ -33,7 +33,7 @@ HAS_TYPE = {
                        r"(工商|建设|农业|中国|交通|招商|邮政|农商|[\u4e00-\u9fff]{2}商业)银行|[A-Za-z]+\d*[\u4e00-\u9fff]{0,4}(系统|软件)"),
 }
 _LABEL = re.compile(r"^\s*([（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[.、．](?!\d))")
-_SLOGAN = re.compile(r"“[^”]{2,8}”")
+_SLOGAN = re.compile(r"“[^”]{2,8}”|“[^”\d]{9,40}”")  # “解决一个问题,堵塞一个制度漏洞…”: a slogan counts nothing
 _MASKED = re.compile(r"[*＊]+(?:\.[*＊]+)?(?=\s*(?:[%万亿元]|[^\x00-\x7f*＊]))")  # a figure the notice masks
 # an amount asked (花了多少, 追回了多少钱, how much did it cost to build), not a limit (超过多少要审批):
 # an amount stated as a limit (超5000元, 5000元以上) does not answer it
