@@ -471,3 +471,18 @@ def test_whether_any_bureau_and_the_masked_name_ask_for_no_name():
     assert question_type("名称打码的那家分局是不是把户籍业务审批权下放到派出所了？") is None
     assert question_type("港口分局的饭堂是哪个单位配送的？") == "name"
     assert question_type("那个专项行动的名称是什么？") == "name"
+
+
+def test_measures_then_a_figure_in_one_sentence_ask_for_the_measures():
+    q = ("What measures did the Gangkou sub-bureau report for regularising its expenditure after the inspection "
+         "found irregular spending of union funds, and what compliance rate did it claim for 2024?")
+    assert question_intent(q, named=1) == "measures"
+    assert question_intent("横栏分局采取了哪些措施，清理了多少积案？", named=1) == "measures"
+    assert question_intent("横栏分局清理了多少积案？", named=1) == "passages"
+
+
+def test_two_dates_of_a_notice_asked_at_once():
+    assert asked_fields("舟山市局是哪天拿到反馈意见的？这份整改通报又拖到哪天才发？")[0] == ("feedback_date", "publication_date")
+    assert asked_fields("Dongying kaifaqu, when the inspection group come and when give feedback?")[0] == \
+        ("inspection_period", "feedback_date")
+    assert asked_fields("When did the inspection team give its feedback to Henglan?")[0] == ("feedback_date",)

@@ -208,6 +208,9 @@ def question_type(question: str) -> str | None:
     return None
 
 
+# one sentence asking a bureau's measures and then a figure of them
+_MEASURES_AND_FIGURE = re.compile(r"^\s*what (measures|steps|actions)\b.{0,200}?,?\s*\band (how many|how much|what (percentage|rate|share|proportion|compliance rate))\b|"
+                                  r"(采取了?|有)(哪些|什么)(整改)?(措施|举措)[^？?]{0,40}[，,；;][^？?]{0,40}(多少|几)", re.I)
 # a second sentence asking for the measures themselves, after one asking a figure or date
 _MEASURES_THEN = re.compile(r"(那|那么|另外|还有)?(具体|都|又|分别)?(改了|做了|采取了)(些|点|哪些)?(什么|哪些|啥)(措施|举措)?[？?]|"
                             r"(那|那么|另外)?(具体)?(整改)?措施(都)?(有|是)(哪些|什么|啥)[？?]|"
@@ -241,6 +244,8 @@ def question_intent(question: str, named: int = 0) -> str:
     if named == 1 and len(first) == 2 and first[1].strip() and _MEASURES.search(first[0]) \
             and question_type(first[0]) is None:
         return "measures"  # 横栏分局…是怎么整改的？积压的案子清理了多少？: its measures, the figure among them
+    if named == 1 and _MEASURES_AND_FIGURE.search(question):
+        return "measures"  # What measures did Gangkou report …, and what compliance rate did it claim: the rate among them
     if named == 1 and len(first) == 2 and _MEASURES_THEN.fullmatch(first[1].strip()):
         return "measures"  # 整改是从哪个月开始动的？具体改了什么？: the measures, the month among them
     if named == 1 and is_keywords(question) and question_type(question) is None:
@@ -268,13 +273,14 @@ META_FIELDS = (
                                      r"(哪天|什么时候|何时|几号|几月).{0,4}巡到|"
                                      r"巡察[^？?]*[？?]\s*(什么时候|啥时候|何时|什么时间)[？?]?$|"  # …巡察组搞的？什么时候？
                                      r"巡察是什么时(候|间)|什么时间开展|when (was|were|did) .{0,40}inspect|"
+                                     r"\bwhen (did )?the inspection (group|team)s? (come|came|arrive|arrived|visit|visited)\b|"
                                      + _EN_PERIOD,
                                      re.I)),
     ("feedback_date", re.compile(r"反馈.{0,8}(哪天|哪一天|时间|日期|什么时候|啥时候|何时)|(哪天|哪一天|什么时候|啥时候|何时|几号)(?:(?!哪天|什么时候|啥时候|何时).){0,12}反馈|"
-                                 r"when .{0,40}feedback|feedback (date|was given)|"
+                                 r"\bwhen (?:(?!\bwhen\b).){0,40}feedback|feedback (date|was given)|"  # not across another when
                                  # from the last "when" (when did the inspection take place and when were the results…)
                                  r"\b(when|date|day)\b(?:(?!\bwhen\b).){0,60}(" + _EN_FINDINGS + ")", re.I)),
-    ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|"
+    ("publication_date", re.compile(r"(哪天|哪一天|什么时候|何时|什么时间|几月几[号日]|日期).{0,6}(发布|印发|落款|公布|发出)|通报.{0,6}(哪天|哪一天|什么时候|何时)才?发(?![现生展挥])|"
                                     r"(发布|落款|公布|印发)的?(日期|时间)|落款.{0,3}(哪天|哪一天|什么时候|何时|几号)|通报.{0,2}是?(哪天|哪一天|什么时候|何时)(发|出)的|"
                                     r"when was .{0,40}(published|issued)|date of the notice|" + _EN_PUBLISHED, re.I)),
     ("disclosure_period", re.compile(r"公开期限|(公示|公开).{0,12}挂.{0,6}(多少天|几天|多久|多长时间)|意见.{0,10}(截止|最晚|最迟|(哪天|什么时候|几号)(之前|以前|前))|公示(期|时间)|(公示|公开)(到|至|截止到?)(哪|什么时候|啥时候|何时|几)|(公示|公开).{0,4}(多久|多长时间)|disclosure period|how long .{0,30}(public|disclos)|" + _EN_POSTED,
