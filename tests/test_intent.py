@@ -486,3 +486,12 @@ def test_two_dates_of_a_notice_asked_at_once():
     assert asked_fields("Dongying kaifaqu, when the inspection group come and when give feedback?")[0] == \
         ("inspection_period", "feedback_date")
     assert asked_fields("When did the inspection team give its feedback to Henglan?")[0] == ("feedback_date",)
+
+
+@pytest.mark.parametrize("question,qtype", [
+    ("Zhou Shan the 10 petition letters from inspection group, finish on which date?", "date"),
+    ("該匿名分局兼任副區長的黨委書記、局長姓甚名誰？", "person"),
+    ("In the anonymous sub-bureau, the party secretary and director, what is his name?", "person"),
+])
+def test_the_types_of_the_ninth_rounds_read_half(question, qtype):
+    assert question_type(question) == qtype

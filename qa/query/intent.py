@@ -23,7 +23,8 @@ _EN_ORGANISATION = (r"(company|companies|firm|firms|university|universities|coll
 QTYPES = (
     ("frequency", re.compile(r"多久.{0,12}一次|多长时间.{0,12}一次|隔多长时间|频次|频率|(几|多少)(天|周|个月|年)一次|"
                              r"\bhow (often|frequently|regularly)\b|\bat what (frequency|intervals?)\b", re.I)),
-    ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(分别|都|各自)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|"
+    ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(分别|都|各自)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|姓甚名谁|"
+                          r"\bwhat (is|was) (his|her|their) (full )?names?\b|"
                           r"哪(一)?位(同志|局长|政委|领导|民警|负责人|书记|主任|干部)|"
                           r"\bwho (is|was)\b(?! (in charge|responsible))|\bwho (led|leads|headed|heads|chaired) the (\w+ )?inspection (team|group)|name of (the )?.{0,40}(chief|head|secretary|director|leader|书记|局长|政委|组长|负责人)", re.I)),
     ("money", re.compile(r"多少钱|花了多少|花费|金额|多少万|工资|薪酬|预算|经费是多少|投入了?多少|(总投入|投资|费用|开支|支出|花销|资金)(是|有|共|一共|总共)?多少|多少(资金|费用|经费)|"
@@ -33,7 +34,7 @@ QTYPES = (
                          r"how much .{0,60}\b(spen[dt]|pa(y|id)|owe)\b|\btotal (debt|spending)\b", re.I)),
     ("date", re.compile(r"(什么|啥)时候|何时|哪天|哪一天|哪几天|几号|哪几号|日期|哪年|哪个月|几月|起止时间|时间段|落款日期|"
                         r"^\s*when\b|\bwhen (did|was|were|is|are|do|does|will|has|have|had)\b|\b(by|until|since) when\b|"
-                        r"what (exact |specific |precise )?(date|day)|which (exact |specific )?day|which year|what time", re.I)),  # not "…when pupils arrive"
+                        r"what (exact |specific |precise )?(date|day)|which (exact |specific )?(day|date)|which year|what time", re.I)),  # not "…when pupils arrive"
     ("figure", re.compile(r"多少|几成|(?<![这那哪好])几([个次回名人位份场项处件起宗辆路本期轮笔天所条批家间张盏台套集块座]|部(?!门|分|署))|(?<![这那哪])几次|数量|比例|百分之|比率|率是|"
                           r"\bhow (many|much)\b|what percentage|\bpercentage\b|\bwhat (share|proportion)\b|by how much|"
                           r"\bwhat (?:[\w-]+ ){0,3}rate\b|"
