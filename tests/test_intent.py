@@ -490,7 +490,7 @@ def test_two_dates_of_a_notice_asked_at_once():
 
 @pytest.mark.parametrize("question,qtype", [
     ("Zhou Shan the 10 petition letters from inspection group, finish on which date?", "date"),
-    ("該匿名分局兼任副區長的黨委書記、局長姓甚名誰？", "person"),
+    ("该匿名分局兼任副区长的党委书记、局长姓甚名谁？", "person"),  # as prepared: simplified
     ("In the anonymous sub-bureau, the party secretary and director, what is his name?", "person"),
 ])
 def test_the_types_of_the_ninth_rounds_read_half(question, qtype):
