@@ -495,3 +495,19 @@ def test_two_dates_of_a_notice_asked_at_once():
 ])
 def test_the_types_of_the_ninth_rounds_read_half(question, qtype):
     assert question_type(question) == qtype
+
+
+def test_more_words_of_the_eighth_rounds_formerly_unread_half():
+    assert question_intent("匿名分局之后怎样继续跟进整改？", named=1) == "next_steps"
+    assert question_type("How many people did Zhoushan hold accountable during the rectification, "
+                         "and how were they dealt with?") == "figure"  # the count asked first
+    assert question_type("How much fraud money has Zhoushan recovered, and what share of losses is that?") == "figure"
+    assert question_intent("What telephone number does the Henglan sub-bureau give for the public?", named=1) == "meta"
+    assert question_type("What telephone number does the sub-bureau with the masked name give?") is None
+    assert question_type("What is the name of Henglan's party secretary?") == "person"
+
+
+def test_the_anonymised_bureau_described_after_its_noun(service):
+    for q in ("For the sub-bureau whose name is masked with asterisks, what are the planned next steps?",
+              "What telephone number does the sub-bureau with the masked name give for the public to comment?"):
+        assert service.retriever.prepare(q).bureaus == ("**市公安局**分局（已匿名）",)

@@ -33,6 +33,9 @@ ANONYMISED_WORDS = ("匿名", "隐去", "未具名", "星号", "打码", "打星
 _ANONYMISED_EN_WORDS = r"anonymi[sz]ed|unnamed|redacted|asterisked"
 # ... in an English question ("masked" only before a bureau noun: not the masked figure)
 ANONYMISED_EN = re.compile(rf"\b(?:{_ANONYMISED_EN_WORDS})\b|"
+                           # the sub-bureau whose name is masked with asterisks, the branch with the masked name
+                           r"\b(?:sub-bureau|subbureau|branch|bureau|unit)\s+(?:whose\s+name\s+is|with\s+(?:the|a|its)(?:\s+name)?)\s+"
+                           r"(?:masked|hidden|blanked|starred|asterisked)|"
                            r"\b(?:masked|anonymous|nameless)\b(?=(?:[\s-]+[\w*-]+){0,2}[\s-]+(?:branch|bureau|sub-bureau|subbureau|unit|notice)\b)", re.I)
 # ... any of its words, "masked" too, within a phrase already taken for a bureau's name
 ANONYMISED_EN_WORD = re.compile(rf"\b(?:{_ANONYMISED_EN_WORDS}|masked|anonymous|nameless)\b", re.I)

@@ -43,7 +43,7 @@ QTYPES = (
                           r"(?<!increase the )(?<!raise the )(?<!bring down the )\bnumber of\b", re.I)),
     ("name", re.compile(r"叫什么|名称(?![被已]?(打码|打了码|打星|隐去|遮|隐藏|匿名))|全称|标题|(?<!有)哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
                         r"哪(一?家|一?所|个)" + _ORGANISATION + r"|"
-                        r"\bname\b|which (inspection )?group|what title|"
+                        r"(?<!masked )(?<!hidden )(?<!starred )\bname\b|which (inspection )?group|what title|"
                         r"\b(which|what) (?!(bureau|branch|unit|office|notice|police|station)\w*\b)([\w-]+ )?" + _EN_ORGANISATION, re.I)),
 )
 
@@ -63,7 +63,7 @@ _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
 NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以后|之后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
-            r".{0,4}(怎么|如何|还要|打算|咋|准备)|接着(抓|改|推|干|往下)|怎么继续(抓|推|改|干|搞)"  # 整改以后效果怎么样: the results
+            r".{0,4}(怎么|怎样|如何|还要|打算|咋|准备)|接着(抓|改|推|干|往下)|怎么继续(抓|推|改|干|搞)"  # 整改以后效果怎么样: the results
 NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打算|准备|计划)(干|做|搞|弄)|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|改不完|长期(抓|盯)|一时半会|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|剩下的?(巡察)?(问题|事|活)|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
                    r"(较长|长)时间.{0,4}推进|长远(打算|规划|计划|考虑|目标|安排)|从长远|推进到什么(程度|地步)|有(哪些|什么|啥)打算|(啥|什么|哪些)打算|"
@@ -118,7 +118,7 @@ _EN_POST = r"\b(by|via|through) post\b|\bpost (office|box)\b"
 # a phone number, not a phone card (涉“两卡”：银行卡、电话卡) or phone fraud
 _PHONE = r"(?<![打接拨报警])电话(?!卡|诈骗|骗|.{0,4}(处理|处置|分流|怎么办|应对))"  # not 打电话, 电话怎么处理: calls
 # ... in English, not phone scams
-_EN_PHONE = r"\bphone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)(?!\s+calls?\b)"  # nor phone calls made
+_EN_PHONE = r"\b(?:tele)?phone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)(?!\s+calls?\b)"  # nor phone calls made
 # where to take comments (有意见该往哪儿提)
 _OPINION = r"(有|提)意见.{0,8}(往哪|向哪|找谁|找哪|在哪|怎么提|如何提|怎么反映|如何反映)|(意见|建议).{0,4}(往哪|向哪|提给谁|找谁)"
 _META = re.compile(_GROUP + r"|反馈(意见|时间|日期)?|(什么|啥)时候.{0,6}巡察|何时.{0,6}巡察|" + _WHEN_INSPECTED + r"|巡到|公示|公开期限|落款|"
@@ -195,8 +195,12 @@ _WHETHER_GIVEN = re.compile(r"(有没有|是否|有无)(给出|写明?|写出|�
 _INSPECTION_DAYS = re.compile(r"\bhow many days\b.{0,40}\binspect|巡察.{0,10}(多少|几)天|(多少|几)天.{0,6}巡察", re.I)
 
 
+_EN_COUNT_FIRST = re.compile(r"^\s*how many\b", re.I)
+
+
 def question_type(question: str) -> str | None:
-    asking = asking_clauses(question)
+    # How many people did Zhoushan hold accountable…, and how were they dealt with? asks the count first
+    asking = question if _EN_COUNT_FIRST.match(question) else asking_clauses(question)
     if NEXT_RE.search(question) or _MEASURE_ITEMS.search(asking):
         asking = _PLAN_ITEMS.sub("", asking)
     asking = _WHETHER_GIVEN.sub("", asking)  # 有没有给出金额: whether, not how much
