@@ -511,3 +511,8 @@ def test_the_anonymised_bureau_described_after_its_noun(service):
     for q in ("For the sub-bureau whose name is masked with asterisks, what are the planned next steps?",
               "What telephone number does the sub-bureau with the masked name give for the public to comment?"):
         assert service.retriever.prepare(q).bureaus == ("**市公安局**分局（已匿名）",)
+
+
+def test_five_bureaus_named_by_their_number_are_compared():
+    assert question_intent("五家单位为推进巡察整改，党委会各开了几次？") == "compare"
+    assert question_intent("所有单位都是怎么整改饭堂问题的？") == "compare"

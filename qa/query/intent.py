@@ -53,7 +53,7 @@ MUST_STATE = ("person", "money", "date", "figure", "name")
 
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
-WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|各家|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家(?!" + _ORGANISATION + r")|哪个单位|哪家(?!" + _ORGANISATION + r")|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
+WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|各家|(?<![第哪])[两三四五六七八九十]家(单位|分局|通报)|所有(单位|分局|通报)|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家(?!" + _ORGANISATION + r")|哪个单位|哪家(?!" + _ORGANISATION + r")|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
                             r"其他(单位|分局)|别的(单位|分局)|逐家|挨家|挨个单位|(?<!每家)每一?家(?!每户)|谁(写|提)了|谁没(写|提)|(是不是|是否)都有?(涉及|提到|提及|写到?)|(单位|分局|通报|几个局)((里|中|当中)有?|有)谁|谁的通报|谁(提到|提及|写到|说到)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
