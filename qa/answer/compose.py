@@ -86,7 +86,7 @@ class Answerer:
         if prepared.unknown_bureaus and prepared.bureaus:  # 港口分局和小榄分局…: say which is not indexed
             answer.lead = not_indexed(self.ctx, prepared) + answer.lead
         if prepared.read_as:  # 横拦分局, Hengnan: a bureau's name typed wrong, and how it was read
-            answer.lead = (" ".join(f"(Read “{a}” as {b[:1].upper() + b[1:]}.)" for a, b in prepared.read_as) + " "
+            answer.lead = (" ".join(f"(Read “{a}” as {b.capitalize()}.)" for a, b in prepared.read_as) + " "
                            if prepared.lang == "en" else
                            "".join(f"（“{a}”按“{b}”理解）" for a, b in prepared.read_as)) + answer.lead
         return answer

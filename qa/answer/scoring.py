@@ -105,11 +105,17 @@ def states_type(qtype: str, sentence: str, question: str, masked: bool = True) -
 _ASKED_PART = re.compile(r"[^？?]+[？?]")
 
 
+@lru_cache(maxsize=4096)
+def _typed_parts(question: str) -> tuple[tuple[str, str], ...]:
+    """(type, part) of each sentence of a question that asks for a figure, date, name…; once per question."""
+    return tuple((t, p) for p in _ASKED_PART.findall(question) if (t := question_type(p)) in MUST_STATE)
+
+
 def states_asked(qtype: str, sentence: str, question: str, masked: bool = True) -> bool:
     """states_type, for a question asking two things in two sentences (信访件办结了多少？追责问责了
     多少人？) of either part that asks for a type: a sentence stating the first part's figure
     answers it, though it counts no person."""
-    parts = [(t, p) for p in _ASKED_PART.findall(question) if (t := question_type(p)) in MUST_STATE]
+    parts = _typed_parts(question)
     if len(parts) < 2:
         return states_type(qtype, sentence, question, masked)
     return any(states_type(t, sentence, p, masked) for t, p in parts)

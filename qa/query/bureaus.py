@@ -95,21 +95,25 @@ def correct_names(text: str, table: dict[str, tuple[set[str], bool]], sounds: di
             fixes.append((chars[i] + chars[i + 1], "分局"))
             chars[i + 1] = "局"
     text = "".join(chars)
+    # a name ends in 局 (分局, 市局, 公安局): only a window ending in a character of its sound may be one
+    ends = [e for e, ch in enumerate(text) if sounds.get(ch) == ju]
+    if not ends:
+        return text, list(dict.fromkeys(fixes))
     names = sorted({a for a, (_, city_only) in table.items() if not city_only and a.endswith(_NAMED_TAIL)
                     and all("\u4e00" <= ch <= "\u9fff" for ch in a)}, key=len, reverse=True)
     for name in names:
-        n = len(name)
-        i = 0
-        while i + n <= len(text):
-            window = text[i:i + n]
+        n, free = len(name), 0  # free: where the next window may start (past a name just read)
+        for e in ends:
+            i = e - n + 1
+            if i < free:
+                continue
+            window = text[i:e + 1]
             diff = [j for j in range(n) if window[j] != name[j]]
             if diff and len(diff) <= max(1, (n - 2) // 2) and all(
                     sounds.get(window[j]) is not None and sounds.get(window[j]) == sounds.get(name[j]) for j in diff):
                 fixes.append((window, name))
-                text = text[:i] + name + text[i + n:]
-                i += n
-                continue
-            i += 1
+                text = text[:i] + name + text[e + 1:]
+                free = e + 1
     return text, list(dict.fromkeys(fixes))
 
 

@@ -90,8 +90,9 @@ def build_table(vocab: set[str], names: Collection[str] = frozenset(), path: Pat
     name_keys = set()
     for name in names:  # 横栏 -> henglan, from the readings of its characters
         if len(name) >= 2 and all(ch in char_py for ch in name):
-            py["".join(char_py[ch] for ch in name)].add(name)
-            name_keys.add("".join(char_py[ch] for ch in name))
+            key = "".join(char_py[ch] for ch in name)
+            py[key].add(name)
+            name_keys.add(key)
     table_en = {k: [[w, pos] for w, pos in sorted(v.items(), key=lambda wp: (wp[1], -len(wp[0])))]
                 for k, v in en.items()}
     # the characters that sound like one of a name's (拦 like 栏): a bureau's name typed with a
@@ -132,19 +133,20 @@ def _variants(gram: list[str], glossary: dict, en: dict) -> list[str]:
     return variants
 
 
-def _name_key(gram: list[str], capitalised: set[str], en: dict, glossary: dict, py: dict,
+def _name_key(gram: list[str], capitalised: set[str], en: dict, glossary: dict,
               names: Collection[str]) -> str | None:
     """The pinyin key of a bureau's or city's name written in two capitalised words (Heng Lan,
     Gang Kou) or, one capitalised word no dictionary knows, as heard (Hengnan: henglan); None
     otherwise."""
     if len(gram) == 2:
         key = "".join(gram)
-        return key if set(gram) <= capitalised and key in names and key in py else None  # Gang Kou, though gang is a word
+        return key if set(gram) <= capitalised and key in names else None  # Gang Kou, though gang is a word
     word = gram[0]
     if len(gram) != 1 or word not in capitalised or len(word) < NAME_MIN_LETTERS or word in en or word in glossary:
         return None
-    near = [k for k in names if len(k) >= NAME_MIN_LETTERS and _heard(word) == _heard(k)]
-    return near[0] if len(near) == 1 and near[0] in py else None
+    heard = _heard(word)
+    near = [k for k in names if len(k) >= NAME_MIN_LETTERS and _heard(k) == heard]
+    return near[0] if len(near) == 1 else None  # a name's key is one of the pinyin table's (build_table)
 
 
 def translate(question: str, table: dict, idf: dict[str, float] | None = None,
@@ -193,7 +195,7 @@ def translate(question: str, table: dict, idf: dict[str, float] | None = None,
                     add(i, gram[0], py[v.replace("-", "")])
                     used[i] = True
                     break
-            key = None if any(used[i:i + n]) else _name_key(gram, capitalised, en, glossary, py, table.get("names", ()))
+            key = None if any(used[i:i + n]) else _name_key(gram, capitalised, en, glossary, table.get("names", ()))
             if key is not None:
                 add(i, " ".join(gram), py[key])
                 used[i:i + n] = [True] * n
