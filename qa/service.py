@@ -33,7 +33,7 @@ from qa.index.store import (
 from qa.ingest.notices import Notice
 from qa.ingest.structure import KIND_LABELS
 from qa.query.followup import Exchange, understand
-from qa.query.parts import fields_only, question_parts
+from qa.query.parts import fields_only, is_conditional, question_parts
 from qa.query.retrieval import Hit, QueryError, Retriever, check_query
 
 if TYPE_CHECKING:  # the build machinery is imported only when the index changes
@@ -204,8 +204,15 @@ class Service:
             return self.answerer.ask(question, bureaus=bureaus, kinds=kinds)
         retriever = self.answerer.retriever
         named = bureaus or list(retriever.prepare(question).bureaus) or None
-        answers = [self.answerer.ask(p, bureaus=bureaus or (None if retriever.prepare(p).bureaus else named),
-                                     kinds=kinds) for p in parts]
+        answers: list[Answer] = []
+        for p in parts:
+            if answers and answers[-1].abstained and is_conditional(p):  # 如果有，…: the part before is not stated
+                en = answers[-1].lang == "en"
+                answers.append(Answer(p, answers[-1].lang, True, "The notice does not state what the previous part "
+                                      "asks, so this part does not arise." if en else "上一问通报未写明，此问无从回答。", []))
+                continue
+            answers.append(self.answerer.ask(p, bureaus=bureaus or (None if retriever.prepare(p).bureaus else named),
+                                             kinds=kinds))
         if all(a.abstained for p, a in zip(parts, answers) if not fields_only(p)):
             whole = self.answerer.ask(question, bureaus=bureaus, kinds=kinds)
             if not whole.abstained or all(a.abstained for a in answers):

@@ -216,8 +216,8 @@ def test_the_probe_questions_are_valid_and_halved_by_a_hash_of_their_id(engine):
     probes = QUESTIONS.parent / "probes.jsonl"
     assert check_questions(probes, corpus_texts(engine)) == [] and misplaced(probes) == []
     rows = [json.loads(line) for line in probes.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) == 2400 and {r["batch"] for r in rows} == {"probe"}
-    for r in rows:  # the first eight rounds' (h1-h52) unread halves were read in later releases
+    assert len(rows) == 2720 and {r["batch"] for r in rows} == {"probe"}
+    for r in rows:  # the first nine rounds' (h1-h60) unread halves were read in later releases
         odd = int(hashlib.sha1(r["id"].removeprefix("probe-").encode()).hexdigest(), 16) % 2
-        ninth = int(r["id"].split("-")[1][1:]) >= 53
-        assert r["split"] == ("test" if odd and ninth else "dev"), r["id"]
+        tenth = int(r["id"].split("-")[1][1:]) >= 61
+        assert r["split"] == ("test" if odd and tenth else "dev"), r["id"]

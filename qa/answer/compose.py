@@ -47,6 +47,7 @@ from qa.query.intent import (
     asked_fields,
     asks_contact,
     asks_measures,
+    asks_others,
     asks_metadata,
     asks_most,
     asks_overall,
@@ -58,6 +59,9 @@ from qa.query.retrieval import Retriever
 # retrieved sections for a question naming no bureau (context.MAX_CHUNKS otherwise;
 # qa.answer.blocks.UNSCOPED_BLOCK_MARGIN; make tune)
 UNSCOPED_CHUNKS = 15
+# a precedent sought (别的单位怎么整改的) that a table answers for at most this many bureaus: the
+# matching problems instead, as for a problem no row covers
+OTHERS_MAX_ROWS = 1
 # a figure, date or name not in the quoted sentences may be stated this many sentences after one
 NEXT_SENTENCES = 2
 NEXT_STATED = ("figure", "money", "date")  # not a person or a name: a title in 《》 names no one asked
@@ -285,7 +289,9 @@ class Answerer:
                         + ("; for each, the problem as its notice states it and all its measures." if measures else ".")
                         if en else f"按单位列出（共 {len(specs)} 个单位，其中 {len(silent)} 个单位的通报未提及）"
                         + ("；每个单位先引问题原文，再逐项引述全部整改措施。" if measures else "。"))
-                if len(silent) == len(specs):
+                few = len(specs) - len(silent) <= OTHERS_MAX_ROWS and asks_others(prepared.text) \
+                    and not (prepared.bureaus or bureaus) and not prepared.qtype and asks_measures(prepared.text)
+                if len(silent) == len(specs) or few:
                     named = self.ctx.compare_docs(prepared, bureaus) if prepared.bureaus or bureaus else []
                     unseen = unseen_terms(self.ctx, prepared, True, named) if named else []
                     if unseen:  # 舟山和开发区在干部轮岗上分别怎么做的: neither notice says 轮岗

@@ -23,7 +23,8 @@ _EN_ORGANISATION = (r"(company|companies|firm|firms|university|universities|coll
 QTYPES = (
     ("frequency", re.compile(r"多久.{0,12}一次|多长时间.{0,12}一次|隔多长时间|频次|频率|(几|多少)(天|周|个月|年)一次|"
                              r"\bhow (often|frequently|regularly)\b|\bat what (frequency|intervals?)\b", re.I)),
-    ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人)(的)?(分别|都|各自)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|姓甚名谁|"
+    ("person", re.compile(r"(书记|局长|政委|主任|领导|负责人|组长|民警|同志|人|员)(的)?(分别|都|各自)?(叫(什么|啥)(名字)?|姓名|是谁|是哪位)|姓甚名谁|"
+                          r"(分别|各自)是谁(?!负责|牵头|主抓|来|在)|"
                           r"\bwhat (is|was) (his|her|their) (full )?names?\b|"
                           r"哪(一)?位(同志|局长|政委|领导|民警|负责人|书记|主任|干部)|"
                           r"\bwho (is|was)\b(?! (in charge|responsible))|\bwho (led|leads|headed|heads|chaired) the (\w+ )?inspection (team|group)|name of (the )?.{0,40}(chief|head|secretary|director|leader|书记|局长|政委|组长|负责人)", re.I)),
@@ -41,7 +42,7 @@ QTYPES = (
                           # the number asked for, not one cut down or raised
                           r"(?<!cut down the )(?<!cut the )(?<!reduce the )(?<!lower the )(?<!decrease the )"
                           r"(?<!increase the )(?<!raise the )(?<!bring down the )\bnumber of\b", re.I)),
-    ("name", re.compile(r"叫什么|名称(?![被已]?(打码|打了码|打星|隐去|遮|隐藏|匿名))|全称|标题|(?<!有)哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招))|部门|机构)|什么名义|"
+    ("name", re.compile(r"叫什么|名称(?![被已]?(打码|打了码|打星|隐去|遮|隐藏|匿名))|全称|标题|(?<!有)哪个(巡察组|单位(?!的?(做法|措施|举措|经验|办法|招)|.{0,4}过)|部门|机构)|什么名义|"
                         r"哪(一?家|一?所|个)" + _ORGANISATION + r"|"
                         r"(?<!masked )(?<!hidden )(?<!starred )\bname\b|which (inspection )?group|what title|"
                         r"\b(which|what) (?!(bureau|branch|unit|office|notice|police|station)\w*\b)([\w-]+ )?" + _EN_ORGANISATION, re.I)),
@@ -54,7 +55,7 @@ MUST_STATE = ("person", "money", "date", "figure", "name")
 INTENTS = ("measures", "next_steps", "meta", "compare", "passages")
 # asks which bureaus (the row set is the question's subject) ...
 WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|各家|(?<![第哪])[两三四五六七八九十]家(单位|分局|通报)|所有(单位|分局|通报)|哪些单位|哪些分局|哪几个(?=单位|分局|局|地方)|哪几家(?!" + _ORGANISATION + r")|哪个单位|哪家(?!" + _ORGANISATION + r")|都有哪些单位|几个单位|哪几份|哪些通报|哪份通报|哪几个通报|"
-                            r"其他(单位|分局)|别的(单位|分局)|逐家|挨家|挨个单位|(?<!每家)每一?家(?!每户)|谁(写|提)了|谁没(写|提)|(是不是|是否)都有?(涉及|提到|提及|写到?)|(单位|分局|通报|几个局)((里|中|当中)有?|有)谁|谁的通报|谁(提到|提及|写到|说到)|"
+                            r"其他(单位|分局)|别的(单位|分局)|逐家|挨家|挨个单位|(?<!每家)每一?家(?!每户)|谁(写|提)了|谁没(写|提)|(是不是|是否)都有?(涉及|提到|提及|写到?)|(单位|分局|通报|几个局)((里|中|当中)有?|有)谁|几个(局|单位|分局)(里|中|当中)有?(哪|谁)|谁的通报|谁(提到|提及|写到|说到)|"
                             r"\bwhich (of the )?(five |other |police )*(bureaus|branches|units|offices|notices)\b|\beach (bureau|branch)\b|"
                             r"\beach of the (five |\w+ )?(bureaus|branches|notices)\b|\b(every |all (the )?(five )?)(bureau|branch|notice)s?\b|"
                             r"\bacross (the )?bureaus\b|\bother (bureaus|branches)\b", re.I)
@@ -62,7 +63,7 @@ WHICH_BUREAUS = re.compile(r"各单位|各分局|各个?单位|各地|各家|(?<
 _COMPARE = re.compile(r"分别|(?:和|与|跟).{1,24}(?:分别|各自|各|有何不同|有什么不同|有哪些不同|相比)|对比|"
                       r"\bcompare\b|\bboth\b|\brespectively\b|\bdiffer", re.I)
 # next steps said outright (qa.answer.blocks: this part of a notice, not the long-term one)
-NEXT_SAID = r"下一步|下步|接下来|今后|下一?个?阶段|(?<!了)(以后|之后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
+NEXT_SAID = r"下一步|下步|下一部(?=打算|工作|计划|安排|怎么|咋|有)|接下来|今后|下一?个?阶段|(?<!了)(以后|之后|后面|往后)(?!的?(效果|成效|结果))(?!.{0,4}(效果|成效))" \
             r".{0,4}(怎么|怎样|如何|还要|打算|咋|准备)|接着(抓|改|推|干|往下)|怎么继续(抓|推|改|干|搞)"  # 整改以后效果怎么样: the results
 NEXT_RE = re.compile(NEXT_SAID + r"|长期(打算|规划|计划|安排)|还(打算|准备|计划)(干|做|搞|弄)|长期整改|需长期|长期坚持|长期管用|长期(?!以来).{0,4}改|改不完|长期(抓|盯)|一时半会|还有哪些没(改完|整改)|没整改完|还没(改|整改)完|还没有?完成|哪些没(完成|改完|整改完)|(还|仍)有.{0,6}没有?(完成|改完|整改完)|"
                    r"尚未(完成|整改)|未完成|还在整改|后续|收尾|扫尾|还剩|剩下的?(巡察)?(问题|事|活)|结束(以)?后.{0,8}(怎么|如何|还)|往下(改|推|抓)|"
@@ -99,7 +100,7 @@ _EN_GROUP = (r"\bwhich .{0,40}\b(inspection|inspectors?)\b.{0,10}\b(teams?|group
              r"\bwho (carried out|conducted|did|led|ran|performed) the inspection|\binspection teams? (carried out|conducted)|"
              r"\bwhich (team|group) (inspected|looked into|examined)")
 _NOT_POSTED = r"(?!.{0,60}\b(posted|publicly|displayed|on display|disclos))"  # over what period … stay posted
-_EN_PERIOD = (r"(?:\bover what (dates|period)" + _NOT_POSTED + r"|\bwhat dates\b|\bwhen did the inspection\b|\bwhen was .{0,40}\binspect|"
+_EN_PERIOD = (r"(?:\bover what (dates|period)" + _NOT_POSTED + r"|\bwhat dates\b|\bwhat (were|are) the (\w+ )?inspection (dates|period)\b|\bwhen did the inspection\b|\bwhen was .{0,40}\binspect|"
               r"\bwhen .{0,30}\binspection .{0,20}\b(take place|happen|run|start)|\bhow long did .{0,40}\binspection\b|"
               r"\binspection\b.{0,40}\blast(ed)?\b|\binspect\w*\b.{0,60}\band when\b)")
 _EN_PUBLISHED = (r"\bwhat date is on\b|\bdate (is )?on (it|the notice|the update)|"
@@ -116,7 +117,7 @@ _EN_ADDRESS = (r"\b(postal|mailing|street|office|full|contact|return|what|which|
 # the mail (by post), not a job (the same post, rotation between posts)
 _EN_POST = r"\b(by|via|through) post\b|\bpost (office|box)\b"
 # a phone number, not a phone card (涉“两卡”：银行卡、电话卡) or phone fraud
-_PHONE = r"(?<![打接拨报警])电话(?!卡|诈骗|骗|.{0,4}(处理|处置|分流|怎么办|应对))"  # not 打电话, 电话怎么处理: calls
+_PHONE = r"(?<![打接拨报警])(?<!110的)(?<!打来的)(?<!打进的)(?<!打进来的)(?<!求助)电话(?!卡|诈骗|骗|.{0,4}(处理|处置|分流|怎么办|应对)|其实|里面|中有)"  # not 打电话, 电话怎么处理: calls
 # ... in English, not phone scams
 _EN_PHONE = r"\b(?:tele)?phone\b(?![\w\s,/-]{0,25}\b(scams?|fraud|frauds|swindles?|scammers?)\b)(?!\s+calls?\b)"  # nor phone calls made
 # where to take comments (有意见该往哪儿提)
@@ -175,14 +176,17 @@ def asking_clauses(question: str, last: bool = False) -> str:
 
 
 # several bureaus set side by side (几个分局…对比一下): no count asked
-_SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局|局)(?=.*(对比|比较|相比|分别|各自|谁))")  # 几个单位分别做了哪些整改
+_SEVERAL = re.compile(r"(?<![这那哪有])几(个|家)(单位|分局|局)(?=.*(对比|比较|相比|分别|各自|谁|哪))")  # 几个单位分别做了哪些整改
 
 
 # the items of a bureau's plans counted (往后还打算咋干？分了几条？): the list answers it, no figure
 _PLAN_ITEMS = re.compile(r"(分了?|分成|列了?|一共|共|总共)?(有)?(几|多少)(条|项|点|个方面|个层面)(?=[？?。，,！!\s]|$)")
 # ... and a problem's measures counted (整改落实情况分几个层面？; 整改措施有几条？): the measures answer it
 _MEASURE_ITEMS = re.compile(r"(整改|措施|举措|落实情况)[^？?。，,]{0,8}(分了?|分成|列了?|一共|共|总共)?(有)?(几|多少)(条|项|点|个方面|个层面)"
-                            r"(?=[？?。，,！!\s]|$)")
+                            r"(?=[？?。，,！!\s]|$)|(列|采取|提出|出台|制定)了?(几|多少)(条|项|个)(整改)?(措施|举措)(?=[？?。，,！!\s]|$)|"
+                            r"\bhow many (measures|steps) (are|were|did|does|do)\b|\bwhat (two|three|four|five|six) measures\b", re.I)
+# ... said with the measures after the count (列了几条措施？): removed as the plan items are
+_MEASURES_COUNTED = re.compile(r"(列|采取|提出|出台|制定)了?(几|多少)(条|项|个)(整改)?(措施|举措)|\bhow many (measures|steps)\b", re.I)
 
 
 # whether a notice gives a figure at all (哪几家提到了追赃挽损？有没有给出金额？): which do, not the figure
@@ -202,7 +206,7 @@ def question_type(question: str) -> str | None:
     # How many people did Zhoushan hold accountable…, and how were they dealt with? asks the count first
     asking = question if _EN_COUNT_FIRST.match(question) else asking_clauses(question)
     if NEXT_RE.search(question) or _MEASURE_ITEMS.search(asking):
-        asking = _PLAN_ITEMS.sub("", asking)
+        asking = _PLAN_ITEMS.sub("", _MEASURES_COUNTED.sub("", asking))
     asking = _WHETHER_GIVEN.sub("", asking)  # 有没有给出金额: whether, not how much
     period = bool(_INSPECTION_DAYS.search(asking))  # how many days it lasted: its period, a field of the notice
     for name, pattern in QTYPES:
@@ -214,7 +218,8 @@ def question_type(question: str) -> str | None:
 
 
 # one sentence asking a bureau's measures and then a figure of them
-_MEASURES_AND_FIGURE = re.compile(r"^\s*what (measures|steps|actions)\b.{0,200}?,?\s*\band (how many|how much|what (percentage|rate|share|proportion|compliance rate))\b|"
+_MEASURES_AND_FIGURE = re.compile(r"(^|[.?!]\s+)(what ((two|three|four|five|six|seven) )?(measures|steps|actions)|how many (measures|steps) (are|were|did|does|do))\b"
+                                  r".{0,200}?,?\s*\band (how many|how much|what (percentage|rate|share|proportion|compliance rate))\b|"
                                   r"(采取了?|有)(哪些|什么)(整改)?(措施|举措)[^？?]{0,40}[，,；;][^？?]{0,40}(多少|几)", re.I)
 # a second sentence asking for the measures themselves, after one asking a figure or date
 _MEASURES_THEN = re.compile(r"(那|那么|另外|还有)?(具体|都|又|分别)?(改了|做了|采取了)(些|点|哪些)?(什么|哪些|啥)(措施|举措)?[？?]|"
@@ -275,7 +280,7 @@ META_FIELDS = (
                                      r"(什么时候|啥时候|何时|哪天|几月)(被|来)?巡(的|了|$|\s)|"  # 啥时候被巡的
                                      + _WHEN_INSPECTED + "|"
                                      + _WHEN_INSPECTED_SAID + "|"
-                                     r"(哪天|什么时候|何时|几号|几月).{0,4}巡到|"
+                                     r"(哪天|什么时候|何时|几号|几月).{0,4}巡到|(哪天|什么时候|啥时候|何时|几号|几月几号)(进驻|入驻|撤离|离开|结束巡察)|"
                                      r"巡察[^？?]*[？?]\s*(什么时候|啥时候|何时|什么时间)[？?]?$|"  # …巡察组搞的？什么时候？
                                      r"巡察是什么时(候|间)|什么时间开展|when (was|were|did) .{0,40}inspect|"
                                      r"\bwhen (did )?the inspection (group|team)s? (come|came|arrive|arrived|visit|visited)\b|"
@@ -416,6 +421,19 @@ def asks_problem_list(question: str) -> bool:
     """Whether a question asks which problems (哪些问题, what problems); whether it names a
     topic as well (港口分局办案区管理有什么问题) is the answerer's to decide."""
     return bool(_PROBLEM_LIST.search(question))
+
+
+# what *other* units did (别的单位怎么整改的, 有没有单位处理过, what have other bureaus done): a
+# precedent sought, not a table of every unit
+_OTHERS = re.compile(r"(其他|其它|别的|兄弟)(单位|分局|局|地方)|别人|别家|人家|有没有(单位|分局|局|哪个单位|哪家)|"
+                     r"有(单位|分局|局)[^，,。？?]{0,8}过|哪(个|家)(单位|分局|局)[^，,。？?]{0,8}过|"
+                     r"\bother (bureaus?|units?|departments?|police|forces?|sub-bureaus?)\b|"
+                     r"\b(any|which) (other )?(bureaus?|units?|departments?) (ha(s|ve)|had|did)\b", re.I)
+
+
+def asks_others(question: str) -> bool:
+    """Whether a question asks what other units than the asker's did (a precedent)."""
+    return bool(_OTHERS.search(question))
 
 
 def asks_measures(question: str) -> bool:

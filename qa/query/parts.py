@@ -24,6 +24,15 @@ _DEPENDENT = re.compile(r"分别|各自|各是|具体|其中|这些|那些|这�
                         r"respectively|other|others|else)\b", re.I)
 
 
+# a part asked only if the one before it is answered yes (有没有写公开期限？如果有，是从哪天到哪天？)
+_CONDITIONAL = re.compile(r"^\s*(如果|若|如|要是|假如|倘若)(有|是|写了|给了|提到了?)的?话?[，,]?|^\s*if (so|yes|any|they did|it does|there (is|are|was|were))\b", re.I)
+
+
+def is_conditional(part: str) -> bool:
+    """Whether ``part`` asks only when the part before it is answered yes."""
+    return bool(_CONDITIONAL.search(part))
+
+
 def _asks(part: str) -> bool:
     if is_chinese(part):
         return bool(ZH_ASKING.search(part))

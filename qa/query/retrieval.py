@@ -23,6 +23,7 @@ from qa.query.bureaus import (
     mentions,
     spans,
 )
+from qa.query.codeswitch import in_one_language
 from qa.query.glossary import english_glossary, expand, load_glossary
 from qa.query.intent import question_intent, question_type
 from qa.query.translation import translate
@@ -175,6 +176,7 @@ class Retriever:
         if lang == "zh":  # what it asks is read in simplified characters (會議紀要 → 会议纪要, 怎麼 → 怎么),
             q = mandarin(simplified(q))  # Cantonese as Mandarin (有冇 → 有没有)
             q, read_as = correct_names(q, self.index.bureau_aliases, self.index.crosslingual.get("sounds", {}))
+        q = in_one_language(q, lang)  # 港口分局的feedback date, Which 巡察组: asked in one language
         terms: list[str] = []
         keys: list[str] = []
         groups: tuple = ()
