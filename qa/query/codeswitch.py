@@ -28,6 +28,8 @@ _TO_EN = (
     ("巡察整改", "inspection rectification"), ("巡察", "inspection"), ("通报", "notice"),
     ("措施", "measures"),
 )
+_EN_OF = dict(_TO_EN)
+_ZH_OF = {a.lower(): b for a, b in _TO_ZH}
 _ZH_PATTERN = re.compile("|".join(re.escape(a) for a, _ in _TO_EN))
 _EN_PATTERN = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a, _ in _TO_ZH) + r")(?![A-Za-z])", re.I)
 
@@ -35,7 +37,5 @@ _EN_PATTERN = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a, _ in _
 def in_one_language(question: str, lang: str) -> str:
     """``question`` with the other language's question words put in ``lang``."""
     if lang == "en":
-        table = dict(_TO_EN)
-        return _ZH_PATTERN.sub(lambda m: f" {table[m.group(0)]} ", question).replace("  ", " ")
-    table = {a.lower(): b for a, b in _TO_ZH}
-    return _EN_PATTERN.sub(lambda m: table[m.group(0).lower()], question)
+        return _ZH_PATTERN.sub(lambda m: f" {_EN_OF[m.group(0)]} ", question).replace("  ", " ")
+    return _EN_PATTERN.sub(lambda m: _ZH_OF[m.group(0).lower()], question)
